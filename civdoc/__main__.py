@@ -1,0 +1,3 @@
+from civdoc.cli import main
+
+main()

@@ -1,0 +1,274 @@
+"""The command line: parses options, calls the core, prints, and maps outcomes to exit codes.
+
+Exit codes (SPEC §6): 0 no unwaived error; 1 unwaived errors (or warnings with --strict), or a refused
+review; 2 usage error or invalid project; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from civdoc import __version__
+from civdoc.errors import CivdocError, DefinitionErrors, UsageError
+from civdoc.project import find_root
+
+app = typer.Typer(
+    name="civdoc",
+    help="全国文明城市测评材料自查工具：检查佐证材料缺漏，生成台账，记录初审/复审/终审。",
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("text", "json", "github", "junit")
+
+ProjectOpt = typer.Option(None, "--project", "-p", help="项目文件夹（含 civdoc.yaml）；默认从当前文件夹向上查找。")
+TodayOpt = typer.Option(None, "--today", envvar="CIVDOC_TODAY", help="把“今天”固定为 YYYY-MM-DD，便于复现结果。")
+NoCacheOpt = typer.Option(False, "--no-cache", help="不使用 .civdoc/ 中的检查缓存，重新检查每个文件。")
+
+
+def console(stderr: bool = False) -> Console:
+    """Colour and the terminal's width on a terminal; plain 120-column text when piped or in CI."""
+    probe = Console(stderr=stderr)
+    return Console(stderr=stderr, highlight=False, width=None if probe.is_terminal else 120)
+
+
+def stderr_console() -> Console:
+    return console(stderr=True)
+
+
+def handled(func: F) -> F:
+    """Turn civdoc's errors and Ctrl-C into messages and exit codes; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DefinitionErrors as exc:
+            _print_definition_errors(exc, kwargs.get("fmt", "text"), kwargs.get("output"))
+            raise typer.Exit(exc.exit_code)
+        except CivdocError as exc:
+            stderr_console().print(Text(f"错误：{exc}", style="bold red"), soft_wrap=True)
+            raise typer.Exit(exc.exit_code)
+        except KeyboardInterrupt:
+            stderr_console().print("已中断。")
+            raise typer.Exit(130)
+        except typer.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+            stderr_console().print(Text(
+                f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
+                "（设置环境变量 CIVDOC_DEBUG=1 可显示详细信息）", style="bold red"), soft_wrap=True)
+            if os.environ.get("CIVDOC_DEBUG"):
+                raise
+            raise typer.Exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_definition_errors(exc: DefinitionErrors, fmt: str, output: Optional[Path]) -> None:
+    from civdoc.render import problems
+
+    if fmt == "text" or fmt not in FORMATS:
+        from civdoc.render.text import render_problems
+
+        render_problems(exc.problems, stderr_console())
+        return
+    _emit(problems.render(exc.problems, fmt), output)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from civdoc.reviews import atomic_write_text
+
+        atomic_write_text(output, text)
+
+
+def parse_today(value: Optional[str]) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--today 的日期“{value}”无法识别，请写成 2024-07-15 的形式。") from None
+
+
+def project_root(project: Optional[Path]) -> Path:
+    if project is not None:
+        if not (project / "civdoc.yaml").is_file():
+            raise UsageError(f"{project} 中没有 civdoc.yaml。请确认 --project 指向项目文件夹。")
+        return project.resolve()
+    return find_root(Path.cwd())
+
+
+def show_progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_check(root: Path, today: date, unit: Optional[str], indicator: Optional[str], no_cache: bool):  # type: ignore[no-untyped-def]
+    from civdoc.pipeline import check
+
+    if not show_progress():
+        return check(root, today, unit, indicator, use_cache=not no_cache)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("检查文件"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=stderr_console(), transient=True) as bar:
+        task = bar.add_task("inspect", total=None)
+        return check(root, today, unit, indicator, use_cache=not no_cache,
+                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+@app.command()
+@handled
+def check(
+    fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text（给人看）、json、github（GitHub 注释）、junit。"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="把结果写入文件，而不是显示在屏幕上。"),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只看这个单位（全称或简称）。"),
+    indicator: Optional[str] = typer.Option(None, "--indicator", "-i", help="只看这个指标编号。"),
+    strict: bool = typer.Option(False, "--strict", help="有未豁免的警告也返回退出码 1。"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条显示“提示”级别的问题。"),
+    today: Optional[str] = TodayOpt,
+    no_cache: bool = NoCacheOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """检查佐证材料：列出每个缺漏和问题，并告诉您怎么改。"""
+    if fmt not in FORMATS:
+        raise UsageError(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
+    result = run_check(project_root(project), parse_today(today), unit, indicator, no_cache)
+    if fmt == "text":
+        from civdoc.render.text import render
+
+        if output is None:
+            render(result, console(), verbose)
+        else:
+            recorder = Console(record=True, file=io.StringIO(), width=120, highlight=False)
+            render(result, recorder, verbose)
+            _emit(recorder.export_text(), output)
+    elif fmt == "json":
+        from civdoc.render.report import report, to_json
+
+        _emit(to_json(report(result)), output)
+    elif fmt == "github":
+        from civdoc.render.github import render as github
+
+        _emit(github(result), output)
+    else:
+        from civdoc.render.junit import render as junit
+
+        _emit(junit(result), output)
+    raise typer.Exit(1 if result.failed(strict) else 0)
+
+
+@app.command()
+@handled
+def build(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只生成这个单位的分单位台账。"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹，默认为项目中的 out/。"),
+    strict: bool = typer.Option(False, "--strict", help="台账照常生成；但有未豁免的错误或警告时返回退出码 1。"),
+    force: bool = typer.Option(False, "--force", help="即使 out/ 中的台账有尚未导入的审核内容，也覆盖它。"),
+    today: Optional[str] = TodayOpt,
+    no_cache: bool = NoCacheOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """先检查，再生成 Excel 和 Word 台账、分单位台账和 report.json（写入 out/）。"""
+    from civdoc.build import build as build_outputs
+
+    root = project_root(project)
+    result = run_check(root, parse_today(today), unit, None, no_cache)
+    target = (out if out is not None else root / "out").resolve()
+    built = build_outputs(result, target, unit=result.unit, force=force)
+    out = console()
+    required = [i for i in result.items if i.status != "not_required"]
+    done = sum(1 for i in required if i.status == "complete")
+    out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
+    for path in built.written:
+        out.print(f"  {path.relative_to(target).as_posix()}")
+    out.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
+                  f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
+    failed = result.failed(strict) if strict else False
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+@handled
+def rules(code: Optional[str] = typer.Argument(None, help="问题代码（如 C203）或名称（如 requirement-missing）。")) -> None:
+    """列出全部问题代码，或解释其中一个。"""
+    from civdoc.render.rules import render_catalogue, render_rule
+    from civdoc.rules.catalogue import lookup
+
+    out = console()
+    if code is None:
+        render_catalogue(out)
+        return
+    rule = lookup(code)
+    if rule is None:
+        raise UsageError(f"没有“{code}”这个问题代码。运行 civdoc rules 查看全部代码。")
+    render_rule(rule, out)
+
+
+@app.command(context_settings={"allow_extra_args": False})
+@handled
+def review(
+    args: list[str] = typer.Argument(..., help="单位 指标编号；或 import 台账.xlsx", metavar="UNIT INDICATOR | import FILE.xlsx"),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help="审核阶段：初审、复审或终审。"),
+    passed: bool = typer.Option(False, "--pass", help="审核通过。"),
+    returned: bool = typer.Option(False, "--return", help="退回整改。"),
+    by: Optional[str] = typer.Option(None, "--by", help="审核人姓名。"),
+    note: Optional[str] = typer.Option(None, "--note", help="审核意见。"),
+    force: bool = typer.Option(False, "--force", help="材料仍有错误时也签署通过（会记录在案）。"),
+    today: Optional[str] = TodayOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """签署审核：civdoc review 单位 指标 --stage 初审 --pass --by 姓名；或 civdoc review import 台账.xlsx。"""
+    root = project_root(project)
+    out = console()
+    if args and args[0] == "import":
+        if len(args) != 2:
+            raise UsageError("用法：civdoc review import 台账.xlsx")
+        from civdoc.review_import import import_workbook
+        from civdoc.render.imports import render_import
+
+        outcome = import_workbook(root, Path(args[1]), parse_today(today))
+        render_import(outcome, out)
+        raise typer.Exit(1 if outcome.conflicts or outcome.unreadable else 0)
+    if len(args) != 2:
+        raise UsageError("用法：civdoc review 单位 指标编号 --stage 初审 --pass --by 姓名 [--note 意见]")
+    if passed == returned:
+        raise UsageError("请在 --pass（通过）和 --return（退回）中选择一个。")
+    if not stage or not by:
+        raise UsageError("请用 --stage 指明审核阶段，用 --by 写明审核人姓名。")
+    from civdoc.signoff import sign
+
+    record = sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today))
+    verb = "通过" if passed else "退回"
+    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{by}，{record['at']}）。", style="green"))
+    out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    version: bool = typer.Option(False, "--version", help="显示版本号。", is_eager=True),
+) -> None:
+    if version:
+        typer.echo(f"civdoc {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    app(prog_name="civdoc")

@@ -1,0 +1,57 @@
+"""Dates written in file and folder names: 2024-03-15, 2024.03.15, 2024_03_15, 20240315, 2024年3月15日,
+and whole months 2024年3月 / 2024-03."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date
+
+from civdoc.model import Span
+
+_DAY = [
+    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(?<!\d)(\d{4})[-._](\d{1,2})[-._](\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"),
+]
+_MONTH = [
+    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月"),
+    re.compile(r"(?<!\d)(\d{4})[-.](\d{1,2})(?![\d])"),
+]
+_YEARS = range(1990, 2101)
+
+
+def date_in_name(name: str) -> Span | None:
+    """The leftmost date in a name; at the same position a day beats a month."""
+    text = unicodedata.normalize("NFKC", name)
+    found: list[tuple[int, int, Span]] = []
+    for pattern in _DAY:
+        for m in pattern.finditer(text):
+            day = _day(*m.groups())
+            if day:
+                found.append((m.start(), 0, Span(day, day)))
+    for pattern in _MONTH:
+        for m in pattern.finditer(text):
+            month = _month(*m.groups())
+            if month:
+                found.append((m.start(), 1, month))
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[0], f[1]))[2]
+
+
+def _day(y: str, m: str, d: str) -> date | None:
+    if int(y) not in _YEARS:
+        return None
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _month(y: str, m: str) -> Span | None:
+    year, month = int(y), int(m)
+    if year not in _YEARS or not 1 <= month <= 12:
+        return None
+    return Span(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,161 @@
+"""Pure: (project, placed and inspected files, review records, today) -> Result. No printing, no writing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from civdoc import reviews
+from civdoc.indicators import Indicator, all_types
+from civdoc.match import assign, requirements_for, resolve_date
+from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus
+from civdoc.names import norm
+from civdoc.project import Project
+from civdoc.rules import coverage, deadlines, placement
+from civdoc.rules import dates as date_rules
+from civdoc.rules import files as file_rules
+from civdoc.rules.waivers import apply_policy
+from civdoc.scan import Scan
+
+
+@dataclass
+class Result:
+    project: Project
+    today: date
+    files: list[EvidenceFile]
+    items: list[Item]
+    findings: list[Finding] = field(default_factory=list)
+    unit: str | None = None  # --unit filter, canonical
+    indicator: str | None = None  # --indicator filter
+
+    def count(self, severity: str, waived: bool = False) -> int:
+        return sum(1 for f in self.findings if f.severity == severity and f.waived == waived)
+
+    @property
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.waived)
+
+    def failed(self, strict: bool = False) -> bool:
+        return any(not f.waived and (f.severity == "error" or (strict and f.severity == "warning"))
+                   for f in self.findings)
+
+
+def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records | None = None,
+             unit: str | None = None, indicator: str | None = None) -> Result:
+    findings: list[Finding] = list(scan.findings)
+    known_types = set(all_types(project.kinds))
+    for file in scan.files:
+        if file.indicator is not None and file.unit is not None:
+            findings += _check_file(project, file, known_types, today)
+    findings += placement.duplicates(scan.files)
+
+    items: list[Item] = []
+    for aspect in project.aspects:
+        for ind in aspect.indicators:
+            for u in ind.responsible:
+                items.append(_item(project, scan, ind, u, today))
+    findings += _coverage(project, scan, items)
+    unit_of = _unit_lookup(project)
+    findings = apply_policy(findings, project.config, unit_of, today)
+
+    # deadlines and reviews look at what is still open once waivers are applied
+    open_gaps = {(f.unit, f.indicator) for f in findings if f.code.startswith("C") and not f.waived}
+    missing_units = {u for u in project.unit_names if u not in scan.unit_folders}
+    later: list[Finding] = []
+    for item in items:
+        if (item.unit, item.indicator) in open_gaps and item.unit not in missing_units:
+            later += filter(None, [deadlines.deadline_finding(item, today)])
+        history = (records or {}).get(item.unit, [])
+        item.stages = reviews.stage_states(item, history, project.config.review.stages)
+        later += reviews.review_findings(item, history, project.config.review)
+    findings += apply_policy(later, project.config, unit_of, today, announce_expired=False)
+
+    if unit or indicator:
+        items = [i for i in items if (not unit or i.unit == unit) and (not indicator or i.indicator == indicator)]
+        findings = [f for f in findings if (not unit or f.unit == unit) and (not indicator or f.indicator == indicator)]
+        files = [f for f in scan.files if (not unit or f.unit == unit) and (not indicator or f.indicator == indicator)]
+    else:
+        files = scan.files
+    findings.sort(key=lambda f: (f.unit or "", _id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
+    return Result(project, today, files, items, findings, unit, indicator)
+
+
+def _unit_lookup(project: Project) -> dict[str, str]:
+    return {norm(n): project.unit(n) or n for u in project.config.units for n in [u.name, *u.aliases]}
+
+
+def _id_key(ident: str | None) -> tuple:
+    if ident is None:
+        return ()
+    return tuple(int(p) if p.isdigit() else 10**6 for p in ident.split("."))
+
+
+def _check_file(project: Project, file: EvidenceFile, known_types: set[str], today: date) -> list[Finding]:
+    """Assign, date and judge one file in an indicator folder; sets file.usable."""
+    indicator = project.indicators[file.indicator or ""]
+    requirement, how = assign(file, requirements_for(indicator, file.unit or ""))
+    file.requirement, file.assigned_by = (requirement.name if requirement else None), how
+    file.date, file.date_source = resolve_date(file)
+    where = dict(unit=file.unit, indicator=file.indicator, requirement=file.requirement, path=file.path)
+    problem = file_rules.file_problem(file, requirement, known_types)
+    if problem:
+        return [_at(problem, where)]
+    found = [_at(f, where) for f in file_rules.warnings(file, requirement, project.config.limits.max_file_mb)]
+    if requirement is None:
+        names = [r.name for r in requirements_for(indicator, file.unit or "")]
+        return found + [_at(placement.unassigned(file, names), where)]
+    window = indicator.window or project.config.period
+    dated = date_rules.date_finding(file, (window.start, window.end), today)
+    if dated:
+        found.append(_at(dated, where))
+    file.usable = not dated or dated.code != "T401"
+    return found
+
+
+def _at(finding: Finding, where: dict) -> Finding:
+    for key, value in where.items():
+        setattr(finding, key, value)
+    return finding
+
+
+def _item(project: Project, scan: Scan, ind: Indicator, unit: str, today: date) -> Item:
+    reqs = requirements_for(ind, unit)
+    deadline = ind.deadline or project.config.deadline
+    if not reqs:
+        return Item(unit, ind.id, "not_required", deadline)
+    files = [f for f in scan.files if f.unit == unit and f.indicator == ind.id]
+    statuses = [
+        RequirementStatus(r.name, r.kind, r.min,
+                          found=sum(1 for f in files if f.requirement == r.name and f.usable),
+                          files=[f.path for f in files if f.requirement == r.name])
+        for r in reqs
+    ]
+    complete = all(s.found >= s.min for s in statuses)
+    hashes = {f.item_path or f.path: f.inspection.sha256 for f in files if f.inspection}
+    return Item(unit, ind.id, "complete" if complete else "incomplete", deadline, statuses,
+                fingerprint=reviews.fingerprint(hashes), files=hashes)
+
+
+def _coverage(project: Project, scan: Scan, items: list[Item]) -> list[Finding]:
+    """C201 once for a unit with no folder (not a cascade); C202 for a missing item folder; else C203/C204."""
+    findings: list[Finding] = []
+    layout = project.config.layout
+    required: dict[str, list[str]] = {}
+    for item in items:
+        if item.status != "not_required":
+            required.setdefault(item.unit, []).append(item.indicator)
+    for unit, ids in required.items():
+        if unit not in scan.unit_folders:
+            findings.append(coverage.unit_folder_missing(unit, ids, layout))
+    for item in items:
+        if item.status == "not_required" or item.unit not in scan.unit_folders:
+            continue
+        ind = project.indicators[item.indicator]
+        if (item.unit, item.indicator) not in scan.item_folders:
+            findings.append(coverage.indicator_folder_missing(item.unit, ind, layout))
+            continue
+        for status in item.requirements:
+            gap = coverage.requirement_gap(item.unit, ind, status)
+            if gap:
+                findings.append(gap)
+    return findings

@@ -1,0 +1,42 @@
+"""The check pipeline end to end: load -> scan -> inspect -> evaluate. Commands call this; it prints nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from civdoc import reviews
+from civdoc.errors import UsageError
+from civdoc.evaluate import Result, evaluate
+from civdoc.inspection import inspect_all
+from civdoc.project import Project, load_project
+from civdoc.scan import scan
+
+Progress = Callable[[int, int], None]
+
+
+def resolve_scope(project: Project, unit: str | None, indicator: str | None) -> tuple[str | None, str | None]:
+    """--unit and --indicator by name or alias, as canonical names; unknown ones are usage errors."""
+    canonical_unit = None
+    if unit:
+        canonical_unit = project.unit(unit)
+        if canonical_unit is None:
+            raise UsageError(f"单位“{unit}”没有在 civdoc.yaml 中登记。可用的单位：{'、'.join(project.unit_names)}。")
+    ident = None
+    if indicator:
+        found = project.indicator(indicator)
+        if found is None:
+            raise UsageError(f"指标编号“{indicator}”不存在。请用 indicators/ 中定义的编号，如“{next(iter(project.indicators))}”。")
+        ident = found.id
+    return canonical_unit, ident
+
+
+def check(root: Path, today: date, unit: str | None = None, indicator: str | None = None,
+          use_cache: bool = True, progress: Progress | None = None) -> Result:
+    project = load_project(root)
+    unit, indicator = resolve_scope(project, unit, indicator)
+    placed = scan(project)
+    inspect_all(root, placed.files, use_cache=use_cache, progress=progress)
+    records = reviews.load_records(root, project.unit_names)
+    return evaluate(project, placed, today, records, unit, indicator)

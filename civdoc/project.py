@@ -1,0 +1,275 @@
+"""Load a whole project: civdoc.yaml + indicators/*.yaml, every D1xx problem gathered before stopping."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from civdoc.config import Config, Unit, Waiver
+from civdoc.errors import DefinitionErrors, DefinitionProblem, ProjectNotFound
+from civdoc.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
+from civdoc.names import norm
+from civdoc.rules.catalogue import RULES
+from civdoc.yamlsrc import Source, dotted, load_yaml
+
+CONFIG_NAME = "civdoc.yaml"
+IMPLICIT_REQUIREMENT = "佐证材料"
+
+
+@dataclass
+class Aspect:
+    """A 测评项目: one indicator file."""
+
+    name: str
+    order: int | None
+    file: str
+    indicators: list[Indicator]
+
+
+@dataclass
+class Project:
+    root: Path
+    config: Config
+    aspects: list[Aspect]
+    kinds: dict[str, list[str]]
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    aspect_of: dict[str, Aspect] = field(default_factory=dict)
+    _units: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for aspect in self.aspects:
+            for ind in aspect.indicators:
+                self.indicators[ind.id] = ind
+                self.aspect_of[ind.id] = aspect
+        self._units = unit_lookup(self.config.units)
+
+    @property
+    def evidence(self) -> Path:
+        return self.root / "evidence"
+
+    @property
+    def unit_names(self) -> list[str]:
+        return [u.name for u in self.config.units]
+
+    def unit(self, name: str) -> str | None:
+        """The canonical name of a unit given its name or an alias."""
+        return self._units.get(norm(name))
+
+    def unit_info(self, name: str) -> Unit:
+        return next(u for u in self.config.units if u.name == name)
+
+    def indicator(self, ident: str) -> Indicator | None:
+        wanted = norm(ident)
+        return next((i for i in self.indicators.values() if norm(i.id) == wanted), None)
+
+
+def find_root(start: Path) -> Path:
+    for folder in [start, *start.parents]:
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ProjectNotFound(
+        f"在 {start} 及其上级文件夹中没有找到 {CONFIG_NAME}。请在项目文件夹中运行，或用 --project 指定项目文件夹。"
+    )
+
+
+def unit_lookup(units: list[Unit]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for unit in units:
+        for name in [unit.name, *unit.aliases]:
+            lookup.setdefault(norm(name), unit.name)
+    return lookup
+
+
+def load_project(root: Path) -> Project:
+    problems: list[DefinitionProblem] = []
+    config_source, found = load_yaml(root / CONFIG_NAME, CONFIG_NAME)
+    problems += found
+    config = _validate(Config, config_source, problems, ids=[("waivers", "*", "indicator")]) if config_source else None
+
+    files = sorted((root / "indicators").glob("*.yaml")) + sorted((root / "indicators").glob("*.yml"))
+    if not (root / "indicators").is_dir():
+        problems.append(DefinitionProblem("D102", "indicators/", None, "", "缺少 indicators 文件夹。请新建它并放入指标定义文件（*.yaml）。"))
+    elif not files:
+        problems.append(DefinitionProblem("D102", "indicators/", None, "", "indicators 文件夹中没有 .yaml 指标定义文件。"))
+    parsed: list[tuple[Source, IndicatorFile]] = []
+    for path in files:
+        shown = path.relative_to(root).as_posix()
+        source, found = load_yaml(path, shown)
+        problems += found
+        if source is None:
+            continue
+        model = _validate(IndicatorFile, source, problems, ids=[("indicators", "*", "id")])
+        if model is not None:
+            parsed.append((source, model))
+
+    if config is not None:
+        problems += _cross_check(config, config_source, parsed)
+    if problems:
+        raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+    assert config is not None
+    kinds = {**KIND_TYPES, **{k: clean_types(v) for k, v in config.kinds.items()}}
+    lookup = unit_lookup(config.units)
+    aspects = [
+        Aspect(m.aspect, m.order, s.file, [_resolve(ind, lookup, kinds) for ind in m.indicators]) for s, m in parsed
+    ]
+    aspects.sort(key=lambda a: (a.order if a.order is not None else 10**6, a.file))
+    return Project(root=root, config=config, aspects=aspects, kinds=kinds)
+
+
+def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]]) -> Indicator:
+    """Canonical unit names, the lead among the units, each requirement's accepted types spelled out."""
+    canon = lambda names: [lookup[norm(n)] for n in names]  # noqa: E731
+    lead = lookup[norm(ind.lead)] if ind.lead else None
+    units = list(dict.fromkeys(([lead] if lead else []) + canon(ind.units)))
+    requirements = [
+        r.model_copy(update={
+            "types": r.types or (kinds[r.kind] if r.kind else all_types(kinds)),
+            "units": canon(r.units) if r.units else None,
+        })
+        for r in ind.requirements
+    ]
+    if not requirements and ind.needs_material:
+        requirements = [Requirement(name=IMPLICIT_REQUIREMENT, types=all_types(kinds), match=[])]
+    return ind.model_copy(update={"lead": lead, "units": units, "requirements": requirements})
+
+
+def _validate(model: type[BaseModel], source: Source, problems: list[DefinitionProblem], ids: list[tuple]) -> Any:
+    data = source.data
+    if not isinstance(data, dict):
+        problems.append(DefinitionProblem("D102", source.file, 1, "", "文件内容应是“字段: 值”的映射，请对照 README 中的示例填写。"))
+        return None
+    _keep_raw_ids(source, ids)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_translate(error, source))
+        return None
+
+
+def _keep_raw_ids(source: Source, patterns: list[tuple]) -> None:
+    """YAML reads `id: 2.10` as the number 2.1; ids are text, so take them as written."""
+    for loc, raw in source.raw.items():
+        if any(len(p) == len(loc) and all(a == "*" or a == b for a, b in zip(p, loc)) for p in patterns):
+            parent = source.data
+            for part in loc[:-1]:
+                parent = parent[part]
+            if isinstance(parent.get(loc[-1]), (int, float)):
+                parent[loc[-1]] = raw
+
+
+KNOWN_FIELDS = sorted(
+    {name for m in (Config, Unit, Waiver, IndicatorFile, Indicator, Requirement) for name in m.model_fields}
+    | {"start", "end", "stages", "allow_self_review", "max_file_mb", "text"}
+)
+TYPE_WORDS = {"string": "文本", "int": "整数", "float": "数字", "bool": "true 或 false", "list": "列表（- 开头的多行）",
+              "dict": "映射（字段: 值）", "model": "映射（字段: 值）", "date": "日期，如 2024-07-15"}
+
+
+def _translate(error: dict[str, Any], source: Source) -> DefinitionProblem:
+    loc = _data_loc(source.data, error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    field_name = str(loc[-1]) if loc else ""
+    code, message = "D102", ""
+    if kind == "missing":
+        message = f"缺少必填字段“{error['loc'][-1]}”，请补上。"
+        loc = _data_loc(source.data, error["loc"][:-1])
+        field_name = dotted(tuple(error["loc"]))
+    elif kind == "extra_forbidden":
+        near = difflib.get_close_matches(field_name, KNOWN_FIELDS, n=1)
+        hint = f"您是否想写“{near[0]}”？" if near else "请删除或改正它。"
+        message = f"未知字段“{field_name}”：civdoc 不认识这个字段。{hint}"
+    elif kind == "civdoc_invalid":
+        code, message = "D105", error["msg"]
+    elif kind.startswith("date") or kind.startswith("datetime"):
+        code, message = "D105", f"日期“{value}”无法识别，请写成 2024-07-15 的形式。"
+    elif kind in {"literal_error", "enum"}:
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("' or '", "、").replace("', '", "、").strip("'")
+        code, message = "D105", f"“{value}”不是可选的值，可选：{expected}。"
+    elif kind in {"too_short", "string_too_short"}:
+        message = "不能为空，请填写。"
+    else:
+        wanted = next((w for k, w in TYPE_WORDS.items() if kind.startswith(k)), "正确的类型")
+        message = f"类型不对：这里应是{wanted}，实际写的是“{value}”。"
+    shown = dotted(tuple(error["loc"])) if kind == "missing" else dotted(loc)
+    return DefinitionProblem(code, source.file, source.line(loc), shown, message)
+
+
+def _data_loc(data: Any, loc: tuple) -> tuple:
+    """Keep the leading part of a pydantic loc that really indexes the data (drops union tags)."""
+    kept: list[Any] = []
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        kept.append(part)
+    return tuple(kept)
+
+
+def _cross_check(config: Config, conf: Source, parsed: list[tuple[Source, IndicatorFile]]) -> list[DefinitionProblem]:
+    """Problems that need more than one file: duplicate ids, unknown units, unknown kinds and codes."""
+    problems: list[DefinitionProblem] = []
+    lookup: dict[str, str] = {}
+    for i, unit in enumerate(config.units):
+        for name in [unit.name, *unit.aliases]:
+            if norm(name) in lookup and lookup[norm(name)] != unit.name:
+                problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("units", i)), f"units[{i}]",
+                                                  f"单位名称或简称“{name}”已被“{lookup[norm(name)]}”使用，请改用不同的简称。"))
+            lookup.setdefault(norm(name), unit.name)
+    known_units = "、".join(u.name for u in config.units)
+    kinds = set(KIND_TYPES) | set(config.kinds)
+    seen_ids: dict[str, str] = {}
+
+    def unknown_unit(name: str) -> str:
+        near = difflib.get_close_matches(name, list(lookup), n=1, cutoff=0.5)
+        hint = f"您是否想写“{lookup[near[0]]}”？" if near else f"已登记的单位：{known_units}。"
+        return f"单位“{name}”没有在 civdoc.yaml 的 units 中登记。{hint}请改正名称，或在 civdoc.yaml 中添加该单位。"
+
+    for source, model in parsed:
+        for i, ind in enumerate(model.indicators):
+            at = ("indicators", i)
+            key = norm(ind.id)
+            if key in seen_ids:
+                problems.append(DefinitionProblem("D103", source.file, source.line(at + ("id",)), dotted(at + ("id",)),
+                                                  f"指标编号“{ind.id}”重复：{seen_ids[key]} 已定义过。请为每个指标使用唯一的编号。"))
+            else:
+                seen_ids[key] = f"{source.file}:{source.line(at + ('id',))}"
+            named = [(("lead",), ind.lead)] if ind.lead else []
+            named += [(("units", j), u) for j, u in enumerate(ind.units)]
+            for r, req in enumerate(ind.requirements):
+                named += [(("requirements", r, "units", j), u) for j, u in enumerate(req.units or [])]
+                if req.kind and req.kind not in kinds:
+                    loc = at + ("requirements", r, "kind")
+                    problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
+                                                      f"材料类别“{req.kind}”不存在，可选：{'、'.join(sorted(kinds))}。"))
+            responsible = {lookup.get(norm(u)) for u in ind.units + ([ind.lead] if ind.lead else [])}
+            for sub, name in named:
+                loc = at + sub
+                if norm(name) not in lookup:
+                    problems.append(DefinitionProblem("D104", source.file, source.line(loc), dotted(loc), unknown_unit(name)))
+                elif sub[0] == "requirements" and lookup[norm(name)] not in responsible:
+                    problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
+                                                      f"“{name}”不是本指标的牵头单位或责任单位，请先把它加入 units。"))
+            if not ind.responsible:
+                problems.append(DefinitionProblem("D102", source.file, source.line(at), dotted(at),
+                                                  f"指标“{ind.id}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
+    for name in config.rules:
+        if name not in RULES or name.startswith("D"):
+            problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("rules", name)), f"rules.{name}",
+                                              f"“{name}”不是可以调整的问题代码，请用 civdoc rules 查看代码列表。"))
+    for i, waiver in enumerate(config.waivers):
+        if waiver.code not in RULES or waiver.code.startswith("D"):
+            problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "code")), f"waivers[{i}].code",
+                                              f"“{waiver.code}”不是可以豁免的问题代码，请用 civdoc rules 查看代码列表。"))
+        if waiver.unit and norm(waiver.unit) not in lookup:
+            problems.append(DefinitionProblem("D104", CONFIG_NAME, conf.line(("waivers", i, "unit")), f"waivers[{i}].unit", unknown_unit(waiver.unit)))
+        if waiver.indicator and norm(waiver.indicator) not in seen_ids:
+            problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "indicator")), f"waivers[{i}].indicator",
+                                              f"指标编号“{waiver.indicator}”不存在，请检查豁免条目中的 indicator。"))
+    return problems

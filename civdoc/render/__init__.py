@@ -1,0 +1,1 @@
+"""Result -> text, JSON, GitHub annotations, JUnit, Excel and Word. Nothing here reads the evidence tree."""

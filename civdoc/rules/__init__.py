@@ -1,0 +1,1 @@
+"""The finding catalogue and the checks, one module per family."""

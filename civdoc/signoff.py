@@ -1,0 +1,75 @@
+"""`civdoc review UNIT INDICATOR --stage S --pass|--return --by NAME`: sign one stage of one item."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from civdoc import reviews
+from civdoc.errors import ReviewRefused, UsageError
+from civdoc.evaluate import Result
+from civdoc.model import Item
+from civdoc.pipeline import check, resolve_scope
+from civdoc.project import load_project
+
+Record = reviews.Record
+
+
+def find_item(result: Result, unit: str, indicator: str) -> Item:
+    item = next((i for i in result.items if i.unit == unit and i.indicator == indicator), None)
+    if item is None:
+        raise ReviewRefused(f"{unit}不是指标 {indicator} 的责任单位，没有可审核的事项。")
+    if item.status == "not_required":
+        raise ReviewRefused(f"{unit}的指标 {indicator} 不需报送材料，无需审核。")
+    return item
+
+
+def refusal(result: Result, item: Item, stage: str, passed: bool, force: bool) -> str | None:
+    """Why this signature may not be recorded now, or None."""
+    stages = result.project.config.review.stages
+    i = stages.index(stage)
+    if i > 0:
+        before = item.stages[i - 1]
+        if before.state != reviews.PASS:
+            return (f"{stages[i - 1]}尚未通过（当前：{before.state}），不能签署{stage}。"
+                    f"请先完成{stages[i - 1]}；如果材料变动导致失效，请重新进行{stages[i - 1]}。")
+    if passed and not force:
+        errors = [f for f in result.findings if f.unit == item.unit and f.indicator == item.indicator
+                  and f.severity == "error" and not f.waived and not f.code.startswith("R")]
+        if errors:
+            codes = "、".join(sorted({f.code for f in errors}))
+            return (f"该事项还有 {len(errors)} 个未解决的错误（{codes}），不能签署通过。请先整改，"
+                    f"或用 --return 退回；确需通过时加 --force（会记录在案）。")
+    return None
+
+
+def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, by: str,
+         note: str | None, force: bool, today: date) -> Record:
+    project = load_project(root)
+    unit, ident = resolve_scope(project, unit_name, indicator)
+    assert unit and ident
+    if stage not in project.config.review.stages:
+        raise UsageError(f"审核阶段“{stage}”不存在，可选：{'、'.join(project.config.review.stages)}。")
+    if not by.strip():
+        raise UsageError("--by 审核人姓名不能为空。")
+    path = reviews.reviews_file(root, unit)
+    with reviews.locked(path):
+        result = check(root, today, unit=unit, indicator=ident)
+        item = find_item(result, unit, ident)
+        why = refusal(result, item, stage, passed, force)
+        if why:
+            raise ReviewRefused(f"未记录。{why}")
+        record: Record = {
+            "indicator": ident,
+            "stage": stage,
+            "decision": reviews.PASS if passed else reviews.RETURN,
+            "by": by.strip(),
+            "at": reviews.now_iso(),
+            "note": note or "",
+            "fingerprint": item.fingerprint,
+            "files": dict(sorted(item.files.items())),
+        }
+        if force and passed:
+            record["forced"] = True
+        reviews.append_records(root, unit, [record])
+    return {**record, "unit": unit}

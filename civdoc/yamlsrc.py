@@ -1,0 +1,103 @@
+"""YAML loading that remembers where each value stood, so definition errors can name file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from civdoc.errors import DefinitionProblem
+
+Loc = tuple[Any, ...]
+
+
+@dataclass
+class Source:
+    """A parsed YAML document with the line of every value and the raw text of every scalar."""
+
+    file: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+    raw: dict[Loc, str] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of loc, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+
+def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[DefinitionProblem]]:
+    """Parse path; on a syntax error return no source and a D101 problem with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [_problem("D101", shown_as, None, "", "文件不是 UTF-8 编码，请用记事本或 VS Code 另存为 UTF-8 后重试。")]
+    except OSError as exc:
+        return None, [_problem("D101", shown_as, None, "", f"无法读取文件（{exc.strerror}），请检查文件是否存在、是否有读取权限。")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        column = f"第 {mark.column + 1} 列" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        msg = f"YAML 语法错误（{column}）：{what}。请检查缩进、冒号后的空格、引号和括号是否成对。"
+        return None, [_problem("D101", shown_as, line, "", msg)]
+    source = Source(shown_as, None)
+    problems: list[DefinitionProblem] = []
+    if node is None:
+        source.data = {}
+        return source, problems
+    source.data = _construct(node)
+    _index(node, (), source, problems)
+    return source, problems
+
+
+def _construct(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _index(node: yaml.Node, loc: Loc, source: Source, problems: list[DefinitionProblem]) -> None:
+    source.lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode):
+        source.raw[loc] = node.value
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _index(child, loc + (i,), source, problems)
+    elif isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            child = loc + (key,)
+            if key in seen:
+                problems.append(
+                    _problem("D102", source.file, key_node.start_mark.line + 1, dotted(child),
+                             f"字段“{key}”写了两次，后一个会覆盖前一个。请删除重复的一行。")
+                )
+            seen.add(key)
+            source.lines[child] = key_node.start_mark.line + 1
+            _index(value_node, child, source, problems)
+
+
+def dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _problem(code: str, file: str, line: int | None, field_: str, message: str) -> DefinitionProblem:
+    return DefinitionProblem(code=code, file=file, line=line, field=field_, message=message)
