@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,11 +50,12 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
             findings += _check_file(project, file, known_types, today)
     findings += placement.duplicates(scan.files)
 
-    items: list[Item] = []
-    for aspect in project.aspects:
-        for ind in aspect.indicators:
-            for u in ind.responsible:
-                items.append(_item(project, scan, ind, u, today))
+    by_item: dict[tuple[str, str], list[EvidenceFile]] = defaultdict(list)
+    for f in scan.files:
+        if f.unit and f.indicator:
+            by_item[(f.unit, f.indicator)].append(f)
+    items = [_item(project, ind, u, by_item.get((u, ind.id), []))
+             for aspect in project.aspects for ind in aspect.indicators for u in ind.responsible]
     findings += _coverage(project, scan, items)
     unit_of = _unit_lookup(project)
     findings = apply_policy(findings, project.config, unit_of, today)
@@ -118,12 +120,11 @@ def _at(finding: Finding, where: dict) -> Finding:
     return finding
 
 
-def _item(project: Project, scan: Scan, ind: Indicator, unit: str, today: date) -> Item:
+def _item(project: Project, ind: Indicator, unit: str, files: list[EvidenceFile]) -> Item:
     reqs = requirements_for(ind, unit)
     deadline = ind.deadline or project.config.deadline
     if not reqs:
         return Item(unit, ind.id, "not_required", deadline)
-    files = [f for f in scan.files if f.unit == unit and f.indicator == ind.id]
     statuses = [
         RequirementStatus(r.name, r.kind, r.min,
                           found=sum(1 for f in files if f.requirement == r.name and f.usable),
