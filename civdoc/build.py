@@ -82,7 +82,7 @@ def build(result: Result, out: Path, unit: str | None = None, force: bool = Fals
         kind, who = what.split(":", 1)
         view = scoped[who] if who else result
         if kind == "xlsx":
-            data = workbook_bytes(view, unit=who or None)
+            data = workbook_bytes(view, unit=who or None, path=path)
         elif kind == "docx":
             data = dossier_bytes(view, templates, unit=who or None)
         else:

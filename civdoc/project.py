@@ -96,18 +96,20 @@ def load_project(root: Path) -> Project:
     elif not files:
         problems.append(DefinitionProblem("D102", "indicators/", None, "", "indicators 文件夹中没有 .yaml 指标定义文件。"))
     parsed: list[tuple[Source, IndicatorFile]] = []
+    sources: list[Source] = []
     for path in files:
         shown = path.relative_to(root).as_posix()
         source, found = load_yaml(path, shown)
         problems += found
         if source is None:
             continue
+        sources.append(source)
         model = _validate(IndicatorFile, source, problems, ids=[("indicators", "*", "id")])
         if model is not None:
             parsed.append((source, model))
 
-    if config is not None:
-        problems += _cross_check(config, config_source, parsed)
+    if config is not None and config_source is not None:
+        problems += _cross_check(config, config_source, sources)
     if problems:
         raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None
@@ -149,6 +151,20 @@ def _validate(model: type[BaseModel], source: Source, problems: list[DefinitionP
         for error in exc.errors():
             problems.append(_translate(error, source))
         return None
+
+
+def _raw_indicators(source: Source) -> list[tuple[int, dict[str, Any]]]:
+    data = source.data
+    entries = data.get("indicators") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return []
+    return [(i, e) for i, e in enumerate(entries) if isinstance(e, dict)]
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _keep_raw_ids(source: Source, patterns: list[tuple]) -> None:
@@ -212,8 +228,10 @@ def _data_loc(data: Any, loc: tuple) -> tuple:
     return tuple(kept)
 
 
-def _cross_check(config: Config, conf: Source, parsed: list[tuple[Source, IndicatorFile]]) -> list[DefinitionProblem]:
-    """Problems that need more than one file: duplicate ids, unknown units, unknown kinds and codes."""
+def _cross_check(config: Config, conf: Source, sources: list[Source]) -> list[DefinitionProblem]:
+    """Problems that need more than one file: duplicate ids, unknown units, unknown kinds and codes.
+
+    Read from the raw YAML, so a schema error elsewhere in a file does not hide these."""
     problems: list[DefinitionProblem] = []
     lookup: dict[str, str] = {}
     for i, unit in enumerate(config.units):
@@ -231,24 +249,30 @@ def _cross_check(config: Config, conf: Source, parsed: list[tuple[Source, Indica
         hint = f"您是否想写“{lookup[near[0]]}”？" if near else f"已登记的单位：{known_units}。"
         return f"单位“{name}”没有在 civdoc.yaml 的 units 中登记。{hint}请改正名称，或在 civdoc.yaml 中添加该单位。"
 
-    for source, model in parsed:
-        for i, ind in enumerate(model.indicators):
+    for source in sources:
+        for i, ind in _raw_indicators(source):
             at = ("indicators", i)
-            key = norm(ind.id)
+            ident = str(ind.get("id", ""))
+            key = norm(ident)
             if key in seen_ids:
                 problems.append(DefinitionProblem("D103", source.file, source.line(at + ("id",)), dotted(at + ("id",)),
-                                                  f"指标编号“{ind.id}”重复：{seen_ids[key]} 已定义过。请为每个指标使用唯一的编号。"))
-            else:
+                                                  f"指标编号“{ident}”重复：{seen_ids[key]} 已定义过。请为每个指标使用唯一的编号。"))
+            elif key:
                 seen_ids[key] = f"{source.file}:{source.line(at + ('id',))}"
-            named = [(("lead",), ind.lead)] if ind.lead else []
-            named += [(("units", j), u) for j, u in enumerate(ind.units)]
-            for r, req in enumerate(ind.requirements):
-                named += [(("requirements", r, "units", j), u) for j, u in enumerate(req.units or [])]
-                if req.kind and req.kind not in kinds:
+            lead = ind.get("lead") if isinstance(ind.get("lead"), str) else None
+            units = _names(ind.get("units"))
+            named = ([(("lead",), lead)] if lead else []) + [(("units", j), u) for j, u in enumerate(units)]
+            requirements = ind.get("requirements") if isinstance(ind.get("requirements"), list) else []
+            for r, req in enumerate(requirements):
+                if not isinstance(req, dict):
+                    continue
+                named += [(("requirements", r, "units", j), u) for j, u in enumerate(_names(req.get("units")))]
+                kind = req.get("kind")
+                if isinstance(kind, str) and kind not in kinds:
                     loc = at + ("requirements", r, "kind")
                     problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
-                                                      f"材料类别“{req.kind}”不存在，可选：{'、'.join(sorted(kinds))}。"))
-            responsible = {lookup.get(norm(u)) for u in ind.units + ([ind.lead] if ind.lead else [])}
+                                                      f"材料类别“{kind}”不存在，可选：{'、'.join(sorted(kinds))}。"))
+            responsible = {lookup.get(norm(u)) for u in units + ([lead] if lead else [])}
             for sub, name in named:
                 loc = at + sub
                 if norm(name) not in lookup:
@@ -256,9 +280,9 @@ def _cross_check(config: Config, conf: Source, parsed: list[tuple[Source, Indica
                 elif sub[0] == "requirements" and lookup[norm(name)] not in responsible:
                     problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
                                                       f"“{name}”不是本指标的牵头单位或责任单位，请先把它加入 units。"))
-            if not ind.responsible:
+            if not (lead or units):
                 problems.append(DefinitionProblem("D102", source.file, source.line(at), dotted(at),
-                                                  f"指标“{ind.id}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
+                                                  f"指标“{ident}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
     for name in config.rules:
         if name not in RULES or name.startswith("D"):
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("rules", name)), f"rules.{name}",

@@ -59,8 +59,21 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
     return source, problems
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date such as 2024-02-30 as text, for validation to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def _construct(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
+    loader = _Loader("")
     try:
         return loader.construct_document(node)
     finally:
