@@ -12,7 +12,7 @@ def duplicates(files: list[EvidenceFile]) -> Iterator[Finding]:
     """The same content in more than one place: one finding on every copy after the first."""
     by_hash: dict[str, list[EvidenceFile]] = defaultdict(list)
     for f in files:
-        if f.size and f.inspection:
+        if f.size and f.inspection and f.inspection.sha256:  # no hash when the file could not be read
             by_hash[f.inspection.sha256].append(f)
     for group in by_hash.values():
         if len(group) < 2:
