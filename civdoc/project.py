@@ -108,8 +108,8 @@ def load_project(root: Path) -> Project:
         if model is not None:
             parsed.append((source, model))
 
-    if config is not None and config_source is not None:
-        problems += _cross_check(config, config_source, sources)
+    if config_source is not None:
+        problems += _cross_check(config_source, sources)
     if problems:
         raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None
@@ -228,20 +228,23 @@ def _data_loc(data: Any, loc: tuple) -> tuple:
     return tuple(kept)
 
 
-def _cross_check(config: Config, conf: Source, sources: list[Source]) -> list[DefinitionProblem]:
+def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]:
     """Problems that need more than one file: duplicate ids, unknown units, unknown kinds and codes.
 
-    Read from the raw YAML, so a schema error elsewhere in a file does not hide these."""
+    Read from the raw YAML, so a schema error elsewhere (even in civdoc.yaml) does not hide these."""
     problems: list[DefinitionProblem] = []
+    raw = conf.data if isinstance(conf.data, dict) else {}
+    units = [u for u in raw.get("units") or [] if isinstance(u, dict) and isinstance(u.get("name"), str)] \
+        if isinstance(raw.get("units"), list) else []
     lookup: dict[str, str] = {}
-    for i, unit in enumerate(config.units):
-        for name in [unit.name, *unit.aliases]:
-            if norm(name) in lookup and lookup[norm(name)] != unit.name:
+    for i, unit in enumerate(units):
+        for name in [unit["name"], *_names(unit.get("aliases"))]:
+            if norm(name) in lookup and lookup[norm(name)] != unit["name"]:
                 problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("units", i)), f"units[{i}]",
                                                   f"单位名称或简称“{name}”已被“{lookup[norm(name)]}”使用，请改用不同的简称。"))
-            lookup.setdefault(norm(name), unit.name)
-    known_units = "、".join(u.name for u in config.units)
-    kinds = set(KIND_TYPES) | set(config.kinds)
+            lookup.setdefault(norm(name), unit["name"])
+    known_units = "、".join(u["name"] for u in units)
+    kinds = set(KIND_TYPES) | set(raw.get("kinds") or {} if isinstance(raw.get("kinds"), dict) else {})
     seen_ids: dict[str, str] = {}
 
     def unknown_unit(name: str) -> str:
@@ -273,7 +276,7 @@ def _cross_check(config: Config, conf: Source, sources: list[Source]) -> list[De
                     problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
                                                       f"材料类别“{kind}”不存在，可选：{'、'.join(sorted(kinds))}。"))
             responsible = {lookup.get(norm(u)) for u in units + ([lead] if lead else [])}
-            for sub, name in named:
+            for sub, name in named if lookup else []:
                 loc = at + sub
                 if norm(name) not in lookup:
                     problems.append(DefinitionProblem("D104", source.file, source.line(loc), dotted(loc), unknown_unit(name)))
@@ -283,17 +286,21 @@ def _cross_check(config: Config, conf: Source, sources: list[Source]) -> list[De
             if not (lead or units):
                 problems.append(DefinitionProblem("D102", source.file, source.line(at), dotted(at),
                                                   f"指标“{ident}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
-    for name in config.rules:
-        if name not in RULES or name.startswith("D"):
+    rules = raw.get("rules") if isinstance(raw.get("rules"), dict) else {}
+    for name in rules:
+        if str(name) not in RULES or str(name).startswith("D"):
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("rules", name)), f"rules.{name}",
                                               f"“{name}”不是可以调整的问题代码，请用 civdoc rules 查看代码列表。"))
-    for i, waiver in enumerate(config.waivers):
-        if waiver.code not in RULES or waiver.code.startswith("D"):
+    waivers = raw.get("waivers") if isinstance(raw.get("waivers"), list) else []
+    for i, waiver in enumerate(w for w in waivers if isinstance(w, dict)):
+        code, unit, ident = waiver.get("code"), waiver.get("unit"), waiver.get("indicator")
+        if isinstance(code, str) and (code not in RULES or code.startswith("D")):
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "code")), f"waivers[{i}].code",
-                                              f"“{waiver.code}”不是可以豁免的问题代码，请用 civdoc rules 查看代码列表。"))
-        if waiver.unit and norm(waiver.unit) not in lookup:
-            problems.append(DefinitionProblem("D104", CONFIG_NAME, conf.line(("waivers", i, "unit")), f"waivers[{i}].unit", unknown_unit(waiver.unit)))
-        if waiver.indicator and norm(waiver.indicator) not in seen_ids:
+                                              f"“{code}”不是可以豁免的问题代码，请用 civdoc rules 查看代码列表。"))
+        if isinstance(unit, str) and lookup and norm(unit) not in lookup:
+            problems.append(DefinitionProblem("D104", CONFIG_NAME, conf.line(("waivers", i, "unit")), f"waivers[{i}].unit",
+                                              unknown_unit(unit)))
+        if ident is not None and norm(str(ident)) not in seen_ids:
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "indicator")), f"waivers[{i}].indicator",
-                                              f"指标编号“{waiver.indicator}”不存在，请检查豁免条目中的 indicator。"))
+                                              f"指标编号“{ident}”不存在，请检查豁免条目中的 indicator。"))
     return problems
