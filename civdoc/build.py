@@ -6,11 +6,10 @@ overwritten (unless forced): those entries would be lost.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from civdoc.atomic import write_bytes
 from civdoc.errors import CivdocError
 from civdoc.evaluate import Result
 from civdoc.render.docx import dossier_bytes
@@ -27,20 +26,6 @@ PER_UNIT = "分单位台账"
 class Built:
     out: Path
     written: list[Path] = field(default_factory=list)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def planned(result: Result, out: Path, unit: str | None) -> dict[Path, str]:
@@ -87,7 +72,7 @@ def build(result: Result, out: Path, unit: str | None = None, force: bool = Fals
             data = dossier_bytes(view, templates, unit=who or None)
         else:
             data = to_json(report(result)).encode("utf-8")
-        atomic_write_bytes(path, data)
+        write_bytes(path, data)
         built.written.append(path)
     return built
 

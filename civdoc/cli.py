@@ -94,9 +94,9 @@ def _emit(text: str, output: Optional[Path]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from civdoc.reviews import atomic_write_text
+        from civdoc.atomic import write_text
 
-        atomic_write_text(output, text)
+        write_text(output, text)
 
 
 def parse_today(value: Optional[str]) -> date:

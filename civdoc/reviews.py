@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from civdoc.atomic import write_text
 from civdoc.config import ReviewSettings
 from civdoc.errors import CivdocError, DefinitionErrors, DefinitionProblem
 from civdoc.model import Finding, Item, StageState
@@ -202,21 +202,7 @@ def append_records(root: Path, unit: str, new: list[Record]) -> None:
     if old and not old.endswith("\n"):
         old += "\n"
     text = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-    atomic_write_text(path, old + text)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, old + text)
 
 
 def now_iso() -> str:
