@@ -19,14 +19,13 @@ and the block placeholders {{ ledger }}, {{ problems }}, {{ signatures }}, each 
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -174,18 +173,18 @@ def set_styles(doc) -> None:
     body.insert(0, el("w:widowControl", val="0"))
     define(doc, "Normal", "Normal", "paragraph", None, body, rpr_xml(FANGSONG, BODY_HALF_POINTS))
     define(doc, "Title", "Title", "paragraph", "Normal",
-           ppr_xml(jc="center", line=700, after=LINE, indent_chars=0, keep_next=True),
-           rpr_xml(XIAOBIAOSONG, 44), next_style="Normal")
+           ppr_xml(jc="center", line=700, indent_chars=0, keep_next=True),
+           rpr_xml(XIAOBIAOSONG, 44, latin=XIAOBIAOSONG), next_style="Normal")
     define(doc, "Subtitle", "Subtitle", "paragraph", "Normal",
            ppr_xml(jc="center", after=LINE, indent_chars=0, keep_next=True),
            rpr_xml(KAITI, BODY_HALF_POINTS), next_style="Normal")
     define(doc, "Heading1", "heading 1", "paragraph", "Normal",
            ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=0),
-           rpr_xml(HEITI, BODY_HALF_POINTS), next_style="Normal")
+           rpr_xml(HEITI, BODY_HALF_POINTS, latin=HEITI), next_style="Normal")
     define(doc, "Heading2", "heading 2", "paragraph", "Normal",
            ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=1),
            rpr_xml(KAITI, BODY_HALF_POINTS), next_style="Normal")
-    # tables: 五号 (10.5 pt) 仿宋, single spacing, no indent
+    # tables: 五号 (10.5 pt) 仿宋, single spacing, no indent; signature tables 小四 (12 pt)
     define(doc, "civdocCell", "台账表格文字", "paragraph", "Normal",
            ppr_xml(jc="left", line=240, rule="auto", indent_chars=0, snap=False),
            rpr_xml(FANGSONG, 21))
@@ -196,13 +195,13 @@ def set_styles(doc) -> None:
            rpr_xml(HEITI, 21))
     define(doc, "civdocSign", "签字栏文字", "paragraph", "civdocCell",
            ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False),
-           rpr_xml(FANGSONG, 28))
+           rpr_xml(FANGSONG, 24))
     define(doc, "civdocSignHead", "签字栏表头", "paragraph", "civdocSign",
            ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, keep_next=True, snap=False),
-           rpr_xml(HEITI, 28))
-    define(doc, "civdocNote", "台账说明文字", "paragraph", "Normal",
-           ppr_xml(jc="both", line=400, indent_chars=0, before=120, snap=False),
-           rpr_xml(KAITI, 24))
+           rpr_xml(HEITI, 24))
+    note = ppr_xml(jc="both", line=400, indent_chars=200, before=120, keep_next=True, snap=False)
+    note.find(qn("w:ind")).set(qn("w:firstLine"), "480")  # 2 characters of 12 pt
+    define(doc, "civdocNote", "台账说明文字", "paragraph", "Normal", note, rpr_xml(KAITI, 24))
     tblpr = el("w:tblPr")
     tblpr.append(el("w:tblInd", w="0", type="dxa"))
     borders = el("w:tblBorders")
@@ -224,9 +223,7 @@ def set_settings(doc) -> None:
     lang = settings.find(qn("w:themeFontLang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    if settings.find(qn("w:evenAndOddHeaders")) is None:
-        # schema order: evenAndOddHeaders comes right before defaultTabStop's neighbours; after proofState is fine
-        settings.find(qn("w:defaultTabStop")).addprevious(el("w:evenAndOddHeaders"))
+    doc.settings.odd_and_even_pages_header_footer = True
 
 
 def page(section, landscape: bool) -> None:
@@ -252,9 +249,8 @@ def page(section, landscape: bool) -> None:
 
 def page_number(paragraph, odd: bool) -> None:
     """'— N —' from a PAGE field; odd pages right-aligned, even pages left-aligned, one character in."""
-    paragraph.style = paragraph.part.document.styles["footer"] if False else paragraph.style
+    paragraph.style = "Footer"
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(el("w:pStyle", val="Footer"))
     ppr.append(el("w:ind", **({"right": "280", "rightChars": "100"} if odd else {"left": "280", "leftChars": "100"})))
     ppr.append(el("w:jc", val="right" if odd else "left"))
 
@@ -280,21 +276,6 @@ def page_number(paragraph, odd: bool) -> None:
     run(text("1"))
     run(el("w:fldChar", fldCharType="end"))
     run(text(" —"))
-
-
-def section_break_paragraph(doc) -> None:
-    """The paragraph that carries a section break: make it as small as possible so it never adds a page."""
-    p = doc.paragraphs[-1]._p
-    ppr = p.get_or_add_pPr()
-    sect = ppr.find(qn("w:sectPr"))
-    ppr.remove(sect)
-    ppr.append(el("w:spacing", before="0", after="0", line="20", lineRule="exact"))
-    ppr.append(el("w:ind", firstLine="0", firstLineChars="0"))
-    rpr = el("w:rPr")
-    rpr.append(el("w:sz", val="2"))
-    rpr.append(el("w:szCs", val="2"))
-    ppr.append(rpr)
-    ppr.append(sect)
 
 
 def build() -> bytes:
@@ -324,8 +305,7 @@ def build() -> bytes:
     page(doc.sections[-1], landscape=True)
     doc.add_paragraph("二、分项目台账", style="Heading 1")
     doc.add_paragraph("{{ ledger }}")
-    problems = doc.add_paragraph("三、问题清单", style="Heading 1")
-    problems.paragraph_format.page_break_before = True
+    doc.add_paragraph("三、问题清单", style="Heading 1")
     doc.add_paragraph("{{ problems }}")
 
     doc.add_section(WD_SECTION.NEW_PAGE)
@@ -340,11 +320,10 @@ def build() -> bytes:
     props.author = "civdoc"
     props.last_modified_by = "civdoc"
     props.language = "zh-CN"
-    props.comments = "civdoc 内置模板：可复制到项目的 templates/ 文件夹中，用 Word 修改样式和文字；请保留 {{ }} 与 {% %} 标签。"
+    # docxtpl renders these properties as Jinja too: no braces here
+    props.comments = "civdoc 内置模板：可复制到项目的 templates 文件夹中，用 Word 修改样式和文字，但请保留其中的标签。"
     props.created = props.modified = dt.datetime(2024, 1, 1)
     props.revision = 1
-
-    import io
 
     buf = io.BytesIO()
     doc.save(buf)
@@ -371,7 +350,6 @@ def section_break_paragraph_before_last(doc) -> None:
     last = body.find(qn("w:sectPr"))
     for ref in last.findall(qn("w:footerReference")) + last.findall(qn("w:headerReference")):
         last.remove(ref)
-    del copy  # noqa: F821 - keep imports honest
 
 
 def main() -> int:

@@ -1,0 +1,124 @@
+"""Built-in templates and the project's overrides of them, by file name (like mkdocs' custom_dir).
+
+A file in <project>/templates/ replaces the built-in file of the same name in civdoc/templates/.
+Text templates (*.j2) are rendered by one Jinja2 environment that looks in the project first; the
+Word template (材料自查台账.docx) is a docxtpl template, opened by path (see render/docx.py).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from civdoc.errors import CivdocError
+
+DOSSIER = "材料自查台账.docx"
+SUMMARY = "基本情况.j2"
+PACKAGE = "civdoc"
+FOLDER = "templates"
+
+
+class TemplateError(CivdocError):
+    """A template that cannot be used: malformed, or using a variable civdoc does not provide."""
+
+
+def builtin_dir() -> Any:
+    """The package's templates/ folder as an importlib Traversable (a real folder once installed)."""
+    return resources.files(PACKAGE).joinpath(FOLDER)
+
+
+class Templates:
+    def __init__(self, project_root: Path):
+        self.root = project_root
+        self.folder = project_root / FOLDER
+        self._env: jinja2.Environment | None = None
+        self.cache: dict[str, Any] = {}  # per-build memo for renderers (e.g. a checked docx template)
+
+    def is_custom(self, name: str) -> bool:
+        return (self.folder / name).is_file()
+
+    def path(self, name: str) -> Path:
+        """<project>/templates/<name> if the project has it, else the built-in template."""
+        if self.is_custom(name):
+            return self.folder / name
+        builtin = builtin_dir().joinpath(name)
+        if not builtin.is_file():
+            raise TemplateError(f"没有名为“{name}”的模板。内置模板有：{'、'.join(self.names())}。")
+        # pip installs the package unzipped, so the resource is a real file on disk
+        return Path(str(builtin))
+
+    def shown(self, name: str) -> str:
+        """How a template is named in messages: the project file, or the built-in one."""
+        if self.is_custom(name):
+            return f"{FOLDER}/{name}"
+        return f"内置模板“{name}”"
+
+    @staticmethod
+    def names() -> list[str]:
+        """The built-in template names (each can be overridden by a file of that name in templates/)."""
+        return sorted(t.name for t in builtin_dir().iterdir()
+                      if t.is_file() and not t.name.startswith((".", "_")))
+
+    def jinja_env(self) -> jinja2.Environment:
+        """The one Environment for text templates: project templates/ first, then the package's."""
+        if self._env is None:
+            self._env = jinja2.Environment(
+                loader=jinja2.ChoiceLoader([
+                    jinja2.FileSystemLoader(str(self.folder), encoding="utf-8"),
+                    jinja2.FunctionLoader(_builtin_source),
+                ]),
+                undefined=jinja2.StrictUndefined,
+                autoescape=False,
+                keep_trailing_newline=True,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+        return self._env
+
+    def render_text(self, name: str, context: dict[str, Any]) -> str:
+        """Render a text template; any mistake in it becomes a TemplateError naming the file."""
+        where = self.shown(name)
+        try:
+            template = self.jinja_env().get_template(name)
+            return template.render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            line = f"第 {exc.lineno} 行" if exc.lineno else ""
+            raise TemplateError(f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
+                                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。") from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"模板 {where} 使用了{undefined_message(exc)}。"
+                                f"可用的变量：{'、'.join(sorted(context))}。") from None
+        except jinja2.TemplateNotFound:
+            raise TemplateError(f"找不到模板“{name}”。") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"模板 {where} 无法生成：{exc}。") from None
+        except UnicodeDecodeError:
+            raise TemplateError(f"模板 {where} 不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
+
+
+def jinja_message(exc: Exception) -> str:
+    """Jinja's own words, for the maintainer; trimmed so the Chinese sentence around it reads well."""
+    return str(getattr(exc, "message", None) or exc).strip().rstrip(".。")
+
+
+def undefined_message(exc: Exception) -> str:
+    """'x' is undefined / 'dict object' has no attribute 'y' -> 不存在的变量“x” / 不存在的字段“y”."""
+    text = jinja_message(exc)
+    attribute = re.search(r"has no attribute '([^']+)'", text)
+    if attribute:
+        return f"不存在的字段“{attribute.group(1)}”"
+    name = re.match(r"'([^']+)' is undefined", text)
+    if name:
+        return f"不存在的变量“{name.group(1)}”"
+    return f"civdoc 不提供的变量（{text}）"
+
+
+def _builtin_source(name: str) -> str | None:
+    resource = builtin_dir().joinpath(name)
+    if not resource.is_file():
+        return None
+    return resource.read_text(encoding="utf-8")
