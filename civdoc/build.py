@@ -28,19 +28,24 @@ class Built:
     written: list[Path] = field(default_factory=list)
 
 
-def planned(result: Result, out: Path, unit: str | None) -> dict[Path, str]:
-    """Every output path and what goes into it."""
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    kind: str  # xlsx | docx | json
+    unit: str | None  # None: the whole project
+
+
+def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
+    """Every output of a build: the whole dossier (unless --unit) and one ledger pair per unit."""
     units = [unit] if unit else sorted({i.unit for i in result.items if i.status != "not_required"},
                                        key=result.project.unit_names.index)
-    files: dict[Path, str] = {}
+    outputs: list[Output] = []
     if unit is None:
-        files[out / f"{LEDGER}.xlsx"] = "xlsx:"
-        files[out / f"{LEDGER}.docx"] = "docx:"
-        files[out / "report.json"] = "json:"
+        outputs += [Output(out / f"{LEDGER}.xlsx", "xlsx", None), Output(out / f"{LEDGER}.docx", "docx", None),
+                    Output(out / "report.json", "json", None)]
     for u in units:
-        files[out / PER_UNIT / f"{u}.xlsx"] = f"xlsx:{u}"
-        files[out / PER_UNIT / f"{u}.docx"] = f"docx:{u}"
-    return files
+        outputs += [Output(out / PER_UNIT / f"{u}.xlsx", "xlsx", u), Output(out / PER_UNIT / f"{u}.docx", "docx", u)]
+    return outputs
 
 
 def guard_unimported(result: Result, paths: list[Path], force: bool) -> None:
@@ -57,21 +62,23 @@ def guard_unimported(result: Result, paths: list[Path], force: bool) -> None:
                     "确认不需要这些内容时，可加 --force 覆盖。")
 
 
+def render(result: Result, output: Output, templates: Templates) -> bytes:
+    view = _scope(result, output.unit) if output.unit else result
+    if output.kind == "xlsx":
+        return workbook_bytes(view, unit=output.unit, path=output.path)
+    if output.kind == "docx":
+        return dossier_bytes(view, templates, unit=output.unit)
+    return to_json(report(result)).encode("utf-8")
+
+
 def build(result: Result, out: Path, unit: str | None = None, force: bool = False) -> Built:
     templates = Templates(result.project.root)
-    files = planned(result, out, unit)
-    guard_unimported(result, list(files), force)
+    outputs = planned(result, out, unit)
+    guard_unimported(result, [o.path for o in outputs], force)
+    # everything is made before anything is written, so a broken template leaves out/ as it was
+    rendered = [(o.path, render(result, o, templates)) for o in outputs]
     built = Built(out)
-    scoped = {u: _scope(result, u) for u in {what.split(":", 1)[1] for what in files.values()} if u}
-    for path, what in files.items():
-        kind, who = what.split(":", 1)
-        view = scoped[who] if who else result
-        if kind == "xlsx":
-            data = workbook_bytes(view, unit=who or None, path=path)
-        elif kind == "docx":
-            data = dossier_bytes(view, templates, unit=who or None)
-        else:
-            data = to_json(report(result)).encode("utf-8")
+    for path, data in rendered:
         write_bytes(path, data)
         built.written.append(path)
     return built
