@@ -1,53 +1,112 @@
 """The inspection cache in .civdoc/: sqlite, keyed by (relative path, size, mtime_ns).
 
-A cache written by another civdoc version, or one that is corrupt or not ours, is thrown away and
-rebuilt: it is never trusted. Each batch is one transaction, so an interrupted run leaves it consistent.
+Each row holds one file's Inspection, one column per field (no JSON to decode, nothing to
+unpickle: a cache file from elsewhere can only ever yield wrong values of the right types, and a
+wrong key throws it away), and when it was inspected.
+
+The cache is trusted only when its key matches this civdoc: its version, the schema, the fields of
+Inspection and the source of inspect.py, so a new release or a changed inspector never reads old
+results. A cache that is corrupt, foreign or stale is deleted (with its journal) and rebuilt, never
+trusted. Each batch is one transaction: an interrupted run (Ctrl-C, a crash, a power cut) leaves the
+rows already committed, all of them whole, and sqlite rolls a half-written batch back on next open.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
+import hashlib
 import sqlite3
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from civdoc import __version__
 from civdoc.model import Inspection
 
 FOLDER = ".civdoc"
-SCHEMA = 1
-KEY = f"{__version__}/{SCHEMA}"
+NAME = "cache.sqlite"
+SCHEMA = 2
+FIELDS = [f.name for f in dataclasses.fields(Inspection)]
+BOOLS = {f.name for f in dataclasses.fields(Inspection) if str(f.type) == "bool"}
+# A file changed again within the tick of its mtime (2 s on FAT/exFAT and some network shares) may
+# keep its size and mtime: an inspection that close to the mtime is not trusted (git's "racy" rule).
+RACY_NS = 2_000_000_000
+
+Row = tuple[int, int, int, Inspection]  # size, mtime_ns, inspected_ns, inspection
+
+
+def _key() -> str:
+    """What the cached inspections depend on."""
+    h = hashlib.sha256(" ".join(FIELDS).encode())
+    for module in ("inspect.py", "model.py"):
+        try:
+            h.update((Path(__file__).with_name(module)).read_bytes())
+        except OSError:  # no sources (a frozen build): the version alone must do
+            pass
+    return f"{__version__}/{SCHEMA}/{h.hexdigest()[:16]}"
+
+
+KEY = _key()
+_COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
+_SELECT = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS} FROM inspections"
+_INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}) "
+           f"VALUES ({', '.join('?' * (4 + len(FIELDS)))})")
+_BOOL_AT = [i for i, name in enumerate(FIELDS) if name in BOOLS]
 
 
 class Cache:
     def __init__(self, root: Path):
         self.folder = root / FOLDER
-        self.path = self.folder / "cache.sqlite"
+        self.path = self.folder / NAME
         self.db = self._open()
 
+    # -- opening ------------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
         self._prepare_folder()
         try:
             db = self._connect()
-            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if row is None or row[0] != KEY:
-                db.close()
-                raise sqlite3.DatabaseError("stale cache")
-            return db
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
-            db = self._connect()
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (KEY,))
-            db.commit()
-            return db
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if row is not None and row[0] == KEY and self._table_ok(db):
+                    return db
+            except sqlite3.Error:
+                pass
+            db.close()
+        except sqlite3.Error:
+            pass
+        return self._rebuild()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS inspections (path TEXT PRIMARY KEY, size INTEGER, "
-                   "mtime_ns INTEGER, data TEXT)")
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            raise sqlite3.DatabaseError("not a regular file")
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)  # transactions by hand
+        db.execute("PRAGMA synchronous = NORMAL")
+        return db
+
+    @staticmethod
+    def _table_ok(db: sqlite3.Connection) -> bool:
+        db.execute(f"{_SELECT} LIMIT 1").fetchall()  # raises when a column is missing
+        return True
+
+    def _rebuild(self) -> sqlite3.Connection:
+        """Throw the old file away (with any journal a crashed run left) and start empty."""
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            stale = self.path.with_name(NAME + suffix)
+            if stale.is_dir() and not stale.is_symlink():
+                raise OSError(f"{stale} is a folder")
+            stale.unlink(missing_ok=True)
+        db = self._connect()
+        columns = ", ".join(f'"{name}"' for name in FIELDS)
+        with _transaction(db):
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
+                       f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {columns})")
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (KEY,))
         return db
 
     def _prepare_folder(self) -> None:
+        if self.folder.is_symlink():
+            raise OSError(f"{self.folder} is a link")
         self.folder.mkdir(exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
@@ -56,25 +115,64 @@ class Cache:
         if not tag.exists():
             tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# civdoc inspection cache\n", encoding="utf-8")
 
-    def load(self) -> dict[str, tuple[int, int, Inspection]]:
-        found: dict[str, tuple[int, int, Inspection]] = {}
+    # -- reading and writing ------------------------------------------------------------------
+    def load(self) -> dict[str, Row]:
+        """Every cached inspection by relative path. An unreadable cache is an empty one."""
+        found: dict[str, Row] = {}
         try:
-            for path, size, mtime_ns, data in self.db.execute("SELECT path, size, mtime_ns, data FROM inspections"):
-                found[path] = (size, mtime_ns, Inspection.from_dict(json.loads(data)))
-        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError):
+            rows = self.db.execute(_SELECT).fetchall()
+            for row in rows:
+                values = list(row[4:])
+                for i in _BOOL_AT:
+                    values[i] = bool(values[i])
+                found[row[0]] = (row[1], row[2], row[3], Inspection(*values))
+        except (sqlite3.Error, TypeError, ValueError):
             return {}
         return found
 
-    def store(self, rows: list[tuple[str, int, int, Inspection]]) -> None:
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO inspections VALUES (?, ?, ?, ?)",
-                                [(p, s, m, json.dumps(i.to_dict(), ensure_ascii=False)) for p, s, m, i in rows])
+    def store(self, rows: list[tuple[str, int, int, Inspection]], inspected_ns: int | None = None) -> None:
+        """(relative path, size, mtime_ns, inspection) rows, in one transaction."""
+        if not rows:
+            return
+        now = inspected_ns if inspected_ns is not None else time.time_ns()
+        data = [(p, s, m, now, *dataclasses.astuple(i)) for p, s, m, i in rows]
+        with _transaction(self.db):
+            self.db.executemany(_INSERT, data)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop the rows of files that are no longer in the evidence tree."""
+        gone = [(p,) for p in paths]
+        if gone:
+            with _transaction(self.db):
+                self.db.executemany("DELETE FROM inspections WHERE path = ?", gone)
 
     def prune(self, keep: set[str]) -> None:
-        """Forget files that are no longer in the evidence tree."""
-        with self.db:
-            stale = [(p,) for (p,) in self.db.execute("SELECT path FROM inspections") if p not in keep]
-            self.db.executemany("DELETE FROM inspections WHERE path = ?", stale)
+        """Forget every file not in keep."""
+        self.forget([p for (p,) in self.db.execute("SELECT path FROM inspections") if p not in keep])
 
     def close(self) -> None:
         self.db.close()
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (KeyboardInterrupt included)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is None:
+            self.db.execute("COMMIT")
+        else:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
+def fresh(row: Row, size: int, mtime_ns: int) -> bool:
+    """Whether a cached row still describes a file of this size and mtime."""
+    return row[0] == size and row[1] == mtime_ns and row[2] - mtime_ns > RACY_NS

@@ -1,70 +1,342 @@
 """Inspect every scanned file: from the cache when size and mtime are unchanged, else by
-inspect.inspect_file, spread over the machine's cores when there is enough work."""
+inspect.inspect_file in worker processes, one per core.
+
+No file may crash or hang the check, so the workers are ours, not a ProcessPoolExecutor's:
+
+* each file has a time limit (`time_limit`); a worker that overruns it is told by an alarm, and one
+  stuck where an alarm cannot reach (in C code) is killed by the parent's watchdog;
+* a worker that dies (a parser crash, the OOM killer) costs only the file it was inspecting: the
+  rest of its chunk is redone one file at a time, and the culprit is reported unreadable;
+* workers ignore Ctrl-C; the parent stops them, commits what is done, and lets the interrupt go on;
+* results reach the cache in batches, one transaction each, so an interrupted run leaves it
+  consistent, and only a completed run forgets files that left the tree.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import multiprocessing
 import os
-import sqlite3
+import signal
+import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
-from civdoc.cache import Cache
-from civdoc.inspect import inspect_file
+from civdoc.cache import Cache, fresh
 from civdoc.model import EvidenceFile, Inspection
 
-PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
-BATCH = 500  # cache rows written per transaction
+MAX_WORKERS = 8
+CHUNK = 32  # files sent to a worker at once (fewer when there is little work)
+BATCH = 1000  # cache rows written per transaction
+TIME_BASE = 30.0  # seconds any one file may take beyond reading it ...
+READ_RATE = 20e6  # ... read at no less than this many bytes a second (a slow network share)
+WATCHDOG_SLACK = 15.0  # beyond its files' limits, before a silent worker is killed
+
+P_TIMEOUT = ("检查该文件超过 {seconds} 秒仍未完成，文件结构异常（可能已损坏或被恶意构造），已跳过。"
+             "请用相应软件打开确认，重新导出或扫描后替换")
+P_CRASH = ("检查该文件时解析程序异常退出，文件可能已损坏或被恶意构造。"
+           "请用相应软件打开确认，重新导出或扫描后替换")
+
+Job = tuple[str, int]  # (path on disk, size)
 
 
-def _inspect(path: str) -> Inspection:
-    return inspect_file(Path(path))
+def time_limit(size: int) -> float:
+    return TIME_BASE + size / READ_RATE
 
 
-def _run(paths: list[str]) -> Iterator[Inspection]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        yield from map(_inspect, paths)
+# ---------------------------------------------------------------------------------------------
+# One file, bounded in time (runs in a worker, or in-process when workers cannot start)
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no parser's `except Exception` swallows it."""
+
+
+_armed = False
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if _armed:
+        raise _Timeout()
+
+
+def _can_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _inspect_bounded(path: str, size: int, handler_set: bool = False) -> Inspection:
+    """inspect_file, stopped by an alarm after time_limit(size). A worker installs the alarm's
+    handler once (handler_set); in-process, it is installed and restored around each file."""
+    from civdoc.inspect import inspect_file
+
+    global _armed
+    alarm = handler_set or _can_alarm()
+    limit = time_limit(size)
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm and not handler_set else None
+    try:
+        if alarm:
+            _armed = True
+            signal.setitimer(signal.ITIMER_REAL, limit)
+        return inspect_file(Path(path))
+    except _Timeout:
+        _armed = False
+        return fallback(path, P_TIMEOUT.format(seconds=round(limit)))
+    finally:
+        _armed = False
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if previous is not None:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def fallback(path: str, problem: str) -> Inspection:
+    """An unreadable result for a file whose inspection failed: still its size and hash, which
+    duplicates and review fingerprints need."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            digest = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        size, digest = 0, ""
+    return Inspection(size=size, sha256=digest, readable=False, problem=problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers
+
+
+# A worker's shared state: when it started its current file (time.monotonic(), the same clock in
+# every process; 0 when idle), that file's time limit, and its position in the chunk.
+_STARTED, _LIMIT, _POSITION = 0, 1, 2
+
+
+def _worker(conn: Connection, state: Any, parent: int) -> None:
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    alarm = _can_alarm()
+    if alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        while True:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:  # orphaned: the parent was killed
+                    return
+            jobs = conn.recv()
+            if jobs is None:
+                return
+            results = []
+            for position, (path, size) in enumerate(jobs):
+                state[_POSITION], state[_LIMIT] = position, time_limit(size)
+                state[_STARTED] = time.monotonic()
+                results.append(_inspect_bounded(path, size, alarm))
+            state[_STARTED] = 0.0
+            conn.send(results)
+    except (EOFError, OSError, KeyboardInterrupt):
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_inspect, paths, chunksize=max(1, min(64, len(paths) // (workers * 8))))
+
+
+class _Worker:
+    def __init__(self, ctx: Any):
+        self.conn, child = ctx.Pipe()
+        self.state = ctx.RawArray("d", 3)
+        self.proc = ctx.Process(target=_worker, args=(child, self.state, os.getpid()), daemon=True)
+        with _sigint_ignored():  # a Ctrl-C at the wrong moment must not hit the new process
+            self.proc.start()
+        child.close()
+        self.chunk: list[int] | None = None
+
+    def give(self, chunk: list[int], jobs: list[Job]) -> None:
+        self.chunk = chunk
+        self.state[_STARTED] = 0.0
+        self.conn.send([jobs[i] for i in chunk])
+
+    def overdue(self, now: float) -> bool:
+        started = self.state[_STARTED]
+        return bool(started) and now - started > self.state[_LIMIT] + WATCHDOG_SLACK
+
+    def next_check(self, now: float) -> float:
+        started = self.state[_STARTED]
+        if not started:
+            return WATCHDOG_SLACK
+        return max(0.05, started + self.state[_LIMIT] + WATCHDOG_SLACK - now)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+class _sigint_ignored:
+    def __enter__(self) -> None:
+        self.saved = None
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGINT"):
+            self.saved = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved is not None:
+            signal.signal(signal.SIGINT, self.saved)
+
+
+def _context() -> Any:
+    # fork starts a worker in milliseconds with civdoc already imported; elsewhere the default
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _parallel(jobs: list[Job], workers: int) -> Iterator[tuple[list[int], list[Inspection]]]:
+    """(indices, results) for every job, in completion order."""
+    size = max(1, min(CHUNK, math.ceil(len(jobs) / (workers * 4))))
+    queue: deque[list[int]] = deque(list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size))
+    ctx = _context()
+    pool = [_Worker(ctx) for _ in range(workers)]
+    try:
+        while queue or any(w.chunk is not None for w in pool):
+            for i, w in enumerate(pool):
+                if w.chunk is None and queue:
+                    chunk = queue.popleft()
+                    try:
+                        w.give(chunk, jobs)
+                    except OSError:  # it died while idle: a new worker takes the same chunk
+                        queue.appendleft(chunk)
+                        w.chunk = None
+                        w.stop(kill=True)
+                        pool[i] = _Worker(ctx)
+            busy = [w for w in pool if w.chunk is not None]
+            now = time.monotonic()
+            timeout = min(w.next_check(now) for w in busy)
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=timeout))
+            now = time.monotonic()
+            for i, w in enumerate(pool):
+                if w.chunk is None:
+                    continue
+                if w.conn in ready:
+                    try:
+                        results = w.conn.recv()
+                    except (EOFError, OSError):
+                        results = None
+                    if results is not None:
+                        chunk, w.chunk = w.chunk, None
+                        yield chunk, results
+                        continue
+                    yield from _lost(pool, i, ctx, queue, jobs, P_CRASH)
+                elif w.proc.sentinel in ready:
+                    yield from _lost(pool, i, ctx, queue, jobs, P_CRASH)
+                elif w.overdue(now):
+                    yield from _lost(pool, i, ctx, queue, jobs, P_TIMEOUT)
+    finally:
+        for w in pool:
+            w.stop(kill=w.chunk is not None or sys.exc_info()[0] is not None)
+
+
+def _lost(pool: list[_Worker], i: int, ctx: Any, queue: deque[list[int]], jobs: list[Job],
+          problem: str) -> Iterator[tuple[list[int], list[Inspection]]]:
+    """A worker died or hung on one file of its chunk: that file is reported unreadable, the files
+    around it go back to the queue, and a new worker takes its place."""
+    w = pool[i]
+    chunk = w.chunk or []
+    started, position = w.state[_STARTED], int(w.state[_POSITION])
+    w.chunk = None
+    w.stop(kill=True)
+    pool[i] = _Worker(ctx)
+    if not chunk:
+        return
+    if not started:  # died between files: nothing to blame
+        queue.appendleft(chunk)
+        return
+    culprit = chunk[position]
+    rest = [j for j in chunk if j != culprit]
+    if rest:
+        queue.appendleft(rest)
+    path, size = jobs[culprit]
+    yield [culprit], [fallback(path, problem.format(seconds=round(time_limit(size))))]
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole tree
+
+
+def _run(jobs: list[Job]) -> Iterator[tuple[list[int], list[Inspection]]]:
+    if not jobs:
+        return
+    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, math.ceil(len(jobs) / 16)))
+    done: set[int] = set()
+    try:
+        for chunk, results in _parallel(jobs, workers):
+            done.update(chunk)
+            yield chunk, results
+    except OSError:  # processes cannot be started here (a sandbox, a process limit): in-process
+        for i, (path, size) in enumerate(jobs):
+            if i not in done:
+                yield [i], [_inspect_bounded(path, size)]
 
 
 def inspect_all(root: Path, files: list[EvidenceFile], use_cache: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> None:
     cache = _open_cache(root) if use_cache else None
+    try:
+        _inspect_all(cache, files, progress)
+    finally:
+        if cache:
+            cache.close()
+
+
+def _inspect_all(cache: Cache | None, files: list[EvidenceFile],
+                 progress: Callable[[int, int], None] | None) -> None:
     known = cache.load() if cache else {}
     todo: list[EvidenceFile] = []
     for f in files:
         hit = known.get(f.path)
-        if hit and hit[0] == f.size and hit[1] == f.mtime_ns:
-            f.inspection = hit[2]
+        if hit is not None and fresh(hit, f.size, f.mtime_ns):
+            f.inspection = hit[3]
         else:
             todo.append(f)
     total, done = len(files), len(files) - len(todo)
     if progress:
         progress(done, total)
     pending: list[tuple[str, int, int, Inspection]] = []
+    completed = False
+    running = _run([(f.fs_path, f.size) for f in todo])
     try:
-        for f, result in zip(todo, _run([f.fs_path for f in todo])):
-            f.inspection = result
-            pending.append((f.path, f.size, f.mtime_ns, result))
-            done += 1
+        for indices, results in running:
+            for i, result in zip(indices, results):
+                f = todo[i]
+                f.inspection = result
+                pending.append((f.path, f.size, f.mtime_ns, result))
+            done += len(indices)
             if cache and len(pending) >= BATCH:
                 cache.store(pending)
                 pending = []
             if progress:
                 progress(done, total)
+        completed = True
     finally:
+        running.close()  # stops the workers now, not whenever the generator is collected
         if cache:
             cache.store(pending)
-            if not todo or done == total:
-                cache.prune({f.path for f in files})
-            cache.close()
+            if completed and len(known) > total - len(todo):  # rows other than today's hits
+                cache.forget(known.keys() - {f.path for f in files})
 
 
 def _open_cache(root: Path) -> Cache | None:
     """A cache we cannot create (read-only project folder) only costs speed, never the run."""
+    import sqlite3
+
     try:
         return Cache(root)
     except (OSError, sqlite3.Error):

@@ -2,17 +2,30 @@
 
 Only names and stat results are used here; what a file contains is inspect.py's business.
 Symbolic links are never followed: a link out of the project or a link loop cannot mislead or hang us.
+Anything that is neither a folder nor a regular file (a link, a pipe, a device) is reported, never
+opened. A folder or file we cannot list or stat is reported and the walk goes on.
+
+Names are shown in a readable form (`display`): bytes that are not UTF-8 (GBK names unpacked from a
+zip made on Chinese Windows) are decoded as GBK, and names garbled by an extractor that read GBK or
+UTF-8 bytes as code page 437 are recovered, so that such a file is still matched by its keywords and
+its date, and people can read the path civdoc reports.
+
+This runs once per file of a tree that may hold 100,000: per-entry work is kept to a few dict
+look-ups, and the one system call per file is the lstat that gives size and mtime.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from civdoc.model import EvidenceFile, Finding
-from civdoc.names import norm, starts_with_id
+from civdoc.names import ID_SEPARATORS, norm
 from civdoc.project import Project
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -30,106 +43,195 @@ def ignored(name: str) -> bool:
     return name.startswith(".") or name.startswith("~$") or name.casefold() in IGNORED_NAMES
 
 
+# ---------------------------------------------------------------------------------------------
+# Names people can read
+
+
 def display(name: str) -> str:
-    """A printable form of a name that is not valid UTF-8 (e.g. GBK bytes from a zip made on Windows)."""
+    """A printable form of a file or folder name.
+
+    * bytes that are not UTF-8 (surrogate-escaped by Python) are decoded as GBK, the encoding of
+      names in zips made on Chinese Windows; failing that, undecodable bytes are shown as \\xNN;
+    * a name garbled by an extractor that read GBK or UTF-8 bytes as code page 437 is recovered;
+    * control characters (a newline in a name) are shown escaped.
+    """
+    if name.isascii():
+        return name if name.isprintable() else _escape_controls(name)
     try:
         name.encode("utf-8")
-        return name
     except UnicodeEncodeError:
         raw = os.fsencode(name)
         try:
-            return raw.decode("gbk")
+            shown = raw.decode("gbk")
         except UnicodeDecodeError:
-            return raw.decode("utf-8", "replace")
+            shown = raw.decode("utf-8", "backslashreplace")
+    else:
+        # a garbled name is all code page 437, whose last character is U+25A0: Chinese is not
+        shown = (unmangle(name) or name) if max(name) <= "\u25a0" else name
+    return shown if shown.isprintable() else _escape_controls(shown)
 
 
-def _entries(folder: Path, rel: str, scan: Scan) -> list[os.DirEntry[str]]:
+def _escape_controls(name: str) -> str:
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+                   for c in name)
+
+
+# cp437 characters that no real name uses but every garbled one is full of: box drawing, blocks,
+# Greek and mathematical signs (0xB0–0xFE). Accented letters (0x80–0xA8) alone prove nothing.
+_CP437_GARBLE = re.compile("[\u2500-\u259f\u0393-\u03c6\u2219-\u2320\u00b1\u00b2\u00b7\u00f7\u207f\u25a0]")
+_CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def unmangle(name: str) -> str | None:
+    """The real name behind one garbled by reading GBK or UTF-8 bytes as code page 437, if it
+    confidently is one: the bytes must decode strictly, and to Chinese."""
+    if not _CP437_GARBLE.search(name):
+        return None
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return None
+    for encoding in ("utf-8", "gbk"):
+        try:
+            fixed = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        extra = [c for c in fixed if not c.isascii()]
+        if extra and all(_CJK.match(c) for c in extra):
+            return fixed
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Listing folders
+
+_WHY = {
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ENAMETOOLONG: "路径过长",
+    errno.ELOOP: "链接层数过多",
+    errno.ENOENT: "检查过程中被移动或删除",
+    errno.ENOTDIR: "检查过程中被替换",
+    errno.EIO: "读取出错（磁盘或网络故障）",
+}
+
+
+def _why(exc: OSError) -> str:
+    return _WHY.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+def _what_to_do(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "请缩短文件夹或文件的名称，减少文件夹层级。"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "请检查文件夹权限，或把材料复制到可读取的位置。"
+    return "请确认该位置可以正常打开后重新检查。"
+
+
+Entry = tuple[os.DirEntry, str]  # the entry and its readable name
+
+
+def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
     try:
         with os.scandir(folder) as it:
-            return sorted((e for e in it if not ignored(e.name)), key=lambda e: e.name)
+            listed = [(e, display(e.name)) for e in it if not ignored(e.name)]
     except OSError as exc:
-        scan.findings.append(Finding("F304", "error", f"文件夹无法读取（{exc.strerror}）。请检查文件夹权限，或把材料复制到可读取的位置。", path=rel))
+        scan.findings.append(Finding(
+            "F304", "error", f"文件夹无法读取（{_why(exc)}）。{_what_to_do(exc)}", path=rel))
         return []
+    listed.sort(key=lambda pair: pair[0].name)
+    shown = [name for _, name in listed]
+    if len(set(shown)) < len(shown):  # a decoded name equal to a real one: keep both apart
+        taken = set()
+        for i, (entry, name) in enumerate(listed):
+            if name in taken:
+                name = os.fsencode(entry.name).decode("utf-8", "backslashreplace")
+                listed[i] = (entry, name)
+            taken.add(name)
+    return listed
 
 
-def _rel(parent: str, name: str) -> str:
-    return f"{parent}/{display(name)}" if parent else display(name)
+# ---------------------------------------------------------------------------------------------
+# The walk
 
 
 class Walker:
     def __init__(self, project: Project):
         self.project = project
         self.scan = Scan()
-        self.ids = sorted(project.indicators, key=len, reverse=True)  # longest id wins
+        # normalised id -> id; a folder "2.1.10 xx" is tried as 2.1.10, then 2.1, then 2: longest wins
+        self.ids: dict[str, str] = {}
+        for ident in sorted(project.indicators, key=len):
+            self.ids[norm(ident)] = ident
 
     def run(self) -> Scan:
         root = self.project.evidence
-        if not root.is_dir():
+        if not root.is_dir():  # evidence/ itself may be a link the office set up, e.g. to a share
             return self.scan
         if self.project.config.layout == "unit/indicator":
-            self._evidence_root_by_unit(root)
+            self._evidence_root_by_unit(str(root))
         else:
-            self._grouping(root, "evidence", unit=None)
+            self._grouping(str(root), "evidence", unit=None)
         self._disambiguate_item_paths()
         return self.scan
 
     # -- layout unit/indicator --------------------------------------------------------------
-    def _evidence_root_by_unit(self, root: Path) -> None:
-        for entry in _entries(root, "evidence", self.scan):
-            rel = _rel("evidence", entry.name)
+    def _evidence_root_by_unit(self, root: str) -> None:
+        for entry, name in _entries(root, "evidence", self.scan):
+            rel = "evidence/" + name
             if self._link_or_file(entry, rel, unit=None):
                 continue
-            unit = self.project.unit(entry.name)
+            unit = self.project.unit(name)
             if unit is None:
-                self._unknown_unit_folder(entry.name, rel)
+                self._unknown_unit_folder(name, rel)
                 continue
             self.scan.unit_folders.add(unit)
-            self._grouping(Path(entry.path), rel, unit)
+            self._grouping(entry.path, rel, unit)
 
     # -- shared: grouping folders until an indicator folder -----------------------------------
-    def _grouping(self, folder: Path, rel: str, unit: str | None) -> bool:
+    def _grouping(self, folder: str, rel: str, unit: str | None) -> bool:
         """Walk folders that match no id; returns whether any indicator folder was found below."""
         found = False
-        for entry in _entries(folder, rel, self.scan):
-            child = _rel(rel, entry.name)
+        for entry, name in _entries(folder, rel, self.scan):
+            child = f"{rel}/{name}"
             if self._link_or_file(entry, child, unit):
                 continue
-            ident = self._indicator_of(entry.name)
+            ident = self._indicator_of(name)
             if ident is not None:
                 found = True
                 if unit is not None:
-                    self._item_folder(Path(entry.path), child, unit, ident)
+                    self._item_folder(entry.path, child, unit, ident)
                 else:
-                    self._indicator_by_unit(Path(entry.path), child, ident)
+                    self._indicator_by_unit(entry.path, child, ident)
                 continue
             mark = len(self.scan.findings)
-            if self._grouping(Path(entry.path), child, unit):
+            if self._grouping(entry.path, child, unit):
                 found = True
             else:
                 # one finding for a folder leading nowhere, not one per file inside it
                 del self.scan.findings[mark:]
                 self.scan.findings.append(Finding(
                     "P502", "warning",
-                    f"文件夹“{display(entry.name)}”不对应任何指标，其中的材料不会被计入。"
+                    f"文件夹“{name}”不对应任何指标，其中的材料不会被计入。"
                     "请把它改名为以指标编号开头（如“2.1 学雷锋志愿服务”），或把材料移入对应的指标文件夹。",
                     unit=unit, path=child))
         return found
 
     # -- layout indicator/unit ----------------------------------------------------------------
-    def _indicator_by_unit(self, folder: Path, rel: str, ident: str) -> None:
-        for entry in _entries(folder, rel, self.scan):
-            child = _rel(rel, entry.name)
+    def _indicator_by_unit(self, folder: str, rel: str, ident: str) -> None:
+        for entry, name in _entries(folder, rel, self.scan):
+            child = f"{rel}/{name}"
             if self._link_or_file(entry, child, unit=None):
                 continue
-            unit = self.project.unit(entry.name)
+            unit = self.project.unit(name)
             if unit is None:
-                self._unknown_unit_folder(entry.name, child)
+                self._unknown_unit_folder(name, child)
                 continue
             self.scan.unit_folders.add(unit)
-            self._item_folder(Path(entry.path), child, unit, ident)
+            self._item_folder(entry.path, child, unit, ident)
 
     # -- an item's folder: everything below belongs to (unit, indicator) ------------------------
-    def _item_folder(self, folder: Path, rel: str, unit: str, ident: str) -> None:
+    def _item_folder(self, folder: str, rel: str, unit: str, ident: str) -> None:
         indicator = self.project.indicators[ident]
         if unit not in indicator.responsible:
             self.scan.findings.append(Finding(
@@ -142,35 +244,56 @@ class Walker:
         self.scan.item_folders.setdefault((unit, ident), []).append(rel)
         self._files_below(folder, rel, unit, ident, [])
 
-    def _files_below(self, folder: Path, rel: str, unit: str, ident: str | None, inside: list[str]) -> None:
-        for entry in _entries(folder, rel, self.scan):
-            child = _rel(rel, entry.name)
-            if entry.is_symlink():
-                self._link(child, unit, ident)
-            elif entry.is_dir(follow_symlinks=False):
-                self._files_below(Path(entry.path), child, unit, ident, inside + [display(entry.name)])
+    def _files_below(self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str]) -> None:
+        prefix = "/".join(inside) + "/" if inside else ""
+        files = self.scan.files
+        for entry, name in _entries(folder, rel, self.scan):
+            child = f"{rel}/{name}"
+            if entry.is_dir(follow_symlinks=False):
+                self._files_below(entry.path, child, unit, ident, inside + [name])
             elif entry.is_file(follow_symlinks=False):
-                item_path = "/".join(inside + [display(entry.name)])
-                self.scan.files.append(self._file(entry, child, unit, ident, item_path if ident else None, inside))
+                found = self._file(entry, name, child, unit, ident, prefix + name if ident else None, inside)
+                if found is not None:
+                    files.append(found)
+            else:
+                self._not_a_file(entry, child, unit, ident)
 
     # -- helpers -----------------------------------------------------------------------------
     def _indicator_of(self, name: str) -> str | None:
-        return next((i for i in self.ids if starts_with_id(name, i)), None)
+        """The id a folder name begins with, followed by its end or a separator; the longest wins."""
+        text = norm(name)
+        ends = [len(text)] + [i for i in range(len(text) - 1, 0, -1) if text[i] in ID_SEPARATORS]
+        for end in ends:  # longest prefix first
+            ident = self.ids.get(text[:end])
+            if ident is not None:
+                return ident
+        return None
 
-    def _link_or_file(self, entry: os.DirEntry[str], rel: str, unit: str | None) -> bool:
+    def _link_or_file(self, entry: os.DirEntry, rel: str, unit: str | None) -> bool:
         """Handle an entry that is not a folder to descend into; True when handled."""
-        if entry.is_symlink():
-            self._link(rel, unit, None)
-            return True
         if entry.is_dir(follow_symlinks=False):
             return False
         if entry.is_file(follow_symlinks=False):
-            self.scan.files.append(self._file(entry, rel, unit, None, None, []))
+            found = self._file(entry, rel.rsplit("/", 1)[-1], rel, unit, None, None, [])
+            if found is None:
+                return True
+            self.scan.files.append(found)
             self.scan.findings.append(Finding(
                 "P504", "warning",
                 "文件没有放在任何指标文件夹中，不会被计入。请把它移入对应的指标文件夹（以指标编号开头的文件夹）。",
                 unit=unit, path=rel))
+        else:
+            self._not_a_file(entry, rel, unit, None)
         return True
+
+    def _not_a_file(self, entry: os.DirEntry, rel: str, unit: str | None, ident: str | None) -> None:
+        if entry.is_symlink():
+            self._link(rel, unit, ident)
+            return
+        self.scan.findings.append(Finding(
+            "F304", "error",
+            "这不是普通文件（可能是管道、设备或其他特殊文件），civdoc 不会读取它。请删除它，换成材料文件本身。",
+            unit=unit, indicator=ident, path=rel))
 
     def _link(self, rel: str, unit: str | None, ident: str | None) -> None:
         self.scan.findings.append(Finding(
@@ -182,30 +305,38 @@ class Walker:
         names = {norm(u.name): u.name for u in self.project.config.units}
         for unit in self.project.config.units:
             names.update({norm(a): unit.name for a in unit.aliases})
-        near = difflib.get_close_matches(norm(display(name)), list(names), n=1, cutoff=0.5)
+        near = difflib.get_close_matches(norm(name)[:200], list(names), n=1, cutoff=0.5)
         hint = f"您是否想写“{names[near[0]]}”？" if near else "请改为 civdoc.yaml 中登记的单位全称或简称。"
         self.scan.findings.append(Finding(
             "P501", "warning",
-            f"文件夹“{display(name)}”不是已登记的单位，其中的材料不会被计入。{hint}"
+            f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"
             "如果这是新单位，请在 civdoc.yaml 的 units 中登记。",
             path=rel))
 
-    def _file(self, entry: os.DirEntry[str], rel: str, unit: str | None, ident: str | None,
-              item_path: str | None, inside: list[str]) -> EvidenceFile:
-        stat = entry.stat(follow_symlinks=False)
-        ext = os.path.splitext(entry.name)[1].lower().lstrip(".")
-        return EvidenceFile(path=rel, fs_path=entry.path, ext=ext, size=stat.st_size, mtime_ns=stat.st_mtime_ns, unit=unit,
-                            indicator=ident, item_path=item_path, inside=list(inside))
+    def _file(self, entry: os.DirEntry, name: str, rel: str, unit: str | None, ident: str | None,
+              item_path: str | None, inside: list[str]) -> EvidenceFile | None:
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            self.scan.findings.append(Finding(
+                "F304", "error", f"文件无法读取（{_why(exc)}）。{_what_to_do(exc)}",
+                unit=unit, indicator=ident, path=rel))
+            return None
+        base, dot, ext = name.rpartition(".")
+        return EvidenceFile(path=rel, fs_path=entry.path, ext=ext.lower() if dot and base else "",
+                            size=stat.st_size, mtime_ns=stat.st_mtime_ns, unit=unit, indicator=ident,
+                            item_path=item_path, inside=inside)
 
     def _disambiguate_item_paths(self) -> None:
         """When a unit keeps one indicator in several folders, key files by folder name too."""
-        for (unit, ident), folders in self.scan.item_folders.items():
-            if len(folders) < 2:
-                continue
-            for f in self.scan.files:
-                if f.unit == unit and f.indicator == ident and f.item_path:
-                    folder = next(d for d in folders if f.path.startswith(d + "/"))
-                    f.item_path = f"{folder.rsplit('/', 1)[-1]}/{f.item_path}"
+        split = {key: folders for key, folders in self.scan.item_folders.items() if len(folders) > 1}
+        if not split:
+            return
+        for f in self.scan.files:
+            folders = split.get((f.unit, f.indicator))  # type: ignore[arg-type]
+            if folders and f.item_path:
+                folder = next(d for d in folders if f.path.startswith(d + "/"))
+                f.item_path = f"{folder.rsplit('/', 1)[-1]}/{f.item_path}"
 
 
 def scan(project: Project) -> Scan:
