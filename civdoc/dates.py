@@ -7,6 +7,7 @@ import calendar
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from civdoc.model import Span
 
@@ -22,6 +23,7 @@ _MONTH = [
 _YEARS = range(1990, 2101)
 
 
+@lru_cache(maxsize=1 << 16)  # folder names repeat for every file below them
 def date_in_name(name: str) -> Span | None:
     """The leftmost date in a name; at the same position a day beats a month."""
     text = unicodedata.normalize("NFKC", name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -38,5 +39,7 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
     unit, indicator = resolve_scope(project, unit, indicator)
     placed = scan(project)
     inspect_all(root, placed.files, use_cache=use_cache, progress=progress)
+    # the tree now lives until the process ends: spare the cyclic GC from re-walking it
+    gc.freeze()
     records = reviews.load_records(root, project.unit_names)
     return evaluate(project, placed, today, records, unit, indicator)

@@ -32,6 +32,10 @@ class Source:
         return self.lines.get((), 1)
 
 
+# libyaml's composer is ~15x faster and its nodes carry the same line marks
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[DefinitionProblem]]:
     """Parse path; on a syntax error return no source and a D101 problem with line and column."""
     try:
@@ -41,7 +45,7 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
     except OSError as exc:
         return None, [_problem("D101", shown_as, None, "", f"无法读取文件（{exc.strerror}），请检查文件是否存在、是否有读取权限。")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

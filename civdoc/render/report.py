@@ -92,4 +92,12 @@ def _file(f: EvidenceFile) -> dict[str, Any]:
 
 
 def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # indentation forces the pure-Python encoder (10x slower at 50,000 files): one finding, item or file a line
+    parts = [f"{json.dumps(k, ensure_ascii=False)}: {_block(v)}" for k, v in data.items()]
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _block(value: Any) -> str:
+    if isinstance(value, list) and value:
+        return "[\n  " + ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value) + "\n]"
+    return json.dumps(value, ensure_ascii=False)
