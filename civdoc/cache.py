@@ -14,6 +14,7 @@ rows already committed, all of them whole, and sqlite rolls a half-written batch
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import sqlite3
 import time
@@ -51,13 +52,18 @@ _COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
 _SELECT = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS} FROM inspections"
 _INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}) "
            f"VALUES ({', '.join('?' * (4 + len(FIELDS)))})")
+_TABLE = ("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
+          f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS})")
 _BOOL_AT = [i for i, name in enumerate(FIELDS) if name in BOOLS]
+# columns whose few distinct values repeat over thousands of rows: share one string object each
+_SHARED_AT = [i for i, name in enumerate(FIELDS) if name in ("kind", "problem", "meta_date", "meta_date_source")]
 
 
 class Cache:
     def __init__(self, root: Path):
         self.folder = root / FOLDER
         self.path = self.folder / NAME
+        self.failed = False  # set when a write failed: the rest of the run does without the cache
         self.db = self._open()
 
     # -- opening ------------------------------------------------------------------------------
@@ -85,8 +91,9 @@ class Cache:
 
     @staticmethod
     def _table_ok(db: sqlite3.Connection) -> bool:
-        db.execute(f"{_SELECT} LIMIT 1").fetchall()  # raises when a column is missing
-        return True
+        """The table is exactly the one this civdoc creates."""
+        row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'inspections'").fetchone()
+        return row is not None and row[0] == _TABLE
 
     def _rebuild(self) -> sqlite3.Connection:
         """Throw the old file away (with any journal a crashed run left) and start empty."""
@@ -96,11 +103,9 @@ class Cache:
                 raise OSError(f"{stale} is a folder")
             stale.unlink(missing_ok=True)
         db = self._connect()
-        columns = ", ".join(f'"{name}"' for name in FIELDS)
         with _transaction(db):
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
-                       f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {columns})")
+            db.execute(_TABLE)
             db.execute("INSERT INTO meta VALUES ('version', ?)", (KEY,))
         return db
 
@@ -119,32 +124,55 @@ class Cache:
     def load(self) -> dict[str, Row]:
         """Every cached inspection by relative path. An unreadable cache is an empty one."""
         found: dict[str, Row] = {}
+        enabled = gc.isenabled()
+        gc.disable()  # tens of thousands of small acyclic objects: nothing for the collector to find
+        shared: dict[object, object] = {}
+        share = shared.setdefault
         try:
-            rows = self.db.execute(_SELECT).fetchall()
-            for row in rows:
+            for row in self.db.execute(_SELECT):
                 values = list(row[4:])
                 for i in _BOOL_AT:
                     values[i] = bool(values[i])
+                for i in _SHARED_AT:
+                    values[i] = share(values[i], values[i])
                 found[row[0]] = (row[1], row[2], row[3], Inspection(*values))
-        except (sqlite3.Error, TypeError, ValueError):
+        except (sqlite3.Error, TypeError, ValueError):  # damaged past the header: start over
+            self._replace()
             return {}
+        finally:
+            if enabled:
+                gc.enable()
         return found
+
+    def _replace(self) -> None:
+        try:
+            self.db.close()
+            self.db = self._rebuild()
+        except (OSError, sqlite3.Error):
+            self.failed = True
 
     def store(self, rows: list[tuple[str, int, int, Inspection]], inspected_ns: int | None = None) -> None:
         """(relative path, size, mtime_ns, inspection) rows, in one transaction."""
-        if not rows:
+        if not rows or self.failed:
             return
         now = inspected_ns if inspected_ns is not None else time.time_ns()
         data = [(p, s, m, now, *dataclasses.astuple(i)) for p, s, m, i in rows]
-        with _transaction(self.db):
-            self.db.executemany(_INSERT, data)
+        self._write(_INSERT, data)
 
     def forget(self, paths: Iterable[str]) -> None:
         """Drop the rows of files that are no longer in the evidence tree."""
         gone = [(p,) for p in paths]
-        if gone:
+        if gone and not self.failed:
+            self._write("DELETE FROM inspections WHERE path = ?", gone)
+
+    def _write(self, sql: str, data: list[tuple]) -> None:
+        """A cache that cannot be written (disk full, locked by another run for too long, removed
+        under us) only costs speed: the run goes on without it."""
+        try:
             with _transaction(self.db):
-                self.db.executemany("DELETE FROM inspections WHERE path = ?", gone)
+                self.db.executemany(sql, data)
+        except sqlite3.Error:
+            self.failed = True
 
     def prune(self, keep: set[str]) -> None:
         """Forget every file not in keep."""

@@ -5,8 +5,8 @@ No file may crash or hang the check, so the workers are ours, not a ProcessPoolE
 
 * each file has a time limit (`time_limit`); a worker that overruns it is told by an alarm, and one
   stuck where an alarm cannot reach (in C code) is killed by the parent's watchdog;
-* a worker that dies (a parser crash, the OOM killer) costs only the file it was inspecting: the
-  rest of its chunk is redone one file at a time, and the culprit is reported unreadable;
+* a worker that dies (a parser crash, the OOM killer) costs only the file it was inspecting, which
+  is reported unreadable; the rest of its chunk goes to a new worker;
 * workers ignore Ctrl-C; the parent stops them, commits what is done, and lets the interrupt go on;
 * results reach the cache in batches, one transaction each, so an interrupted run leaves it
   consistent, and only a completed run forgets files that left the tree.
@@ -14,6 +14,7 @@ No file may crash or hang the check, so the workers are ours, not a ProcessPoolE
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import multiprocessing
@@ -34,12 +35,17 @@ from civdoc.model import EvidenceFile, Inspection
 MAX_WORKERS = 8
 CHUNK = 32  # files sent to a worker at once (fewer when there is little work)
 BATCH = 1000  # cache rows written per transaction
+LARGE = 32 << 20  # bytes from which a file is sent to a worker on its own, and first
+SPAWN_FROM = 2000  # files to inspect from which workers are spawned rather than forked (Linux)
 TIME_BASE = 30.0  # seconds any one file may take beyond reading it ...
 READ_RATE = 20e6  # ... read at no less than this many bytes a second (a slow network share)
-WATCHDOG_SLACK = 15.0  # beyond its files' limits, before a silent worker is killed
+WATCHDOG_SLACK = 15.0  # beyond a file's limit, before a worker deaf to its alarm is killed
+MEMORY_HEADROOM = 1 << 30  # bytes a worker may allocate beyond what it holds when it starts
 
 P_TIMEOUT = ("检查该文件超过 {seconds} 秒仍未完成，文件结构异常（可能已损坏或被恶意构造），已跳过。"
              "请用相应软件打开确认，重新导出或扫描后替换")
+P_MEMORY = ("检查该文件时占用内存超过 {megabytes} MB，文件结构异常（可能已损坏或被恶意构造），已跳过。"
+            "请用相应软件打开确认，重新导出或扫描后替换")
 P_CRASH = ("检查该文件时解析程序异常退出，文件可能已损坏或被恶意构造。"
            "请用相应软件打开确认，重新导出或扫描后替换")
 
@@ -87,6 +93,10 @@ def _inspect_bounded(path: str, size: int, handler_set: bool = False) -> Inspect
     except _Timeout:
         _armed = False
         return fallback(path, P_TIMEOUT.format(seconds=round(limit)))
+    except MemoryError:
+        return fallback(path, P_MEMORY.format(megabytes=MEMORY_HEADROOM >> 20))
+    except Exception:  # inspect_file promises not to raise; if it does, the file is the one to blame
+        return fallback(path, P_CRASH)
     finally:
         _armed = False
         if alarm:
@@ -101,7 +111,10 @@ def fallback(path: str, problem: str) -> Inspection:
     try:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            digest = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
+            h = hashlib.sha256()
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+            digest = "sha256:" + h.hexdigest()
     except OSError:
         size, digest = 0, ""
     return Inspection(size=size, sha256=digest, readable=False, problem=problem)
@@ -116,9 +129,27 @@ def fallback(path: str, problem: str) -> Inspection:
 _STARTED, _LIMIT, _POSITION = 0, 1, 2
 
 
+def _limit_memory() -> None:
+    """A file that makes a parser allocate without end gets a MemoryError (reported as unreadable),
+    not the machine's memory. Linux only: RLIMIT_DATA counts what malloc and Python's arenas map."""
+    try:
+        import resource
+
+        with open("/proc/self/status", "rb") as fh:
+            data = next(int(line.split()[1]) * 1024 for line in fh if line.startswith(b"VmData:"))
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        want = data + MEMORY_HEADROOM
+        if hard == resource.RLIM_INFINITY or want < hard:
+            resource.setrlimit(resource.RLIMIT_DATA, (want, hard))
+    except (ImportError, OSError, ValueError, StopIteration, AttributeError):
+        pass
+
+
 def _worker(conn: Connection, state: Any, parent: int) -> None:
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    if sys.platform.startswith("linux"):
+        _limit_memory()
     alarm = _can_alarm()
     if alarm:
         signal.signal(signal.SIGALRM, _on_alarm)
@@ -137,7 +168,7 @@ def _worker(conn: Connection, state: Any, parent: int) -> None:
                 results.append(_inspect_bounded(path, size, alarm))
             state[_STARTED] = 0.0
             conn.send(results)
-    except (EOFError, OSError, KeyboardInterrupt):
+    except BaseException:  # noqa: BLE001 - never a traceback from a worker: the parent sees it gone
         return
 
 
@@ -146,8 +177,14 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.state = ctx.RawArray("d", 3)
         self.proc = ctx.Process(target=_worker, args=(child, self.state, os.getpid()), daemon=True)
-        with _sigint_ignored():  # a Ctrl-C at the wrong moment must not hit the new process
-            self.proc.start()
+        # Frozen objects are left alone by the child's garbage collector, so the pages it shares
+        # with this process (the scanned tree: tens of MB) are not copied on its first collection.
+        gc.freeze()
+        try:
+            with _sigint_ignored():  # a Ctrl-C at the wrong moment must not hit the new process
+                self.proc.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self.chunk: list[int] | None = None
 
@@ -192,79 +229,111 @@ class _sigint_ignored:
             signal.signal(signal.SIGINT, self.saved)
 
 
-def _context() -> Any:
-    # fork starts a worker in milliseconds with civdoc already imported; elsewhere the default
-    if sys.platform.startswith("linux"):
+def _context(jobs: int) -> Any:
+    """How workers start. fork takes milliseconds, but a worker forked from a process holding a
+    large scanned tree keeps a copy of it as the parent goes on writing to its own (copy-on-write):
+    for a big run, spawn's fresh interpreters cost a fraction of a second once and much less memory."""
+    if sys.platform.startswith("linux") and jobs < SPAWN_FROM:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    return multiprocessing.get_context("spawn")
 
 
-def _parallel(jobs: list[Job], workers: int) -> Iterator[tuple[list[int], list[Inspection]]]:
-    """(indices, results) for every job, in completion order."""
-    size = max(1, min(CHUNK, math.ceil(len(jobs) / (workers * 4))))
-    queue: deque[list[int]] = deque(list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size))
-    ctx = _context()
-    pool = [_Worker(ctx) for _ in range(workers)]
-    try:
-        while queue or any(w.chunk is not None for w in pool):
-            for i, w in enumerate(pool):
-                if w.chunk is None and queue:
-                    chunk = queue.popleft()
-                    try:
-                        w.give(chunk, jobs)
-                    except OSError:  # it died while idle: a new worker takes the same chunk
-                        queue.appendleft(chunk)
-                        w.chunk = None
-                        w.stop(kill=True)
-                        pool[i] = _Worker(ctx)
-            busy = [w for w in pool if w.chunk is not None]
-            now = time.monotonic()
-            timeout = min(w.next_check(now) for w in busy)
-            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=timeout))
-            now = time.monotonic()
-            for i, w in enumerate(pool):
-                if w.chunk is None:
+class _Pool:
+    """Workers, each inspecting one chunk of jobs at a time; see the module docstring."""
+
+    def __init__(self, jobs: list[Job], workers: int):
+        self.jobs = jobs
+        # Large files first, each alone, so none is left running at the end while other cores idle;
+        # then the small ones in chunks, small enough to keep every worker busy to the end.
+        large = [i for i, (_, n) in enumerate(jobs) if n >= LARGE]
+        small = [i for i, (_, n) in enumerate(jobs) if n < LARGE]
+        large.sort(key=lambda i: -jobs[i][1])
+        size = max(1, min(CHUNK, math.ceil(len(small) / (workers * 4))))
+        self.queue: deque[list[int]] = deque([[i] for i in large] + [small[i:i + size] for i in range(0, len(small), size)])
+        self.ctx = _context(len(jobs))
+        self.tries: dict[int, int] = {}  # job -> times its worker died between files
+        self.restarts = 0
+        self.max_restarts = 10 + len(jobs) // 10
+        self.workers = [_Worker(self.ctx) for _ in range(workers)]
+
+    def results(self) -> Iterator[tuple[list[int], list[Inspection]]]:
+        """(indices, results) for every job, in completion order."""
+        try:
+            while self.queue or any(w.chunk is not None for w in self.workers):
+                self._hand_out()
+                busy = [w for w in self.workers if w.chunk is not None]
+                if not busy:
                     continue
-                if w.conn in ready:
-                    try:
-                        results = w.conn.recv()
-                    except (EOFError, OSError):
-                        results = None
-                    if results is not None:
-                        chunk, w.chunk = w.chunk, None
-                        yield chunk, results
+                now = time.monotonic()
+                timeout = min(w.next_check(now) for w in busy)
+                ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=timeout))
+                now = time.monotonic()
+                for i, w in enumerate(self.workers):
+                    if w.chunk is None:
                         continue
-                    yield from _lost(pool, i, ctx, queue, jobs, P_CRASH)
-                elif w.proc.sentinel in ready:
-                    yield from _lost(pool, i, ctx, queue, jobs, P_CRASH)
-                elif w.overdue(now):
-                    yield from _lost(pool, i, ctx, queue, jobs, P_TIMEOUT)
-    finally:
-        for w in pool:
-            w.stop(kill=w.chunk is not None or sys.exc_info()[0] is not None)
+                    if w.conn in ready:
+                        try:
+                            results = w.conn.recv()
+                        except (EOFError, OSError):
+                            results = None
+                        if isinstance(results, list) and len(results) == len(w.chunk):
+                            chunk, w.chunk = w.chunk, None
+                            yield chunk, results
+                        else:
+                            yield from self._lost(i, P_CRASH)
+                    elif w.proc.sentinel in ready:
+                        yield from self._lost(i, P_CRASH)
+                    elif w.overdue(now):
+                        yield from self._lost(i, P_TIMEOUT)
+        finally:
+            failing = sys.exc_info()[0] is not None
+            for w in self.workers:
+                w.stop(kill=failing or w.chunk is not None)
 
+    def _hand_out(self) -> None:
+        for i, w in enumerate(self.workers):
+            if w.chunk is None and self.queue:
+                chunk = self.queue.popleft()
+                try:
+                    w.give(chunk, self.jobs)
+                except OSError:  # it died while idle: a new worker takes the same chunk
+                    self.queue.appendleft(chunk)
+                    w.chunk = None
+                    self._replace(i)
 
-def _lost(pool: list[_Worker], i: int, ctx: Any, queue: deque[list[int]], jobs: list[Job],
-          problem: str) -> Iterator[tuple[list[int], list[Inspection]]]:
-    """A worker died or hung on one file of its chunk: that file is reported unreadable, the files
-    around it go back to the queue, and a new worker takes its place."""
-    w = pool[i]
-    chunk = w.chunk or []
-    started, position = w.state[_STARTED], int(w.state[_POSITION])
-    w.chunk = None
-    w.stop(kill=True)
-    pool[i] = _Worker(ctx)
-    if not chunk:
-        return
-    if not started:  # died between files: nothing to blame
-        queue.appendleft(chunk)
-        return
-    culprit = chunk[position]
-    rest = [j for j in chunk if j != culprit]
-    if rest:
-        queue.appendleft(rest)
-    path, size = jobs[culprit]
-    yield [culprit], [fallback(path, problem.format(seconds=round(time_limit(size))))]
+    def _replace(self, i: int) -> None:
+        self.workers[i].stop(kill=True)
+        self.restarts += 1
+        if self.restarts > self.max_restarts:  # workers keep dying whatever they do
+            raise OSError("civdoc workers keep failing")
+        self.workers[i] = _Worker(self.ctx)
+
+    def _lost(self, i: int, problem: str) -> Iterator[tuple[list[int], list[Inspection]]]:
+        """A worker died or hung: the file it was on is reported unreadable, the rest of its chunk
+        goes back to the queue, and a new worker takes its place."""
+        w = self.workers[i]
+        chunk = w.chunk or []
+        started, position = w.state[_STARTED], int(w.state[_POSITION])
+        w.chunk = None
+        self._replace(i)
+        blamed: list[int] = []
+        if started and 0 <= position < len(chunk):
+            blamed = [chunk[position]]
+            rest = [j for j in chunk if j != blamed[0]]
+            if rest:
+                self.queue.appendleft(rest)
+        elif chunk:  # it died between files (e.g. sending its results): retry, then narrow down
+            for j in chunk:
+                self.tries[j] = self.tries.get(j, 0) + 1
+            if self.tries[chunk[0]] <= 2:
+                self.queue.appendleft(chunk)
+            elif len(chunk) > 1:
+                self.queue.extendleft([j] for j in reversed(chunk))
+            else:
+                blamed = chunk
+        for j in blamed:
+            path, size = self.jobs[j]
+            yield [j], [fallback(path, problem.format(seconds=round(time_limit(size))))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,10 +343,11 @@ def _lost(pool: list[_Worker], i: int, ctx: Any, queue: deque[list[int]], jobs: 
 def _run(jobs: list[Job]) -> Iterator[tuple[list[int], list[Inspection]]]:
     if not jobs:
         return
-    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, math.ceil(len(jobs) / 16)))
+    work = math.ceil(len(jobs) / 16) + sum(size for _, size in jobs) // LARGE  # worth a process each
+    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, work))
     done: set[int] = set()
     try:
-        for chunk, results in _parallel(jobs, workers):
+        for chunk, results in _Pool(jobs, workers).results():
             done.update(chunk)
             yield chunk, results
     except OSError:  # processes cannot be started here (a sandbox, a process limit): in-process

@@ -1,0 +1,18 @@
+"""Fixtures of the hostile-input suite; the helpers live in hostile_project.py and hostile_files.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hostile_project import Project, make_project  # noqa: E402
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Project:
+    """A small valid project (one unit, one indicator, a plan and a photo) to plant hostile input in."""
+    return make_project(tmp_path)
