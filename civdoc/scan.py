@@ -146,7 +146,14 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
                 if name.isprintable() and not garbled(name):  # no escaped bytes, no control, no cp437
                     add((e, name))
                 else:
-                    add((e, display(name)))
+                    shown = display(name)
+                    add((e, shown))
+                    if shown not in (name, _escape_controls(name)):  # decoded or recovered, not just escaped
+                        scan.findings.append(Finding(
+                            "P507", "warning",
+                            f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
+                            "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
+                            path=f"{rel}/{shown}"))
     except OSError as exc:
         scan.findings.append(Finding(
             "F304", "error", f"文件夹无法读取（{_why(exc)}）。{_what_to_do(exc)}", path=rel))

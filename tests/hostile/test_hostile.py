@@ -130,6 +130,8 @@ def test_non_utf8_names_are_reported_readably(hostile: Project) -> None:
     assert out.at("F304", "2024-03-18 \\xff\\xfe\\xfa.pdf")
     for f in out.report["files"]:
         f["path"].encode("utf-8")  # every path is printable Unicode
+    assert out.at("P507", f"{ITEM}/2024-03-18 第二工作方案.pdf")  # and the office is told to rename it
+    assert out.at("P507", f"{ITEM}/活动照片")
     # the text report prints them too
     text = hostile.run(fmt="text")
     assert text.code == 1
@@ -145,12 +147,14 @@ def test_names_garbled_by_a_zip_extraction_are_recovered(hostile: Project) -> No
     photo = out.file(f"{ITEM}/2024-03-19 活动照片9.jpg")
     assert plan and plan[0]["requirement"] == "工作方案"
     assert photo and photo[0]["requirement"] == "活动照片"
+    assert out.at("P507", f"{ITEM}/2024-03-19 会议方案.pdf") and out.at("P507", f"{ITEM}/2024-03-19 活动照片9.jpg")
 
 
 def test_control_characters_in_names(hostile: Project) -> None:
     (hostile.item / "2024-03-19 换行\n方案.pdf").write_bytes(b"%PDF-1.4 broken")
     out = hostile.run()
     assert out.at("F304", "换行\\n方案.pdf")
+    assert not out.findings("P507")  # escaped for display, but not a wrong encoding
     github = hostile.run(fmt="github")
     assert github.code == 1
 
