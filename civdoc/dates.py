@@ -21,12 +21,22 @@ _MONTH = [
     re.compile(r"(?<!\d)(\d{4})[-.](\d{1,2})(?![\d])"),
 ]
 _YEARS = range(1990, 2101)
+# every pattern above in one, days first: its leftmost match is the answer whenever that match is a
+# valid date, which is nearly always; otherwise the full search below decides
+_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _DAY + _MONTH))
+_GROUPS = [(i, p.groups) for i, p in enumerate(_DAY + _MONTH)]
 
 
 @lru_cache(maxsize=1 << 16)  # folder names repeat for every file below them
 def date_in_name(name: str) -> Span | None:
     """The leftmost date in a name; at the same position a day beats a month."""
     text = unicodedata.normalize("NFKC", name)
+    first = _ANY.search(text)
+    if first is None:
+        return None
+    quick = _from_match(first.groups())
+    if quick is not None:
+        return quick
     found: list[tuple[int, int, Span]] = []
     for pattern in _DAY:
         for m in pattern.finditer(text):
@@ -41,6 +51,20 @@ def date_in_name(name: str) -> Span | None:
     if not found:
         return None
     return min(found, key=lambda f: (f[0], f[1]))[2]
+
+
+def _from_match(groups: tuple[str | None, ...]) -> Span | None:
+    """The date of the alternative of _ANY that matched, if it is a real date."""
+    offset = 0
+    for index, count in _GROUPS:
+        parts = groups[offset:offset + count]
+        offset += count
+        if parts[0] is not None:
+            if index < len(_DAY):
+                day = _day(*parts)
+                return Span(day, day) if day else None
+            return _month(*parts)
+    return None
 
 
 def _day(y: str, m: str, d: str) -> date | None:
