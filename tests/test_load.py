@@ -5,7 +5,6 @@ at once, each with file, line and field, then civdoc stops with exit 2, in text 
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -18,7 +17,6 @@ from helpers import (
     UNIT_B,
     config_with,
     file_entry,
-    findings,
     pdf,
     report,
     run,

@@ -14,7 +14,6 @@ from helpers import (
     DIR_A,
     EV,
     LEDGER_B,
-    LEDGER_C,
     PHOTOS,
     PLAN,
     SUMMARY_C,

@@ -26,7 +26,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -182,14 +181,15 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignm
         cell.value = value
     if not number_format and isinstance(value, date):
         number_format = DATE_FORMAT
-    # openpyxl hashes every style object on every assignment; a ledger has a handful of combinations,
-    # so each is worked out once per workbook and its style indexes copied (5x faster)
-    cache: dict[tuple, tuple[Any, tuple]] = ws.parent.__dict__.setdefault("_civdoc_styles", {})
-    key = (id(font), id(alignment), id(border), id(fill), number_format)
-    known = cache.get(key)
-    if known is not None:
-        cell._style = copy(known[0])
-        return cell
+    cell.font = font
+    cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    if number_format:
+        cell.number_format = number_format
+    return cell
     cell._style = StyleArray()
     cell.font = font
     cell.alignment = alignment
@@ -199,7 +199,6 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignm
         cell.fill = fill
     if number_format:
         cell.number_format = number_format
-    cache[key] = (copy(cell._style), (font, alignment, border, fill))  # keeps the objects, so ids stay theirs
     return cell
 
 
