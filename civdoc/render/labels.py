@@ -8,5 +8,5 @@ STATUS = {"complete": "已完成", "incomplete": "未完成", "not_required": "�
 
 def indicator_label(ident: str | None, content: str | None) -> str:
     if not ident:
-        return "不属于任何指标"
+        return "单位整体（不在某个指标下）"
     return f"{ident} {content}" if content else ident
