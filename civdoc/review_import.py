@@ -336,18 +336,9 @@ def _decide(result: Result, unit: str, rows: list[tuple[Row, Item, list[Change]]
             if why:
                 outcome.conflicts.append(f"{where} {change.stage}{change.decision}：未记录。{why}")
                 break
-            record: reviews.Record = {
-                "indicator": item.indicator,
-                "stage": change.stage,
-                "decision": change.decision,
-                "by": change.by,
-                "at": change.at or reviews.now_iso(),
-                "note": _note(row),
-                "fingerprint": item.fingerprint,
-                "files": dict(sorted(item.files.items())),
-                "via": "import",
-                "source": source,
-            }
+            record = reviews.new_record(item, change.stage, change.decision, change.by,
+                                        change.at or reviews.now_iso(), _note(row))
+            record.update(via="import", source=source)
             new.append(record)
             outcome.applied.append(f"{where} {change.stage}{change.decision}（{change.by}）")
     return new

@@ -205,5 +205,11 @@ def append_records(root: Path, unit: str, new: list[Record]) -> None:
     write_text(path, old + text)
 
 
+def new_record(item: Item, stage: str, decision: str, by: str, at: str, note: str) -> Record:
+    """A signature bound to the exact files the reviewer saw."""
+    return {"indicator": item.indicator, "stage": stage, "decision": decision, "by": by, "at": at, "note": note,
+            "fingerprint": item.fingerprint, "files": dict(sorted(item.files.items()))}
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")

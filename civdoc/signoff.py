@@ -59,16 +59,8 @@ def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, b
         why = refusal(result, item, stage, passed, force)
         if why:
             raise ReviewRefused(f"未记录。{why}")
-        record: Record = {
-            "indicator": ident,
-            "stage": stage,
-            "decision": reviews.PASS if passed else reviews.RETURN,
-            "by": by.strip(),
-            "at": reviews.now_iso(),
-            "note": note or "",
-            "fingerprint": item.fingerprint,
-            "files": dict(sorted(item.files.items())),
-        }
+        record = reviews.new_record(item, stage, reviews.PASS if passed else reviews.RETURN, by.strip(),
+                                    reviews.now_iso(), note or "")
         if force and passed:
             record["forced"] = True
         reviews.append_records(root, unit, [record])

@@ -40,7 +40,6 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -181,16 +180,11 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignm
         cell.value = value
     if not number_format and isinstance(value, date):
         number_format = DATE_FORMAT
-    cell.font = font
-    cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    if fill is not None:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
-    return cell
-    cell._style = StyleArray()
+    return _style(cell, font, alignment, border, fill, number_format)
+
+
+def _style(cell: Cell, font: Font, alignment: Alignment, border: Border | None, fill: PatternFill | None,
+           number_format: str | None) -> Cell:
     cell.font = font
     cell.alignment = alignment
     if border is not None:
@@ -216,15 +210,8 @@ class Looks:
         key = (id(font), id(alignment), id(border), id(fill), number_format)
         index = self._index.get(key)
         if index is None:
-            cell = Cell(self.book.active)  # a scratch cell, never placed in a sheet, that openpyxl styles
-            cell.font = font
-            cell.alignment = alignment
-            if border is not None:
-                cell.border = border
-            if fill is not None:
-                cell.fill = fill
-            if number_format:
-                cell.number_format = number_format
+            # a scratch cell, never placed in a sheet, that openpyxl styles
+            cell = _style(Cell(self.book.active), font, alignment, border, fill, number_format)
             index = self._index[key] = self.book._cell_styles.add(cell._style)
             self._kept.append((font, alignment, border, fill))
         return index
