@@ -73,7 +73,10 @@ def main() -> int:
         import civdoc.cli  # noqa: F401 - what `civdoc check` imports before it starts
         from civdoc import reviews
         from civdoc.evaluate import evaluate
+        from civdoc.cache import open_cache
         from civdoc.inspection import inspect_all
+        from civdoc.memo import Memo
+        from civdoc.gcpause import paused
         from civdoc.project import load_project
         from civdoc.render.report import report, to_json
         from civdoc.render.text import render
@@ -84,12 +87,18 @@ def main() -> int:
         project = load_project(root)
     with phase("scan", prof):
         placed = scan(project)
+    today = date.fromisoformat(TODAY)
     with phase("inspect (cache, then the rest)", prof):
-        inspect_all(root, placed.files, use_cache=not args.no_cache)
+        cache = None if args.no_cache else open_cache(root)
+        inspect_all(placed.files, cache)
     with phase("reviews", prof):
         records = reviews.load_records(root, project.unit_names)
-    with phase("evaluate", prof):
-        result = evaluate(project, placed, date.fromisoformat(TODAY), records)
+    with phase("evaluate (with remembered judgements)", prof), paused():
+        memo = Memo.for_run(project, today, cache.judgements()) if cache else None
+        result = evaluate(project, placed, today, records, memo=memo)
+        if cache and memo:
+            cache.store_judgements(memo.new, keep=memo.seen)
+            cache.close()
     with phase("render text", prof):
         render(result, Console(file=io.StringIO(), width=120, highlight=False), False)
     with phase("render json", prof):

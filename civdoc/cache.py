@@ -14,7 +14,6 @@ rows already committed, all of them whole, and sqlite rolls a half-written batch
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import sqlite3
 import time
@@ -22,13 +21,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from civdoc import __version__
+from civdoc.gcpause import paused
 from civdoc.model import Inspection
 
 FOLDER = ".civdoc"
 NAME = "cache.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 FIELDS = [f.name for f in dataclasses.fields(Inspection)]
-BOOLS = {f.name for f in dataclasses.fields(Inspection) if str(f.type) == "bool"}
 # A file changed again within the tick of its mtime (2 s on FAT/exFAT and some network shares) may
 # keep its size and mtime: an inspection that close to the mtime is not trusted (git's "racy" rule).
 RACY_NS = 2_000_000_000
@@ -49,14 +48,16 @@ def _key() -> str:
 
 KEY = _key()
 _COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
-_SELECT = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS} FROM inspections"
+# load() reads the columns in Inspection's order and calls it positionally: checked here, once
+assert FIELDS == ["size", "sha256", "kind", "readable", "problem", "encrypted", "pages", "width", "height",
+                  "meta_date", "meta_date_source"], "update Cache.load() for the new Inspection fields"
+_LOAD = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS} FROM inspections"
 _INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}) "
            f"VALUES ({', '.join('?' * (4 + len(FIELDS)))})")
 _TABLE = ("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
           f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS})")
-_BOOL_AT = [i for i, name in enumerate(FIELDS) if name in BOOLS]
-# columns whose few distinct values repeat over thousands of rows: share one string object each
-_SHARED_AT = [i for i, name in enumerate(FIELDS) if name in ("kind", "problem", "meta_date", "meta_date_source")]
+# the judgements of each item's files (see memo.py): item key -> signature, JSON payload
+_JUDGEMENTS = "CREATE TABLE judgements (item TEXT PRIMARY KEY, signature TEXT NOT NULL, payload TEXT NOT NULL)"
 
 
 class Cache:
@@ -91,9 +92,9 @@ class Cache:
 
     @staticmethod
     def _table_ok(db: sqlite3.Connection) -> bool:
-        """The table is exactly the one this civdoc creates."""
-        row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'inspections'").fetchone()
-        return row is not None and row[0] == _TABLE
+        """The tables are exactly the ones this civdoc creates."""
+        tables = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+        return tables.get("inspections") == _TABLE and tables.get("judgements") == _JUDGEMENTS
 
     def _rebuild(self) -> sqlite3.Connection:
         """Throw the old file away (with any journal a crashed run left) and start empty."""
@@ -106,6 +107,7 @@ class Cache:
         with _transaction(db):
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute(_TABLE)
+            db.execute(_JUDGEMENTS)
             db.execute("INSERT INTO meta VALUES ('version', ?)", (KEY,))
         return db
 
@@ -124,24 +126,18 @@ class Cache:
     def load(self) -> dict[str, Row]:
         """Every cached inspection by relative path. An unreadable cache is an empty one."""
         found: dict[str, Row] = {}
-        enabled = gc.isenabled()
-        gc.disable()  # tens of thousands of small acyclic objects: nothing for the collector to find
-        shared: dict[object, object] = {}
+        shared: dict[object, object] = {}  # kinds, problems and dates repeat: one string object each
         share = shared.setdefault
         try:
-            for row in self.db.execute(_SELECT):
-                values = list(row[4:])
-                for i in _BOOL_AT:
-                    values[i] = bool(values[i])
-                for i in _SHARED_AT:
-                    values[i] = share(values[i], values[i])
-                found[row[0]] = (row[1], row[2], row[3], Inspection(*values))
+            with paused():
+                for (path, st_size, mtime_ns, inspected_ns, size, sha256, kind, readable, problem, encrypted,
+                     pages, width, height, meta_date, source) in self.db.execute(_LOAD):
+                    found[path] = (st_size, mtime_ns, inspected_ns, Inspection(
+                        size, sha256, share(kind, kind), readable == 1, share(problem, problem), encrypted == 1,
+                        pages, width, height, share(meta_date, meta_date), share(source, source)))
         except (sqlite3.Error, TypeError, ValueError):  # damaged past the header: start over
             self._replace()
             return {}
-        finally:
-            if enabled:
-                gc.enable()
         return found
 
     def _replace(self) -> None:
@@ -178,6 +174,29 @@ class Cache:
         """Forget every file not in keep."""
         self.forget([p for (p,) in self.db.execute("SELECT path FROM inspections") if p not in keep])
 
+    def judgements(self) -> dict[str, tuple[str, str]]:
+        """Item key -> (signature, payload) of every remembered judgement."""
+        if self.failed:
+            return {}
+        try:
+            return {item: (signature, payload) for item, signature, payload
+                    in self.db.execute("SELECT item, signature, payload FROM judgements")}
+        except sqlite3.Error:
+            return {}
+
+    def store_judgements(self, new: dict[str, tuple[str, str]], keep: set[str]) -> None:
+        """Remember this run's new judgements and forget those of items no longer judged."""
+        if self.failed:
+            return
+        try:
+            with _transaction(self.db):
+                gone = [(k,) for (k,) in self.db.execute("SELECT item FROM judgements") if k not in keep]
+                self.db.executemany("DELETE FROM judgements WHERE item = ?", gone)
+                self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?, ?, ?)",
+                                    [(k, sig, payload) for k, (sig, payload) in new.items()])
+        except sqlite3.Error:
+            self.failed = True
+
     def close(self) -> None:
         self.db.close()
 
@@ -199,6 +218,14 @@ class _transaction:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+
+def open_cache(root: Path) -> Cache | None:
+    """A cache we cannot create (read-only project folder) only costs speed, never the run."""
+    try:
+        return Cache(root)
+    except (OSError, sqlite3.Error):
+        return None
 
 
 def fresh(row: Row, size: int, mtime_ns: int) -> bool:

@@ -24,19 +24,37 @@ _YEARS = range(1990, 2101)
 # every pattern above in one, days first: its leftmost match is the answer whenever that match is a
 # valid date, which is nearly always; otherwise the full search below decides
 _ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _DAY + _MONTH))
-_GROUPS = [(i, p.groups) for i, p in enumerate(_DAY + _MONTH)]
+# the last group of each alternative -> (first group, is a day); m.lastindex tells which one matched
+_ALTERNATIVE: dict[int, tuple[int, bool]] = {}
+_first = 1
+for _i, _p in enumerate(_DAY + _MONTH):
+    _ALTERNATIVE[_first + _p.groups - 1] = (_first, _i < len(_DAY))
+    _first += _p.groups
 
 
-@lru_cache(maxsize=1 << 16)  # folder names repeat for every file below them
 def date_in_name(name: str) -> Span | None:
     """The leftmost date in a name; at the same position a day beats a month."""
     text = unicodedata.normalize("NFKC", name)
     first = _ANY.search(text)
     if first is None:
         return None
-    quick = _from_match(first.groups())
-    if quick is not None:
-        return quick
+    at, is_day = _ALTERNATIVE[first.lastindex or 0]
+    if is_day:
+        day = _day(*first.group(at, at + 1, at + 2))
+        quick = Span(day, day) if day else None
+    else:
+        quick = _month(*first.group(at, at + 1))
+    return quick if quick is not None else _search(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def date_in_folder(name: str) -> Span | None:
+    """date_in_name for folder names, which come back for every file below them."""
+    return date_in_name(name)
+
+
+def _search(text: str) -> Span | None:
+    """Every pattern everywhere: for names whose first date-like text is not a real date."""
     found: list[tuple[int, int, Span]] = []
     for pattern in _DAY:
         for m in pattern.finditer(text):
@@ -51,20 +69,6 @@ def date_in_name(name: str) -> Span | None:
     if not found:
         return None
     return min(found, key=lambda f: (f[0], f[1]))[2]
-
-
-def _from_match(groups: tuple[str | None, ...]) -> Span | None:
-    """The date of the alternative of _ANY that matched, if it is a real date."""
-    offset = 0
-    for index, count in _GROUPS:
-        parts = groups[offset:offset + count]
-        offset += count
-        if parts[0] is not None:
-            if index < len(_DAY):
-                day = _day(*parts)
-                return Span(day, day) if day else None
-            return _month(*parts)
-    return None
 
 
 def _day(y: str, m: str, d: str) -> date | None:

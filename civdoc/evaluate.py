@@ -8,7 +8,8 @@ from datetime import date
 
 from civdoc import reviews
 from civdoc.indicators import Indicator, all_types
-from civdoc.match import assign, requirements_for, resolve_date
+from civdoc.match import Matcher, requirements_for, resolve_date
+from civdoc.memo import Memo
 from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus
 from civdoc.names import norm
 from civdoc.project import Project
@@ -42,18 +43,27 @@ class Result:
 
 
 def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records | None = None,
-             unit: str | None = None, indicator: str | None = None) -> Result:
+             unit: str | None = None, indicator: str | None = None, memo: Memo | None = None) -> Result:
     findings: list[Finding] = list(scan.findings)
-    known_types = set(all_types(project.kinds))
-    for file in scan.files:
-        if file.indicator is not None and file.unit is not None:
-            findings += _check_file(project, file, known_types, today)
-    findings += placement.duplicates(scan.files)
-
     by_item: dict[tuple[str, str], list[EvidenceFile]] = defaultdict(list)
     for f in scan.files:
         if f.unit and f.indicator:
             by_item[(f.unit, f.indicator)].append(f)
+    judge = _FileJudge(project, today)
+    for (owner, ident), item_files in by_item.items():
+        indicator_ = project.indicators[ident]
+        if memo is None:
+            findings += judge.item_files(indicator_, owner, item_files)
+            continue
+        key = f"{owner}|{ident}"
+        signature = memo.signature(scan.item_folders.get((owner, ident), []), item_files)
+        recalled = memo.recall(key, signature, item_files)
+        if recalled is None:
+            recalled = judge.item_files(indicator_, owner, item_files)
+            memo.remember(key, signature, item_files, recalled)
+        findings += recalled
+    findings += placement.duplicates(scan.files)
+
     items = [_item(project, ind, u, by_item.get((u, ind.id), []))
              for aspect in project.aspects for ind in aspect.indicators for u in ind.responsible]
     findings += _coverage(project, scan, items)
@@ -92,32 +102,39 @@ def _id_key(ident: str | None) -> tuple:
     return tuple(int(p) if p.isdigit() else 10**6 for p in ident.split("."))
 
 
-def _check_file(project: Project, file: EvidenceFile, known_types: set[str], today: date) -> list[Finding]:
-    """Assign, date and judge one file in an indicator folder; sets file.usable."""
-    indicator = project.indicators[file.indicator or ""]
-    requirement, how = assign(file, requirements_for(indicator, file.unit or ""))
-    file.requirement, file.assigned_by = (requirement.name if requirement else None), how
-    file.date, file.date_source = resolve_date(file)
-    where = dict(unit=file.unit, indicator=file.indicator, requirement=file.requirement, path=file.path)
-    problem = file_rules.file_problem(file, requirement, known_types)
-    if problem:
-        return [_at(problem, where)]
-    found = [_at(f, where) for f in file_rules.warnings(file, requirement, project.config.limits.max_file_mb)]
-    if requirement is None:
-        names = [r.name for r in requirements_for(indicator, file.unit or "")]
-        return found + [_at(placement.unassigned(file, names), where)]
-    window = indicator.window or project.config.period
-    dated = date_rules.date_finding(file, (window.start, window.end), today)
-    if dated:
-        found.append(_at(dated, where))
-    file.usable = not dated or dated.code != "T401"
-    return found
+class _FileJudge:
+    """Assign, date and judge the files of an item's folder; sets each file's requirement, date and
+    usable. Runs once per file of the tree: a file without problems allocates no finding."""
 
+    def __init__(self, project: Project, today: date):
+        self.known_types = set(all_types(project.kinds))
+        self.max_file_mb = project.config.limits.max_file_mb
+        self.period = project.config.period
+        self.today = today
 
-def _at(finding: Finding, where: dict) -> Finding:
-    for key, value in where.items():
-        setattr(finding, key, value)
-    return finding
+    def item_files(self, indicator: Indicator, unit: str, files: list[EvidenceFile]) -> list[Finding]:
+        matcher = Matcher(requirements_for(indicator, unit))
+        window = indicator.window or self.period
+        span = (window.start, window.end)
+        found: list[Finding] = []
+        for file in files:
+            requirement, file.assigned_by = matcher.assign(file)
+            file.requirement = requirement.name if requirement else None
+            file.date, file.date_source = resolve_date(file)
+            problem = file_rules.file_problem(file, requirement, self.known_types)
+            if problem:
+                found.append(problem.about(file))
+                continue
+            found += (f.about(file) for f in file_rules.warnings(file, requirement, self.max_file_mb))
+            if requirement is None:
+                names = [r.name for r in matcher.requirements]
+                found.append(placement.unassigned(file, names).about(file))
+                continue
+            dated = date_rules.date_finding(file, span, self.today)
+            if dated:
+                found.append(dated.about(file))
+            file.usable = not dated or dated.code != "T401"
+        return found
 
 
 def _item(project: Project, ind: Indicator, unit: str, files: list[EvidenceFile]) -> Item:
@@ -125,15 +142,15 @@ def _item(project: Project, ind: Indicator, unit: str, files: list[EvidenceFile]
     deadline = ind.deadline or project.config.deadline
     if not reqs:
         return Item(unit, ind.id, "not_required", deadline)
-    statuses = [
-        RequirementStatus(r.name, r.kind, r.min,
-                          found=sum(1 for f in files if f.requirement == r.name and f.usable),
-                          files=[f.path for f in files if f.requirement == r.name])
-        for r in reqs
-    ]
-    complete = all(s.found >= s.min for s in statuses)
+    statuses = {r.name: RequirementStatus(r.name, r.kind, r.min, found=0) for r in reqs}
+    for f in files:
+        status = statuses.get(f.requirement)  # type: ignore[arg-type]
+        if status is not None:
+            status.files.append(f.path)
+            status.found += f.usable
+    complete = all(s.found >= s.min for s in statuses.values())
     hashes = {f.item_path or f.path: f.inspection.sha256 for f in files if f.inspection}
-    return Item(unit, ind.id, "complete" if complete else "incomplete", deadline, statuses,
+    return Item(unit, ind.id, "complete" if complete else "incomplete", deadline, list(statuses.values()),
                 fingerprint=reviews.fingerprint(hashes), files=hashes)
 
 

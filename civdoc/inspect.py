@@ -51,6 +51,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from civdoc.kinds import KINDS_FOR_EXT, OFFICE_ENCRYPTED, extension_matches  # noqa: F401 - re-exported
 from civdoc.model import Inspection
 
 # pypdf logs repairs ("rebuild xref", "Object 172 0 not defined") through `logging`; with no handler
@@ -102,59 +103,6 @@ _ZIP_BROKEN = {
     "ofd": "OFD 文件已损坏，无法打开，请重新导出或下载后替换",
     "zip": "压缩包已损坏，无法解压，请重新打包后替换",
 }
-
-# ---------------------------------------------------------------------------------------------
-# Extensions and kinds (F302)
-
-_OFFICE_ENC = "ooxml-encrypted"
-KINDS_FOR_EXT: dict[str, frozenset[str]] = {
-    "pdf": frozenset({"pdf"}),
-    "jpg": frozenset({"jpeg"}),
-    "jpeg": frozenset({"jpeg"}),
-    "jpe": frozenset({"jpeg"}),
-    "jfif": frozenset({"jpeg"}),
-    "png": frozenset({"png"}),
-    "gif": frozenset({"gif"}),
-    "bmp": frozenset({"bmp"}),
-    "tif": frozenset({"tiff"}),
-    "tiff": frozenset({"tiff"}),
-    "webp": frozenset({"webp"}),
-    "heic": frozenset({"heic"}),
-    "heif": frozenset({"heic"}),
-    "avif": frozenset({"avif"}),
-    "docx": frozenset({"docx", _OFFICE_ENC}),
-    "xlsx": frozenset({"xlsx", _OFFICE_ENC}),
-    "pptx": frozenset({"pptx", _OFFICE_ENC}),
-    "doc": frozenset({"ole", _OFFICE_ENC}),
-    "xls": frozenset({"ole", _OFFICE_ENC}),
-    "ppt": frozenset({"ole", _OFFICE_ENC}),
-    "dps": frozenset({"ole", _OFFICE_ENC, "pptx"}),  # WPS 演示
-    "wps": frozenset({"ole", _OFFICE_ENC, "docx"}),  # newer WPS may save OOXML under .wps
-    "et": frozenset({"ole", _OFFICE_ENC, "xlsx"}),  # ... and under .et
-    "ofd": frozenset({"ofd"}),
-    "zip": frozenset({"zip", "docx", "xlsx", "pptx", "ofd"}),
-    "rar": frozenset({"rar"}),
-    "7z": frozenset({"7z"}),
-    "mp4": frozenset({"mp4", "mov"}),
-    "m4v": frozenset({"mp4", "mov"}),
-    "mov": frozenset({"mov", "mp4"}),
-    "avi": frozenset({"avi"}),
-    "mp3": frozenset({"mp3"}),
-    "wav": frozenset({"wav"}),
-}
-
-
-def extension_matches(ext: str, kind: str | None) -> bool:
-    """Whether a lower-case extension (without the dot) agrees with the detected kind.
-
-    True when either is unknown: we only call a file renamed when we know both what its name says and
-    what its bytes are.
-    """
-    if kind is None:
-        return True
-    allowed = KINDS_FOR_EXT.get(ext.lower().lstrip("."))
-    return allowed is None or kind in allowed
-
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
@@ -781,7 +729,7 @@ def _inspect_ole(f: IO[bytes], head: bytes, size: int, r: Inspection) -> None:
         return  # the header is intact; we do not claim more than that
     names = {name for name, _, _ in entries}
     if "EncryptedPackage" in names:  # Office/WPS "password to open" on docx/xlsx/pptx
-        r.kind = _OFFICE_ENC
+        r.kind = OFFICE_ENCRYPTED
         r.encrypted = True
         return
     try:

@@ -356,18 +356,9 @@ def _run(jobs: list[Job]) -> Iterator[tuple[list[int], list[Inspection]]]:
                 yield [i], [_inspect_bounded(path, size)]
 
 
-def inspect_all(root: Path, files: list[EvidenceFile], use_cache: bool = True,
+def inspect_all(files: list[EvidenceFile], cache: Cache | None = None,
                 progress: Callable[[int, int], None] | None = None) -> None:
-    cache = _open_cache(root) if use_cache else None
-    try:
-        _inspect_all(cache, files, progress)
-    finally:
-        if cache:
-            cache.close()
-
-
-def _inspect_all(cache: Cache | None, files: list[EvidenceFile],
-                 progress: Callable[[int, int], None] | None) -> None:
+    """Set every file's inspection: from the cache when it is fresh, else by inspecting the file."""
     known = cache.load() if cache else {}
     todo: list[EvidenceFile] = []
     for f in files:
@@ -402,12 +393,3 @@ def _inspect_all(cache: Cache | None, files: list[EvidenceFile],
             if completed and len(known) > total - len(todo):  # rows other than today's hits
                 cache.forget(known.keys() - {f.path for f in files})
 
-
-def _open_cache(root: Path) -> Cache | None:
-    """A cache we cannot create (read-only project folder) only costs speed, never the run."""
-    import sqlite3
-
-    try:
-        return Cache(root)
-    except (OSError, sqlite3.Error):
-        return None

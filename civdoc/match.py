@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from civdoc.dates import date_in_name
+from civdoc.dates import date_in_folder, date_in_name
 from civdoc.indicators import Indicator, Requirement
 from civdoc.model import EvidenceFile, Span
 from civdoc.names import norm
@@ -24,25 +24,42 @@ def requirements_for(indicator: Indicator, unit: str) -> list[Requirement]:
     return [r for r in indicator.requirements if not r.units or unit in r.units]
 
 
-def assign(file: EvidenceFile, requirements: list[Requirement]) -> tuple[Requirement | None, str | None]:
-    """By a sub-folder named after a requirement; else a match keyword in the file name; else the only
-    requirement that accepts the file's type."""
-    for folder in reversed(file.inside):
-        folder_name = norm(folder)
-        named = [r for r in requirements if norm(r.name) in folder_name]
+class Matcher:
+    """One unit's requirements for one indicator, with their names and keywords normalised once:
+    it is asked about every file in the item's folder."""
+
+    def __init__(self, requirements: list[Requirement]):
+        self.requirements = requirements
+        self._named = [(norm(r.name), r) for r in requirements]
+        self._keywords = [(r, [k for k in map(norm, r.keywords) if k]) for r in requirements]
+        self._accepting: dict[str, list[Requirement]] = {}  # extension -> the requirements whose types include it
+        for r in requirements:
+            for ext in r.types or []:
+                self._accepting.setdefault(ext, []).append(r)
+
+    def assign(self, file: EvidenceFile) -> tuple[Requirement | None, str | None]:
+        """By a sub-folder named after a requirement; else a match keyword in the file name; else
+        the only requirement that accepts the file's type."""
+        for folder in reversed(file.inside):
+            found = self._by_folder(norm(folder))
+            if found is not None:
+                return found, "folder"
+        stem = norm(file.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        named = [r for r, keys in self._keywords if any(k in stem for k in keys)]
         if named:
-            exact = [r for r in named if norm(r.name) == folder_name]
-            return (exact or sorted(named, key=lambda r: -len(r.name)))[0], "folder"
-    stem = norm(file.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    named = [r for r in requirements if any(norm(k) and norm(k) in stem for k in r.keywords)]
-    if named:
-        # 培训签到表.xlsx names both 培训照片 and 培训签到表: the one that takes its type is meant
-        fitting = [r for r in named if file.ext in (r.types or [])]
-        return (fitting or named)[0], "match"
-    accepting = [r for r in requirements if file.ext in (r.types or [])]
-    if len(accepting) == 1:
-        return accepting[0], "type"
-    return None, None
+            # 培训签到表.xlsx names both 培训照片 and 培训签到表: the one that takes its type is meant
+            return next((r for r in named if file.ext in (r.types or ())), named[0]), "match"
+        accepting = self._accepting.get(file.ext, ())
+        if len(accepting) == 1:
+            return accepting[0], "type"
+        return None, None
+
+    def _by_folder(self, folder: str) -> Requirement | None:
+        named = [(name, r) for name, r in self._named if name in folder]
+        if not named:
+            return None
+        exact = [r for name, r in named if name == folder]
+        return exact[0] if exact else max(named, key=lambda pair: len(pair[1].name))[1]
 
 
 def resolve_date(file: EvidenceFile) -> tuple[Span | None, str | None]:
@@ -51,7 +68,7 @@ def resolve_date(file: EvidenceFile) -> tuple[Span | None, str | None]:
     if span:
         return span, "name"
     for folder in reversed(file.inside):
-        span = date_in_name(folder)
+        span = date_in_folder(folder)
         if span:
             return span, "folder"
     ins = file.inspection

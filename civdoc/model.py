@@ -13,7 +13,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A date or a whole month: a file dated '2024年3月' covers every day of March."""
 
@@ -29,7 +29,7 @@ class Span:
         return self.start.strftime("%Y-%m")
 
 
-@dataclass
+@dataclass(slots=True)
 class Inspection:
     """What one file really is. A pure function of its bytes (see inspect.py); cacheable as JSON."""
 
@@ -53,7 +53,7 @@ class Inspection:
         return cls(**data)
 
 
-@dataclass
+@dataclass(slots=True)
 class EvidenceFile:
     """A file under evidence/, placed by scan.py and inspected by inspect.py."""
 
@@ -74,7 +74,7 @@ class EvidenceFile:
     usable: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     code: str
     severity: Severity
@@ -87,6 +87,12 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
 
+    def about(self, file: EvidenceFile) -> Finding:
+        """This finding, placed at a file: its unit, indicator, requirement and path."""
+        self.unit, self.indicator, self.path = file.unit, file.indicator, file.path
+        self.requirement = file.requirement
+        return self
+
     @property
     def name(self) -> str:
         from civdoc.rules.catalogue import RULES
@@ -94,7 +100,7 @@ class Finding:
         return RULES[self.code].name
 
 
-@dataclass
+@dataclass(slots=True)
 class RequirementStatus:
     name: str
     kind: str | None

@@ -10,7 +10,10 @@ from pathlib import Path
 from civdoc import reviews
 from civdoc.errors import UsageError
 from civdoc.evaluate import Result, evaluate
+from civdoc.gcpause import paused
+from civdoc.cache import open_cache
 from civdoc.inspection import inspect_all
+from civdoc.memo import Memo
 from civdoc.project import Project, load_project
 from civdoc.scan import scan
 
@@ -38,8 +41,18 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
     project = load_project(root)
     unit, indicator = resolve_scope(project, unit, indicator)
     placed = scan(project)
-    inspect_all(root, placed.files, use_cache=use_cache, progress=progress)
-    # the tree now lives until the process ends: spare the cyclic GC from re-walking it
-    gc.freeze()
-    records = reviews.load_records(root, project.unit_names)
-    return evaluate(project, placed, today, records, unit, indicator)
+    cache = open_cache(root) if use_cache else None
+    try:
+        inspect_all(placed.files, cache, progress)
+        # the tree now lives until the process ends: spare the cyclic GC from re-walking it
+        gc.freeze()
+        records = reviews.load_records(root, project.unit_names)
+        with paused():
+            memo = Memo.for_run(project, today, cache.judgements()) if cache else None
+            result = evaluate(project, placed, today, records, unit, indicator, memo)
+        if cache and memo:
+            cache.store_judgements(memo.new, keep=memo.seen)
+        return result
+    finally:
+        if cache:
+            cache.close()

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import difflib
 import errno
-import gc
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from civdoc.gcpause import paused
 from civdoc.model import EvidenceFile, Finding
 from civdoc.names import ID_SEPARATORS, norm
 from civdoc.project import Project
@@ -128,14 +128,15 @@ def _what_to_do(exc: OSError) -> str:
     return "请确认该位置可以正常打开后重新检查。"
 
 
-Entry = tuple[os.DirEntry, str]  # the entry and its readable name
+Entry = tuple[str, str, os.DirEntry]  # the entry's name, its readable name, the entry
 
 
 def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
-    """The folder's entries that are not ignored, sorted, each with its readable name."""
+    """The folder's entries that are not ignored, sorted by name, each with its readable name."""
     listed: list[Entry] = []
     add = listed.append
     garbled = _CP437_GARBLE.search
+    renamed = False
     try:
         with os.scandir(folder) as it:
             for e in it:
@@ -144,29 +145,30 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
                 if name[:1] == "." or name[:2] == "~$" or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
                     continue
                 if name.isprintable() and not garbled(name):  # no escaped bytes, no control, no cp437
-                    add((e, name))
-                else:
-                    shown = display(name)
-                    add((e, shown))
-                    if shown not in (name, _escape_controls(name)):  # decoded or recovered, not just escaped
-                        scan.findings.append(Finding(
-                            "P507", "warning",
-                            f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
-                            "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
-                            path=f"{rel}/{shown}"))
+                    add((name, name, e))
+                    continue
+                shown = display(name)
+                add((name, shown, e))
+                renamed = True
+                if shown not in (name, _escape_controls(name)):  # decoded or recovered, not just escaped
+                    scan.findings.append(Finding(
+                        "P507", "warning",
+                        f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
+                        "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
+                        path=f"{rel}/{shown}"))
     except OSError as exc:
         scan.findings.append(Finding(
             "F304", "error", f"文件夹无法读取（{_why(exc)}）。{_what_to_do(exc)}", path=rel))
         return []
-    listed.sort(key=lambda pair: pair[0].name)
-    shown = [name for _, name in listed]
-    if len(set(shown)) < len(shown):  # a decoded name equal to a real one: keep both apart
+    listed.sort()  # names in a folder are distinct: the entries themselves are never compared
+    if renamed and len({shown for _, shown, _ in listed}) < len(listed):
+        # a decoded name equal to a real one: keep both apart
         taken = set()
-        for i, (entry, name) in enumerate(listed):
-            if name in taken:
-                name = os.fsencode(entry.name).decode("utf-8", "backslashreplace")
-                listed[i] = (entry, name)
-            taken.add(name)
+        for i, (name, shown, entry) in enumerate(listed):
+            if shown in taken:
+                shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+                listed[i] = (name, shown, entry)
+            taken.add(shown)
     return listed
 
 
@@ -196,7 +198,7 @@ class Walker:
 
     # -- layout unit/indicator --------------------------------------------------------------
     def _evidence_root_by_unit(self, root: str) -> None:
-        for entry, name in _entries(root, "evidence", self.scan):
+        for _, name, entry in _entries(root, "evidence", self.scan):
             rel = "evidence/" + name
             if self._link_or_file(entry, rel, unit=None):
                 continue
@@ -211,7 +213,7 @@ class Walker:
     def _grouping(self, folder: str, rel: str, unit: str | None) -> bool:
         """Walk folders that match no id; returns whether any indicator folder was found below."""
         found = False
-        for entry, name in _entries(folder, rel, self.scan):
+        for _, name, entry in _entries(folder, rel, self.scan):
             child = f"{rel}/{name}"
             if self._link_or_file(entry, child, unit):
                 continue
@@ -238,7 +240,7 @@ class Walker:
 
     # -- layout indicator/unit ----------------------------------------------------------------
     def _indicator_by_unit(self, folder: str, rel: str, ident: str) -> None:
-        for entry, name in _entries(folder, rel, self.scan):
+        for _, name, entry in _entries(folder, rel, self.scan):
             child = f"{rel}/{name}"
             if self._link_or_file(entry, child, unit=None):
                 continue
@@ -266,7 +268,7 @@ class Walker:
     def _files_below(self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str]) -> None:
         prefix = "/".join(inside) + "/" if inside else ""
         add = self.scan.files.append
-        for entry, name in _entries(folder, rel, self.scan):
+        for _, name, entry in _entries(folder, rel, self.scan):
             child = f"{rel}/{name}"
             if entry.is_dir(follow_symlinks=False):
                 self._files_below(entry.path, child, unit, ident, inside + [name])
@@ -368,12 +370,5 @@ class Walker:
 
 
 def scan(project: Project) -> Scan:
-    # The walk allocates a few objects per file and none that form cycles: the cyclic garbage
-    # collector, triggered over and over by so many allocations, would only re-traverse them all.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return Walker(project).run()
-    finally:
-        if enabled:
-            gc.enable()

@@ -12,7 +12,7 @@ from rich.text import Text
 from typing import TYPE_CHECKING
 
 from civdoc.errors import DefinitionProblem
-from civdoc.model import Finding
+from civdoc.model import Finding, Item
 from civdoc.render.labels import SEVERITY, indicator_label
 from civdoc.rules.catalogue import RULES
 
@@ -33,22 +33,36 @@ def render(result: Result, console: Console, verbose: bool = False) -> None:
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_unit[f.unit or NO_UNIT].append(f)
+    required = _required_by_unit(result)
     units = [u for u in project.unit_names if u in by_unit] + ([NO_UNIT] if NO_UNIT in by_unit else [])
     for unit in units:
-        _unit_block(result, console, unit, by_unit[unit], verbose)
-    _summary_table(result, console)
+        _unit_block(result, console, unit, required.get(unit, []), by_unit[unit], verbose)
+    _summary_table(result, console, required)
     _verdict(result, console)
 
 
-def _unit_block(result: Result, console: Console, unit: str, findings: list[Finding], verbose: bool) -> None:
-    items = [i for i in result.items if i.unit == unit and i.status != "not_required"]
+def _required_by_unit(result: Result) -> dict[str, list[Item]]:
+    required: dict[str, list[Item]] = defaultdict(list)
+    for item in result.items:
+        if item.status != "not_required":
+            required[item.unit].append(item)
+    return required
+
+
+def _unit_block(result: Result, console: Console, unit: str, items: list[Item], findings: list[Finding],
+                verbose: bool) -> None:
     done = sum(1 for i in items if i.status == "complete")
     head = Text(f"■ {unit}", style="bold")
     if items:
         head.append(f"  应报 {len(items)} 项，已完成 {done} 项，未完成 {len(items) - done} 项", style="dim")
     console.print(head)
-    shown = [f for f in findings if verbose or f.severity != "info" or f.waived]
-    hidden = Counter(f.code for f in findings if f not in shown)
+    shown: list[Finding] = []
+    hidden: Counter[str] = Counter()
+    for f in findings:
+        if verbose or f.severity != "info" or f.waived:
+            shown.append(f)
+        else:
+            hidden[f.code] += 1
     by_indicator: dict[str | None, list[Finding]] = defaultdict(list)
     for f in shown:
         by_indicator[f.indicator].append(f)
@@ -87,7 +101,7 @@ def _indented(console: Console, text: Text, indent: int = 6) -> None:
         console.print(Text(" " * indent) + text, soft_wrap=True)
 
 
-def _summary_table(result: Result, console: Console) -> None:
+def _summary_table(result: Result, console: Console, required: dict[str, list[Item]]) -> None:
     table = Table(title="各单位完成情况", title_justify="left", show_lines=False)
     for col in ["单位", "应报事项", "已完成", "未完成", "完成率", "错误", "警告", "提示"]:
         table.add_column(col, justify="left" if col == "单位" else "right", no_wrap=True)
@@ -96,7 +110,7 @@ def _summary_table(result: Result, console: Console) -> None:
         if not f.waived:
             counts[f.unit or NO_UNIT][f.severity] += 1
     for unit in result.project.unit_names:
-        items = [i for i in result.items if i.unit == unit and i.status != "not_required"]
+        items = required.get(unit, [])
         if not items and unit not in counts:
             continue
         done = sum(1 for i in items if i.status == "complete")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from civdoc.indicators import Requirement
-from civdoc.inspect import extension_matches
+from civdoc.kinds import extension_matches
 from civdoc.model import EvidenceFile, Finding
 
 BLOCKING = {"F301", "F302", "F303", "F304", "F305"}
@@ -14,7 +14,6 @@ BLOCKING = {"F301", "F302", "F303", "F304", "F305"}
 def file_problem(file: EvidenceFile, requirement: Requirement | None, known_types: set[str]) -> Finding | None:
     """The one problem that makes a file unusable, if any (an empty file is F303, not also F304)."""
     ins = file.inspection
-    name = file.path.rsplit("/", 1)[-1]
     ext = file.ext or "（无扩展名）"
     if file.size == 0:
         return Finding("F303", "error", "文件是空的（0 字节）。请重新导出或复制该文件后替换。")
@@ -27,6 +26,7 @@ def file_problem(file: EvidenceFile, requirement: Requirement | None, known_type
     if ins is None:
         return None
     if not extension_matches(file.ext, ins.kind):
+        name = file.path.rsplit("/", 1)[-1]
         return Finding("F302", "error", f"文件名是 .{ext}，但内容实际是 {ins.kind} 格式，测评系统可能无法打开。"
                        f"请用原程序把“{name}”另存为真正的 .{ext} 文件，不要只改扩展名。")
     if ins.encrypted:

@@ -73,7 +73,7 @@ def bad_names() -> list[str]:
 def test_every_file_gets_a_result_whatever_its_parser_does(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     evidence = files(bad_names())
     started = time.monotonic()
-    inspection.inspect_all(tmp_path, evidence, use_cache=False)
+    inspection.inspect_all(evidence)
     assert time.monotonic() - started < 30
     by_name = {f.path: f.inspection for f in evidence}
     assert all(i is not None for i in by_name.values())
@@ -94,6 +94,6 @@ def test_without_processes_it_inspects_in_process(files, tmp_path: Path, monkeyp
 
     monkeypatch.setattr(inspection, "_context", no_processes)
     evidence = files([f"ok{i}.pdf" for i in range(40)] + ["spin.pdf"])
-    inspection.inspect_all(tmp_path, evidence, use_cache=False)
+    inspection.inspect_all(evidence)
     assert "超过 1 秒" in evidence[-1].inspection.problem
     assert all(f.inspection is not None for f in evidence)

@@ -1,0 +1,125 @@
+"""Remembered judgements (civdoc/memo.py): a warm check must say exactly what a cold one says, and
+anything a judgement depends on (the rules, a file's name or content, today) must judge it afresh."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import (
+    PLAN,
+    TODAY,
+    UNIT_A,
+    indicator,
+    indicators_with,
+    make_project,
+    pdf,
+    put,
+    report,
+    run,
+    write_yaml,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = Path(".civdoc") / "cache.sqlite"
+
+
+def check(root: Path, *args: str, today: str = TODAY) -> dict[str, Any]:
+    rep = report(root, *args, today=today)
+    rep.pop("generated_at")
+    return rep
+
+
+def remembered(root: Path) -> int:
+    db = sqlite3.connect(root / CACHE)
+    try:
+        return db.execute("SELECT count(*) FROM judgements").fetchone()[0]
+    finally:
+        db.close()
+
+
+@pytest.mark.skipif(not (REPO / "civdoc.yaml").is_file(), reason="no sample project in the repository")
+def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    root.mkdir()
+    for name in ("civdoc.yaml", "indicators", "evidence", "reviews"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, symlinks=True)
+        elif source.exists():
+            shutil.copy2(source, root / name)
+    today = "2026-11-22"
+    uncached = check(root, "--no-cache", today=today)
+    cold = check(root, today=today)
+    assert remembered(root) > 0
+    warm = check(root, today=today)
+    assert cold == uncached
+    assert warm == uncached
+    assert {f["code"][0] for f in warm["findings"]} >= {"C", "F", "T", "P"}
+
+
+def test_changed_rules_judge_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    assert not [f for f in check(root)["findings"] if f["code"] == "T401"]
+    check(root)  # now from remembered judgements
+    # the indicator's window moves past every file's date: all of 1.1's files fall outside it
+    write_yaml(root / "indicators" / "01-思想道德建设.yaml", indicators_with(
+        lambda inds: indicator(inds, "1.1").update(window={"start": "2024-11-01", "end": "2024-12-31"}))
+        ["01-思想道德建设.yaml"])
+    assert [f for f in check(root)["findings"] if f["code"] == "T401" and f["indicator"] == "1.1"]
+
+
+def test_a_renamed_file_is_judged_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    check(root)
+    check(root)
+    old = root / PLAN
+    new = old.with_name("2023-05-01 " + old.name.split(" ", 1)[-1])
+    old.rename(new)
+    hits = [f for f in check(root)["findings"] if f["code"] == "T401"]
+    assert [f["path"] for f in hits] == [new.relative_to(root).as_posix()]
+
+
+def test_a_file_whose_content_changed_is_judged_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    check(root)
+    check(root)
+    put(root, PLAN, b"")  # same name, now empty
+    assert [f["path"] for f in check(root)["findings"] if f["code"] == "F303"] == [PLAN]
+
+
+def test_another_day_is_judged_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    dated = f"evidence/{UNIT_A}/1.1 理论宣讲/2024-10-20 宣讲方案（修订）.pdf"
+    put(root, dated, lambda: pdf())
+    assert not [f for f in check(root)["findings"] if f["code"] == "T403"]
+    later = [f for f in check(root, today="2024-10-01")["findings"] if f["code"] == "T403"]
+    assert [f["path"] for f in later] == [dated]
+
+
+def test_a_damaged_remembered_judgement_is_judged_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={PLAN: b""})
+    first = check(root)
+    db = sqlite3.connect(root / CACHE)
+    with db:
+        db.execute("UPDATE judgements SET payload = '[[\"not\", \"a judgement\"]]'")
+    db.close()
+    again = check(root)
+    assert again == first
+    code, _, err = run(root, "check")
+    assert "Traceback" not in err and code == 1
+
+
+def test_a_renamed_item_folder_is_reported_under_its_new_name(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={PLAN: b""})
+    check(root)
+    check(root)
+    folder = (root / PLAN).parent
+    folder.rename(folder.with_name(folder.name + "工作"))
+    paths = [f["path"] for f in check(root)["findings"] if f["code"] == "F303"]
+    assert paths == [PLAN.replace("/1.1 理论宣讲/", "/1.1 理论宣讲工作/")]
