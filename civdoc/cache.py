@@ -2,7 +2,8 @@
 
 Each row holds one file's Inspection, one column per field (no JSON to decode, nothing to
 unpickle: a cache file from elsewhere can only ever yield wrong values of the right types, and a
-wrong key throws it away), and when it was inspected.
+wrong key throws it away), and when it was inspected. A second table keeps each item's remembered
+judgements (memo.py): JSON that memo.py decodes defensively, recalled only under a signature match.
 
 The cache is trusted only when its key matches this civdoc: its version, the schema, the fields of
 Inspection and the source of inspect.py, so a new release or a changed inspector never reads old

@@ -49,19 +49,9 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
     for f in scan.files:
         if f.unit and f.indicator:
             by_item[(f.unit, f.indicator)].append(f)
-    judge = _FileJudge(project, today)
+    judge = _FileJudge(project, today, memo)
     for (owner, ident), item_files in by_item.items():
-        indicator_ = project.indicators[ident]
-        if memo is None:
-            findings += judge.item_files(indicator_, owner, item_files)
-            continue
-        key = f"{owner}|{ident}"
-        signature = memo.signature(scan.item_folders.get((owner, ident), []), item_files)
-        recalled = memo.recall(key, signature, item_files)
-        if recalled is None:
-            recalled = judge.item_files(indicator_, owner, item_files)
-            memo.remember(key, signature, item_files, recalled)
-        findings += recalled
+        findings += judge.item(project.indicators[ident], owner, item_files, scan.item_folders.get((owner, ident), []))
     findings += placement.duplicates(scan.files)
 
     items = [_item(project, ind, u, by_item.get((u, ind.id), []))
@@ -106,13 +96,26 @@ class _FileJudge:
     """Assign, date and judge the files of an item's folder; sets each file's requirement, date and
     usable. Runs once per file of the tree: a file without problems allocates no finding."""
 
-    def __init__(self, project: Project, today: date):
+    def __init__(self, project: Project, today: date, memo: Memo | None):
         self.known_types = set(all_types(project.kinds))
         self.max_file_mb = project.config.limits.max_file_mb
         self.period = project.config.period
         self.today = today
+        self.memo = memo
 
-    def item_files(self, indicator: Indicator, unit: str, files: list[EvidenceFile]) -> list[Finding]:
+    def item(self, indicator: Indicator, unit: str, files: list[EvidenceFile], folders: list[str]) -> list[Finding]:
+        """The findings on an item's files: remembered when nothing they depend on changed."""
+        if self.memo is None:
+            return self._judge(indicator, unit, files)
+        key = f"{unit}|{indicator.id}"
+        signature = self.memo.signature(folders, files)
+        found = self.memo.recall(key, signature, files)
+        if found is None:
+            found = self._judge(indicator, unit, files)
+            self.memo.remember(key, signature, files, found)
+        return found
+
+    def _judge(self, indicator: Indicator, unit: str, files: list[EvidenceFile]) -> list[Finding]:
         matcher = Matcher(requirements_for(indicator, unit))
         window = indicator.window or self.period
         span = (window.start, window.end)

@@ -43,9 +43,6 @@ def _code_digest() -> bytes:
 
 _CODE = _code_digest()
 
-Judged = tuple[list[list], list[list]]  # per file [requirement, by, start, end, source, usable]; findings
-
-
 @dataclass
 class Memo:
     """What earlier runs judged (`known`: item key -> (signature, payload)) and what this run adds."""
@@ -83,14 +80,19 @@ class Memo:
         known = self.known.get(key)
         if known is None or known[0] != signature:
             return None
-        try:
+        try:  # decode everything before touching a file: a damaged row is judged again, from scratch
             annotations, findings = json.loads(known[1])
-            for f, (requirement, by, start, end, source, usable) in zip(files, annotations, strict=True):
-                f.requirement, f.assigned_by, f.date_source, f.usable = requirement, by, source, usable
-                f.date = Span(date.fromisoformat(start), date.fromisoformat(end)) if start else None
-            return [Finding(code, severity, message).about(files[i]) for i, code, severity, message in findings]
-        except (ValueError, TypeError):  # a damaged row: judge again
+            decoded = [(requirement, by, source, usable,
+                        Span(date.fromisoformat(start), date.fromisoformat(end)) if start else None)
+                       for requirement, by, start, end, source, usable in annotations]
+            placed = [(files[i], code, severity, message) for i, code, severity, message in findings]
+        except (ValueError, TypeError, IndexError):
             return None
+        if len(decoded) != len(files):
+            return None
+        for f, (requirement, by, source, usable, span) in zip(files, decoded):
+            f.requirement, f.assigned_by, f.date_source, f.usable, f.date = requirement, by, source, usable, span
+        return [Finding(code, severity, message).about(f) for f, code, severity, message in placed]
 
     def remember(self, key: str, signature: str, files: list[EvidenceFile], findings: list[Finding]) -> None:
         paths = {f.path: i for i, f in enumerate(files)}
