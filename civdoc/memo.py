@@ -26,7 +26,7 @@ from civdoc.model import EvidenceFile, Finding, Span
 from civdoc.project import Project
 
 # modules whose code decides a file's judgement: a change to any of them forgets every judgement
-_JUDGING = ["evaluate.py", "match.py", "dates.py", "names.py", "kinds.py", "model.py", "memo.py",
+_JUDGING = ["evaluate.py", "match.py", "dates.py", "names.py", "kinds.py", "model.py", "memo.py", "indicators.py",
             "rules/files.py", "rules/dates.py", "rules/placement.py"]
 
 
