@@ -5,8 +5,8 @@
     python bench/phases.py bench/work/district-50000 --profile  # plus the top functions of each phase
 
 Phases: importing civdoc (what the CLI imports for a check), loading civdoc.yaml and indicators,
-the scan, inspection (cache look-up, then inspecting what is not cached), reviews, evaluate, and
-rendering the text and JSON reports (into memory). Wall and CPU seconds of each, next to a bare
+the scan, recalling remembered item outcomes, inspecting the files of the other items (cache
+look-up, then inspection), reviews, evaluate, and rendering the text and JSON reports (into memory). Wall and CPU seconds of each, next to a bare
 os.scandir + stat walk of the same evidence/.
 """
 
@@ -88,16 +88,19 @@ def main() -> int:
     with phase("scan", prof):
         placed = scan(project)
     today = date.fromisoformat(TODAY)
-    with phase("inspect (cache, then the rest)", prof):
+    with phase("recall remembered outcomes", prof), paused():
         cache = None if args.no_cache else open_cache(root)
-        inspect_all(placed.files, cache)
+        memo = Memo.for_run(project, today, cache) if cache else None
+        recalled = memo.recall(placed) if memo else {}
+    with phase("inspect what was not recalled", prof):
+        todo = placed.files + [f for k in placed.listings if k not in recalled for f in placed.item_files(k)]
+        inspect_all(todo, cache)
     with phase("reviews", prof):
         records = reviews.load_records(root, project.unit_names)
-    with phase("evaluate (with remembered judgements)", prof), paused():
-        memo = Memo.for_run(project, today, cache.judgements()) if cache else None
-        result = evaluate(project, placed, today, records, memo=memo)
+    with phase("evaluate", prof), paused():
+        result = evaluate(project, placed, today, records, memo=memo, recalled=recalled)
         if cache and memo:
-            cache.store_judgements(memo.new, keep=memo.seen)
+            cache.store_outcomes(memo.new)
             cache.close()
     with phase("render text", prof):
         render(result, Console(file=io.StringIO(), width=120, highlight=False), False)

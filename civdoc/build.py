@@ -86,8 +86,8 @@ def build(result: Result, out: Path, unit: str | None = None, force: bool = Fals
 
 def _scope(result: Result, unit: str) -> Result:
     """The same result seen by one unit: its items, findings and files only."""
+    files = [f for f in result.files if f.unit == unit]
     return Result(result.project, result.today,
-                  files=[f for f in result.files if f.unit == unit],
                   items=[i for i in result.items if i.unit == unit],
                   findings=[f for f in result.findings if f.unit == unit],
-                  unit=unit, indicator=result.indicator)
+                  unit=unit, indicator=result.indicator, gather=lambda: files, file_count=len(files))

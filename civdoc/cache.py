@@ -3,7 +3,8 @@
 Each row holds one file's Inspection, one column per field (no JSON to decode, nothing to
 unpickle: a cache file from elsewhere can only ever yield wrong values of the right types, and a
 wrong key throws it away), and when it was inspected. A second table keeps each item's remembered
-judgements (memo.py): JSON that memo.py decodes defensively, recalled only under a signature match.
+outcome (memo.py): JSON under a checksum, which memo.py decodes defensively and recalls only under a
+signature match.
 
 The cache is trusted only when its key matches this civdoc: its version, the schema, the fields of
 Inspection and the source of inspect.py, so a new release or a changed inspector never reads old
@@ -27,7 +28,7 @@ from civdoc.model import Inspection
 
 FOLDER = ".civdoc"
 NAME = "cache.sqlite"
-SCHEMA = 3
+SCHEMA = 4
 FIELDS = [f.name for f in dataclasses.fields(Inspection)]
 # A file changed again within the tick of its mtime (2 s on FAT/exFAT and some network shares) may
 # keep its size and mtime: an inspection that close to the mtime is not trusted (git's "racy" rule).
@@ -57,8 +58,11 @@ _INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, ins
            f"VALUES ({', '.join('?' * (4 + len(FIELDS)))})")
 _TABLE = ("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
           f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS})")
-# the judgements of each item's files (see memo.py): item key -> signature, JSON payload
-_JUDGEMENTS = "CREATE TABLE judgements (item TEXT PRIMARY KEY, signature TEXT NOT NULL, payload TEXT NOT NULL)"
+# each item's outcome (see memo.py): item key -> signature, checksum, JSON head and body as UTF-8 bytes
+_OUTCOMES = ("CREATE TABLE outcomes (item TEXT PRIMARY KEY, signature TEXT NOT NULL, checksum TEXT NOT NULL, "
+             "head BLOB NOT NULL, body BLOB NOT NULL)")
+# a look-up of fewer paths than this asks for them by name; more, and reading every row is quicker
+_BY_NAME = 5000
 
 
 class Cache:
@@ -95,7 +99,7 @@ class Cache:
     def _table_ok(db: sqlite3.Connection) -> bool:
         """The tables are exactly the ones this civdoc creates."""
         tables = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
-        return tables.get("inspections") == _TABLE and tables.get("judgements") == _JUDGEMENTS
+        return tables.get("inspections") == _TABLE and tables.get("outcomes") == _OUTCOMES
 
     def _rebuild(self) -> sqlite3.Connection:
         """Throw the old file away (with any journal a crashed run left) and start empty."""
@@ -108,7 +112,7 @@ class Cache:
         with _transaction(db):
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute(_TABLE)
-            db.execute(_JUDGEMENTS)
+            db.execute(_OUTCOMES)
             db.execute("INSERT INTO meta VALUES ('version', ?)", (KEY,))
         return db
 
@@ -124,15 +128,21 @@ class Cache:
             tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# civdoc inspection cache\n", encoding="utf-8")
 
     # -- reading and writing ------------------------------------------------------------------
-    def load(self) -> dict[str, Row]:
-        """Every cached inspection by relative path. An unreadable cache is an empty one."""
+    def load(self, paths: list[str] | None = None) -> dict[str, Row]:
+        """The cached inspections of these relative paths (of every file when None), by path.
+        An unreadable cache is an empty one."""
         found: dict[str, Row] = {}
         shared: dict[object, object] = {}  # kinds, problems and dates repeat: one string object each
         share = shared.setdefault
+        if paths is not None and len(paths) < _BY_NAME:
+            chunks = [paths[i:i + 500] for i in range(0, len(paths), 500)]
+            queries = [(f"{_LOAD} WHERE path IN ({', '.join('?' * len(c))})", c) for c in chunks]
+        else:
+            queries = [(_LOAD, [])]
         try:
             with paused():
                 for (path, st_size, mtime_ns, inspected_ns, size, sha256, kind, readable, problem, encrypted,
-                     pages, width, height, meta_date, source) in self.db.execute(_LOAD):
+                     pages, width, height, meta_date, source) in (row for q in queries for row in self.db.execute(*q)):
                     found[path] = (st_size, mtime_ns, inspected_ns, Inspection(
                         size, sha256, share(kind, kind), readable == 1, share(problem, problem), encrypted == 1,
                         pages, width, height, share(meta_date, meta_date), share(source, source)))
@@ -173,28 +183,36 @@ class Cache:
 
     def prune(self, keep: set[str]) -> None:
         """Forget every file not in keep."""
-        self.forget([p for (p,) in self.db.execute("SELECT path FROM inspections") if p not in keep])
-
-    def judgements(self) -> dict[str, tuple[str, str]]:
-        """Item key -> (signature, payload) of every remembered judgement."""
-        if self.failed:
-            return {}
-        try:
-            return {item: (signature, payload) for item, signature, payload
-                    in self.db.execute("SELECT item, signature, payload FROM judgements")}
-        except sqlite3.Error:
-            return {}
-
-    def store_judgements(self, new: dict[str, tuple[str, str]], keep: set[str]) -> None:
-        """Remember this run's new judgements and forget those of items no longer judged."""
         if self.failed:
             return
         try:
+            gone = [p for (p,) in self.db.execute("SELECT path FROM inspections") if p not in keep]
+        except sqlite3.Error:
+            self.failed = True
+            return
+        self.forget(gone)
+
+    def outcomes(self) -> dict[str, tuple[str, str, bytes, bytes]]:
+        """Item key -> (signature, checksum, head, body) of every remembered outcome."""
+        if self.failed:
+            return {}
+        try:
+            return {item: (signature, checksum, head, body) for item, signature, checksum, head, body
+                    in self.db.execute("SELECT item, signature, checksum, head, body FROM outcomes")}
+        except sqlite3.Error:
+            return {}
+
+    def store_outcomes(self, new: dict[str, tuple[str, str, bytes, bytes]], keep: set[str] | None = None) -> None:
+        """Remember this run's new outcomes; with keep, forget those of every other item."""
+        if self.failed or (not new and keep is None):
+            return
+        try:
             with _transaction(self.db):
-                gone = [(k,) for (k,) in self.db.execute("SELECT item FROM judgements") if k not in keep]
-                self.db.executemany("DELETE FROM judgements WHERE item = ?", gone)
-                self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?, ?, ?)",
-                                    [(k, sig, payload) for k, (sig, payload) in new.items()])
+                if keep is not None:
+                    gone = [(k,) for (k,) in self.db.execute("SELECT item FROM outcomes") if k not in keep]
+                    self.db.executemany("DELETE FROM outcomes WHERE item = ?", gone)
+                self.db.executemany("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)",
+                                    [(k, *row) for k, row in new.items()])
         except sqlite3.Error:
             self.failed = True
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from civdoc import reviews
 from civdoc.indicators import Indicator, all_types
 from civdoc.match import Matcher, requirements_for, resolve_date
-from civdoc.memo import Memo
+from civdoc.memo import Memo, Outcome
 from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus
 from civdoc.names import norm
 from civdoc.project import Project
@@ -17,18 +18,27 @@ from civdoc.rules import coverage, deadlines, placement
 from civdoc.rules import dates as date_rules
 from civdoc.rules import files as file_rules
 from civdoc.rules.waivers import apply_policy
-from civdoc.scan import Scan
+from civdoc.scan import ItemKey, Listed, Scan
 
 
 @dataclass
 class Result:
     project: Project
     today: date
-    files: list[EvidenceFile]
     items: list[Item]
     findings: list[Finding] = field(default_factory=list)
     unit: str | None = None  # --unit filter, canonical
     indicator: str | None = None  # --indicator filter
+    # the files, by path; built on first use: a text report needs only their number
+    gather: Callable[[], list[EvidenceFile]] = field(default=list, repr=False)
+    _files: list[EvidenceFile] | None = field(default=None, init=False, repr=False)
+    file_count: int = 0
+
+    @property
+    def files(self) -> list[EvidenceFile]:
+        if self._files is None:
+            self._files = self.gather()
+        return self._files
 
     def count(self, severity: str, waived: bool = False) -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.waived == waived)
@@ -43,18 +53,23 @@ class Result:
 
 
 def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records | None = None,
-             unit: str | None = None, indicator: str | None = None, memo: Memo | None = None) -> Result:
+             unit: str | None = None, indicator: str | None = None, memo: Memo | None = None,
+             recalled: dict[ItemKey, Outcome] | None = None) -> Result:
+    """recalled: the outcomes memo.py remembered; every other item's files must be inspected."""
     findings: list[Finding] = list(scan.findings)
-    by_item: dict[tuple[str, str], list[EvidenceFile]] = defaultdict(list)
-    for f in scan.files:
-        if f.unit and f.indicator:
-            by_item[(f.unit, f.indicator)].append(f)
-    judge = _FileJudge(project, today, memo)
-    for (owner, ident), item_files in by_item.items():
-        findings += judge.item(project.indicators[ident], owner, item_files, scan.item_folders.get((owner, ident), []))
-    findings += placement.duplicates(scan.files)
+    judge = _FileJudge(project, today)
+    outcomes: dict[ItemKey, Outcome] = {}
+    for key, listing in scan.listings.items():
+        outcome = (recalled or {}).get(key)
+        if outcome is None:
+            outcome = judge.item(project.indicators[key[1]], key[0], listing, scan.item_files(key))
+            if memo is not None:
+                memo.remember(key, outcome)
+        outcomes[key] = outcome
+        findings += outcome.findings
+    findings += placement.duplicates(_hashed(scan.files, outcomes))
 
-    items = [_item(project, ind, u, by_item.get((u, ind.id), []))
+    items = [outcomes[(u, ind.id)].item if (u, ind.id) in outcomes else _item(project, ind, u, [])
              for aspect in project.aspects for ind in aspect.indicators for u in ind.responsible]
     findings += _coverage(project, scan, items)
     unit_of = _unit_lookup(project)
@@ -72,14 +87,35 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         later += reviews.review_findings(item, history, project.config.review)
     findings += apply_policy(later, project.config, unit_of, today, announce_expired=False)
 
+    def in_scope(of_unit: str | None, of_indicator: str | None) -> bool:
+        return (not unit or of_unit == unit) and (not indicator or of_indicator == indicator)
+
+    def gather() -> list[EvidenceFile]:
+        files = [f for f in scan.files if in_scope(f.unit, f.indicator)]
+        for key, outcome in outcomes.items():
+            if in_scope(*key):
+                files += outcome.files()
+        files.sort(key=attrgetter("path"))
+        return files
+
+    count = (sum(in_scope(f.unit, f.indicator) for f in scan.files)
+             + sum(len(o.listing) for key, o in outcomes.items() if in_scope(*key)))
     if unit or indicator:
-        items = [i for i in items if (not unit or i.unit == unit) and (not indicator or i.indicator == indicator)]
-        findings = [f for f in findings if (not unit or f.unit == unit) and (not indicator or f.indicator == indicator)]
-        files = [f for f in scan.files if (not unit or f.unit == unit) and (not indicator or f.indicator == indicator)]
-    else:
-        files = scan.files
+        items = [i for i in items if in_scope(i.unit, i.indicator)]
+        findings = [f for f in findings if in_scope(f.unit, f.indicator)]
     findings.sort(key=lambda f: (f.unit or "", _id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
-    return Result(project, today, files, items, findings, unit, indicator)
+    return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count)
+
+
+def _hashed(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome]) -> Iterator[placement.Hashed]:
+    """Every file with content, for the duplicate check: (sha256, path, unit, indicator, requirement)."""
+    for f in loose:
+        if f.size and f.inspection and f.inspection.sha256:  # no hash when the file could not be read
+            yield f.inspection.sha256, f.path, f.unit, f.indicator, f.requirement
+    for (owner, ident), outcome in outcomes.items():
+        for listed, sha, requirement in zip(outcome.listing, outcome.shas, outcome.requirements):
+            if listed[2] and sha:
+                yield sha, listed[0], owner, ident, requirement
 
 
 def _unit_lookup(project: Project) -> dict[str, str]:
@@ -96,24 +132,18 @@ class _FileJudge:
     """Assign, date and judge the files of an item's folder; sets each file's requirement, date and
     usable. Runs once per file of the tree: a file without problems allocates no finding."""
 
-    def __init__(self, project: Project, today: date, memo: Memo | None):
+    def __init__(self, project: Project, today: date):
+        self.project = project
         self.known_types = set(all_types(project.kinds))
         self.max_file_mb = project.config.limits.max_file_mb
         self.period = project.config.period
         self.today = today
-        self.memo = memo
 
-    def item(self, indicator: Indicator, unit: str, files: list[EvidenceFile], folders: list[str]) -> list[Finding]:
-        """The findings on an item's files: remembered when nothing they depend on changed."""
-        if self.memo is None:
-            return self._judge(indicator, unit, files)
-        key = f"{unit}|{indicator.id}"
-        signature = self.memo.signature(folders, files)
-        found = self.memo.recall(key, signature, files)
-        if found is None:
-            found = self._judge(indicator, unit, files)
-            self.memo.remember(key, signature, files, found)
-        return found
+    def item(self, indicator: Indicator, unit: str, listing: list[Listed], files: list[EvidenceFile]) -> Outcome:
+        found = self._judge(indicator, unit, files)
+        item = _item(self.project, indicator, unit, files)
+        return Outcome(item, found, listing, [f.inspection.sha256 if f.inspection else "" for f in files],
+                       [f.requirement for f in files], made=files)
 
     def _judge(self, indicator: Indicator, unit: str, files: list[EvidenceFile]) -> list[Finding]:
         matcher = Matcher(requirements_for(indicator, unit))

@@ -9,7 +9,7 @@ No file may crash or hang the check, so the workers are ours, not a ProcessPoolE
   is reported unreadable; the rest of its chunk goes to a new worker;
 * workers ignore Ctrl-C; the parent stops them, commits what is done, and lets the interrupt go on;
 * results reach the cache in batches, one transaction each, so an interrupted run leaves it
-  consistent, and only a completed run forgets files that left the tree.
+  consistent; the check forgets files that left the tree only once inspection has completed.
 """
 
 from __future__ import annotations
@@ -358,8 +358,9 @@ def _run(jobs: list[Job]) -> Iterator[tuple[list[int], list[Inspection]]]:
 
 def inspect_all(files: list[EvidenceFile], cache: Cache | None = None,
                 progress: Callable[[int, int], None] | None = None) -> None:
-    """Set every file's inspection: from the cache when it is fresh, else by inspecting the file."""
-    known = cache.load() if cache else {}
+    """Set every file's inspection: from the cache when it is fresh, else by inspecting the file.
+    Rows of files that are gone are the caller's to forget (Cache.prune): only it knows every file."""
+    known = cache.load([f.path for f in files]) if cache else {}
     todo: list[EvidenceFile] = []
     for f in files:
         hit = known.get(f.path)
@@ -371,7 +372,6 @@ def inspect_all(files: list[EvidenceFile], cache: Cache | None = None,
     if progress:
         progress(done, total)
     pending: list[tuple[str, int, int, Inspection]] = []
-    completed = False
     running = _run([(f.fs_path, f.size) for f in todo])
     try:
         for indices, results in running:
@@ -385,11 +385,8 @@ def inspect_all(files: list[EvidenceFile], cache: Cache | None = None,
                 pending = []
             if progress:
                 progress(done, total)
-        completed = True
     finally:
         running.close()  # stops the workers now, not whenever the generator is collected
         if cache:
             cache.store(pending)
-            if completed and len(known) > total - len(todo):  # rows other than today's hits
-                cache.forget(known.keys() - {f.path for f in files})
 

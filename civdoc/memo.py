@@ -1,106 +1,186 @@
-"""Judgements of an item's files, remembered between runs (in the cache's `judgements` table).
+"""What each item came to, remembered between runs (the cache's `outcomes` table).
 
-Assigning 50,000 files to their requirements, dating them and judging them costs more than walking
-the tree, and a warm check must not take much longer than the walk. Yet a file's judgement only
-depends on what the item's folder holds and on the rules: so each item's is remembered under a
-signature of exactly that, and recalled when the signature matches:
+A warm check must take little longer than walking the tree, yet looking up 50,000 inspections and
+judging 50,000 files costs more than the walk. What an item comes to (the requirement each file
+serves, its status, its findings on files, its files' hashes) depends only on what its folders hold
+and on the rules. So each item's outcome is remembered under a signature of exactly that, and
+recalled whole when the signature matches:
 
-* the rules: civdoc's version and the source of every module that judges a file, the project's
-  settings and indicators, and today (T403 looks at it);
-* the item: its folder names and, per file, its path and what inspection found in it (its hash,
-  kind, size in pixels, metadata date...), which covers every input of the judgement.
+* the rules: the source of civdoc's inspecting and judging modules, the project's settings and
+  indicators, and today (T403 looks at it);
+* the item: its folders and, per file, what the walk saw: path, real path, size and mtime_ns. That
+  is the trust the inspection cache gives a file; an item with a file changed within the last
+  RACY_NS is not remembered, as a change within the mtime's tick would go unseen.
 
-Anything else (coverage, duplicates, waivers, deadlines, reviews) is computed afresh each run.
+A recalled outcome builds its EvidenceFiles only if a report asks for them (JSON, ledgers). Anything
+across items is computed afresh each run: coverage, duplicates, waivers, deadlines, reviews.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+import time
+from array import array
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from civdoc import __version__
-from civdoc.model import EvidenceFile, Finding, Span
+from civdoc.cache import RACY_NS, Cache
+from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project import Project
+from civdoc.scan import ItemKey, Listed, Scan, evidence_file
 
-# modules whose code decides a file's judgement: a change to any of them forgets every judgement
-_JUDGING = ["evaluate.py", "match.py", "dates.py", "names.py", "kinds.py", "model.py", "memo.py", "indicators.py",
-            "rules/files.py", "rules/dates.py", "rules/placement.py"]
+_HERE = Path(__file__).parent
+_NO_FILES: tuple[tuple, ...] = ((),) * 6
 
 
 def _code_digest() -> bytes:
+    """Every module but the renderers and the command line: any of them may change an outcome."""
     h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
-    for module in _JUDGING:
-        try:
-            h.update((here / module).read_bytes())
-        except OSError:  # no sources (a frozen build): the version alone must do
-            pass
+    for module in sorted([*_HERE.glob("*.py"), *_HERE.glob("rules/*.py")]):
+        if module.name != "cli.py":
+            h.update(module.name.encode())
+            h.update(module.read_bytes())
     return h.digest()
 
 
-_CODE = _code_digest()
+@dataclass(slots=True)
+class Outcome:
+    """An item's files judged: its Item (before reviews), its findings on files, and per file of the
+    listing its sha256 and the requirement it serves."""
+
+    item: Item
+    findings: list[Finding]
+    listing: list[Listed]
+    shas: list[str]
+    requirements: list[str | None]
+    made: list[EvidenceFile] | None = None  # the files, when judged this run or once rebuilt
+    body: bytes | None = None  # else what rebuilds them: per file its annotations and inspection
+
+    def files(self) -> list[EvidenceFile]:
+        if self.made is None:
+            self.made = _rebuild(self)
+        return self.made
+
+
+def _rebuild(outcome: Outcome) -> list[EvidenceFile]:
+    item = outcome.item
+    files = []
+    for listed, requirement, row in zip(outcome.listing, outcome.requirements, json.loads(outcome.body or b"[]")):
+        f = evidence_file(listed, item.unit, item.indicator)
+        by, start, end, source, usable, *inspection = row
+        f.requirement, f.assigned_by, f.date_source, f.usable = requirement, by, source, usable
+        f.date = Span(date.fromisoformat(start), date.fromisoformat(end)) if start else None
+        f.inspection = Inspection(*inspection)
+        files.append(f)
+    return files
+
 
 @dataclass
 class Memo:
-    """What earlier runs judged (`known`: item key -> (signature, payload)) and what this run adds."""
+    """Earlier runs' outcomes (item key -> signature, check, head, body) and this run's new ones."""
 
+    project: Project
     context: bytes
-    known: dict[str, tuple[str, str]]
-    new: dict[str, tuple[str, str]] = field(default_factory=dict)
-    seen: set[str] = field(default_factory=set)
+    known: dict[str, tuple[str, str, bytes, bytes]]
+    signatures: dict[ItemKey, str] = field(default_factory=dict)
+    new: dict[str, tuple[str, str, bytes, bytes]] = field(default_factory=dict)
+    stale: bool = False  # some remembered item is gone: its row is to be forgotten
 
     @classmethod
-    def for_run(cls, project: Project, today: date, known: dict[str, tuple[str, str]]) -> Memo:
-        h = hashlib.sha256(_CODE)
+    def for_run(cls, project: Project, today: date, cache: Cache) -> Memo:
+        h = hashlib.sha256(_code_digest())
         h.update(project.config.model_dump_json().encode())
         h.update(json.dumps(project.kinds, ensure_ascii=False).encode())
         for aspect in project.aspects:
             for indicator in aspect.indicators:
                 h.update(indicator.model_dump_json().encode())
         h.update(today.isoformat().encode())
-        return cls(h.digest(), known)
+        return cls(project, h.digest(), cache.outcomes())
 
-    def signature(self, folders: list[str], files: list[EvidenceFile]) -> str:
-        lines = ["\0".join(folders)]
-        for f in files:
-            ins = f.inspection
-            lines.append(f"{f.path}\0{f.size}\0{ins.sha256}\0{ins.kind}\0{ins.readable}\0{ins.encrypted}\0"
-                         f"{ins.width}\0{ins.height}\0{ins.meta_date}\0{ins.meta_date_source}\0{ins.problem}"
-                         if ins else f"{f.path}\0{f.size}")
-        h = hashlib.sha256(self.context)
-        h.update("\n".join(lines).encode("utf-8", "surrogateescape"))
-        return h.hexdigest()
+    def recall(self, scan: Scan) -> dict[ItemKey, Outcome]:
+        """The remembered outcome of every item whose signature matches."""
+        found: dict[ItemKey, Outcome] = {}
+        context, known, signatures = self.context, self.known, self.signatures
+        for key, listing in scan.listings.items():
+            # the columns of the listing; a file's item path and inside follow from its path
+            paths, real, sizes, mtimes, item_paths, _ = tuple(zip(*listing)) or _NO_FILES
+            h = hashlib.sha256(context)
+            named = "\0".join(scan.item_folders.get(key, ())) + "\n" + "\0".join(paths) + "\n" + "\0".join(real)
+            h.update(named.encode("utf-8", "surrogateescape"))
+            h.update(array("q", sizes + mtimes).tobytes())
+            signature = signatures[key] = h.hexdigest()
+            row = known.get(f"{key[0]}|{key[1]}")
+            if row is not None and row[0] == signature:
+                outcome = self._decode(key, listing, paths, item_paths, row)
+                if outcome is not None:
+                    found[key] = outcome
+        self.stale = len(known) > len(found) and bool(known.keys() - {_name(k) for k in scan.listings})
+        return found
 
-    def recall(self, key: str, signature: str, files: list[EvidenceFile]) -> list[Finding] | None:
-        """The remembered judgement, applied to files; None when there is none for this signature."""
-        self.seen.add(key)
-        known = self.known.get(key)
-        if known is None or known[0] != signature:
+    def _decode(self, key: ItemKey, listing: list[Listed], paths: tuple[str, ...], item_paths: tuple[str, ...],
+                row: tuple[str, str, bytes, bytes]) -> Outcome | None:
+        """None for a damaged row: its item is judged again."""
+        _, check, head, body = row
+        try:
+            if _check(head, body) != check:
+                return None
+            status, statuses, fingerprint, names, req_of, shas, findings = json.loads(head.decode())
+            if len(shas) != len(paths) or len(req_of) != len(paths):
+                return None
+            unit, ident = key
+            files_of: list[list[str]] = [[] for _ in names]
+            for path, r in zip(paths, req_of):
+                if r >= 0:
+                    files_of[r].append(path)
+            reqs = [RequirementStatus(name, kind, low, found, files_of[i])
+                    for i, (name, kind, low, found) in enumerate(statuses)]
+            requirements = list(map([*names, None].__getitem__, req_of))  # -1: none
+            indicator = self.project.indicators[ident]
+            deadline = indicator.deadline or self.project.config.deadline
+            item = Item(unit, ident, status, deadline, reqs, fingerprint,
+                        dict(zip(item_paths, shas)) if fingerprint else {})
+            placed = [Finding(code, severity, message, unit, ident, requirement, paths[i])
+                      for i, code, severity, message, requirement in findings]
+        except (ValueError, TypeError, IndexError, KeyError, UnicodeDecodeError):
             return None
-        try:  # decode everything before touching a file: a damaged row is judged again, from scratch
-            annotations, findings = json.loads(known[1])
-            decoded = [(requirement, by, source, usable,
-                        Span(date.fromisoformat(start), date.fromisoformat(end)) if start else None)
-                       for requirement, by, start, end, source, usable in annotations]
-            placed = [(files[i], code, severity, message) for i, code, severity, message in findings]
-        except (ValueError, TypeError, IndexError):
-            return None
-        if len(decoded) != len(files):
-            return None
-        for f, (requirement, by, source, usable, span) in zip(files, decoded):
-            f.requirement, f.assigned_by, f.date_source, f.usable, f.date = requirement, by, source, usable, span
-        return [Finding(code, severity, message).about(f) for f, code, severity, message in placed]
+        return Outcome(item, placed, listing, shas, requirements, body=body)
 
-    def remember(self, key: str, signature: str, files: list[EvidenceFile], findings: list[Finding]) -> None:
-        paths = {f.path: i for i, f in enumerate(files)}
-        annotations = [[f.requirement, f.assigned_by, f.date.start.isoformat() if f.date else None,
-                        f.date.end.isoformat() if f.date else None, f.date_source, f.usable] for f in files]
-        remembered = [[paths[x.path], x.code, x.severity, x.message] for x in findings if x.path in paths]
-        if len(remembered) != len(findings) or len(paths) != len(files):
-            return  # a finding not tied to one file of the item: do not remember what cannot be recalled
-        self.seen.add(key)
-        self.new[key] = (signature, json.dumps([annotations, remembered], ensure_ascii=False))
+    def remember(self, key: ItemKey, outcome: Outcome) -> None:
+        files = outcome.made or []
+        if any(f.inspection is None for f in files) or len(files) != len(outcome.listing):
+            return
+        newest = max((f.mtime_ns for f in files), default=0)
+        if time.time_ns() - newest <= RACY_NS:
+            return  # a change within the mtime's tick would keep the signature: judge it again next run
+        index = {f.path: i for i, f in enumerate(files)}
+        findings = [[index.get(x.path, -1), x.code, x.severity, x.message, x.requirement] for x in outcome.findings]
+        if any(i < 0 for i, *_ in findings):
+            return  # a finding not on one of the item's files cannot be recalled
+        item = outcome.item
+        names = list(dict.fromkeys([r.name for r in item.requirements] + [r for r in outcome.requirements if r]))
+        position = {name: i for i, name in enumerate(names)}
+        head = _json([item.status, [[r.name, r.kind, r.min, r.found] for r in item.requirements],
+                           item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
+                           outcome.shas, findings])
+        body = _json([[f.assigned_by, f.date.start.isoformat() if f.date else None,
+                            f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
+                            *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
+        self.new[_name(key)] = (self.signatures[key], _check(head, body), head, body)
 
+
+def _name(key: ItemKey) -> str:
+    return f"{key[0]}|{key[1]}"
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+
+def _check(head: bytes, body: bytes) -> str:
+    h = hashlib.sha256(head)
+    h.update(b"\0")
+    h.update(body)
+    return h.hexdigest()

@@ -43,15 +43,23 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
     placed = scan(project)
     cache = open_cache(root) if use_cache else None
     try:
-        inspect_all(placed.files, cache, progress)
+        memo = Memo.for_run(project, today, cache) if cache else None
+        with paused():
+            recalled = memo.recall(placed) if memo else {}
+        # what memo.py does not remember is inspected: loose files and the files of changed items
+        todo = placed.files + [f for key in placed.listings if key not in recalled for f in placed.item_files(key)]
+        inspect_all(todo, cache, progress)
+        changed = bool(todo) or (memo is not None and memo.stale)
+        if cache and changed:
+            cache.prune(placed.all_paths())
         # the tree now lives until the process ends: spare the cyclic GC from re-walking it
         gc.freeze()
         records = reviews.load_records(root, project.unit_names)
         with paused():
-            memo = Memo.for_run(project, today, cache.judgements()) if cache else None
-            result = evaluate(project, placed, today, records, unit, indicator, memo)
+            result = evaluate(project, placed, today, records, unit, indicator, memo, recalled)
         if cache and memo:
-            cache.store_judgements(memo.new, keep=memo.seen)
+            keep = {f"{u}|{i}" for u, i in placed.listings} if changed else None
+            cache.store_outcomes(memo.new, keep)
         return result
     finally:
         if cache:

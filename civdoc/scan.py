@@ -31,12 +31,37 @@ from civdoc.project import Project
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
+# One file of an item's folder, as the walk saw it: (path, fs_path, size, mtime_ns, item_path, inside).
+# A tuple, not an EvidenceFile: a warm check recalls most items whole (memo.py) and never needs one.
+Listed = tuple[str, str, int, int, str, list[str]]
+ItemKey = tuple[str, str]  # (unit, indicator id)
+
+
 @dataclass
 class Scan:
-    files: list[EvidenceFile] = field(default_factory=list)
+    files: list[EvidenceFile] = field(default_factory=list)  # files outside any item (P503, P504)
+    listings: dict[ItemKey, list[Listed]] = field(default_factory=dict)  # each item's files, in walk order
     findings: list[Finding] = field(default_factory=list)  # placement findings, severity filled in later
     unit_folders: set[str] = field(default_factory=set)  # canonical units that have a folder
-    item_folders: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (unit, id) -> folders
+    item_folders: dict[ItemKey, list[str]] = field(default_factory=dict)  # (unit, id) -> folders
+    _made: dict[ItemKey, list[EvidenceFile]] = field(default_factory=dict, init=False, repr=False)
+
+    def item_files(self, key: ItemKey) -> list[EvidenceFile]:
+        """The item's files as EvidenceFiles, made once."""
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = [evidence_file(listed, *key) for listed in self.listings.get(key, [])]
+        return made
+
+    def all_paths(self) -> set[str]:
+        return {f.path for f in self.files} | {e[0] for listing in self.listings.values() for e in listing}
+
+
+def evidence_file(listed: Listed, unit: str, ident: str) -> EvidenceFile:
+    path, fs_path, size, mtime_ns, item_path, inside = listed
+    base, dot, ext = os.path.basename(fs_path).rpartition(".")
+    return EvidenceFile(path=path, fs_path=fs_path, ext=ext.lower() if dot and base else "", size=size,
+                        mtime_ns=mtime_ns, unit=unit, indicator=ident, item_path=item_path, inside=inside)
 
 
 def ignored(name: str) -> bool:
@@ -172,6 +197,29 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
     return listed
 
 
+def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[Listed] | None:
+    """The listing of a folder that holds only regular files with plain names, sorted; None for
+    any other folder (a sub-folder, a link, a name to show otherwise, an error), which the general
+    walk then lists again and reports on. Most item folders are such leaves: one pass, no detours."""
+    listing: list[Listed] = []
+    add = listing.append
+    garbled = _CP437_GARBLE.search
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                name = e.name
+                if name[:1] == "." or name[:2] == "~$" or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
+                    continue
+                if not e.is_file(follow_symlinks=False) or not name.isprintable() or garbled(name):
+                    return None
+                st = e.stat(follow_symlinks=False)
+                add((f"{rel}/{name}", e.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
+    except OSError:
+        return None
+    listing.sort()  # by path: in one folder, by name, like the general walk
+    return listing
+
+
 # ---------------------------------------------------------------------------------------------
 # The walk
 
@@ -266,8 +314,15 @@ class Walker:
         self._files_below(folder, rel, unit, ident, [])
 
     def _files_below(self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str]) -> None:
+        """Every file below an item's folder into its listing; below a folder of a unit that is not
+        responsible (ident None), into the loose files."""
         prefix = "/".join(inside) + "/" if inside else ""
-        add = self.scan.files.append
+        listing = self.scan.listings.setdefault((unit, ident), []) if ident else None
+        if listing is not None:
+            leaf = _plain_files(folder, rel, prefix, inside)
+            if leaf is not None:
+                listing += leaf
+                return
         for _, name, entry in _entries(folder, rel, self.scan):
             child = f"{rel}/{name}"
             if entry.is_dir(follow_symlinks=False):
@@ -278,10 +333,12 @@ class Walker:
                 except OSError as exc:
                     self._unstattable(exc, child, unit, ident)
                     continue
-                base, dot, ext = name.rpartition(".")  # _file, inlined: this runs once per file
-                add(EvidenceFile(path=child, fs_path=entry.path, ext=ext.lower() if dot and base else "",
-                                 size=st.st_size, mtime_ns=st.st_mtime_ns, unit=unit, indicator=ident,
-                                 item_path=prefix + name if ident else None, inside=inside))
+                if listing is not None:
+                    listing.append((child, entry.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
+                else:
+                    self.scan.files.append(EvidenceFile(
+                        path=child, fs_path=entry.path, ext=_ext(name), size=st.st_size,
+                        mtime_ns=st.st_mtime_ns, unit=unit, inside=inside))
             else:
                 self._not_a_file(entry, child, unit, ident)
 
@@ -301,7 +358,7 @@ class Walker:
         if entry.is_dir(follow_symlinks=False):
             return False
         if entry.is_file(follow_symlinks=False):
-            found = self._file(entry, rel.rsplit("/", 1)[-1], rel, unit, None, None, [])
+            found = self._loose_file(entry, rel, unit)
             if found is None:
                 return True
             self.scan.files.append(found)
@@ -340,17 +397,14 @@ class Walker:
             "如果这是新单位，请在 civdoc.yaml 的 units 中登记。",
             path=rel))
 
-    def _file(self, entry: os.DirEntry, name: str, rel: str, unit: str | None, ident: str | None,
-              item_path: str | None, inside: list[str]) -> EvidenceFile | None:
+    def _loose_file(self, entry: os.DirEntry, rel: str, unit: str | None) -> EvidenceFile | None:
         try:
             stat = entry.stat(follow_symlinks=False)
         except OSError as exc:
-            self._unstattable(exc, rel, unit, ident)
+            self._unstattable(exc, rel, unit, None)
             return None
-        base, dot, ext = name.rpartition(".")
-        return EvidenceFile(path=rel, fs_path=entry.path, ext=ext.lower() if dot and base else "",
-                            size=stat.st_size, mtime_ns=stat.st_mtime_ns, unit=unit, indicator=ident,
-                            item_path=item_path, inside=inside)
+        return EvidenceFile(path=rel, fs_path=entry.path, ext=_ext(entry.name), size=stat.st_size,
+                            mtime_ns=stat.st_mtime_ns, unit=unit)
 
     def _unstattable(self, exc: OSError, rel: str, unit: str | None, ident: str | None) -> None:
         self.scan.findings.append(Finding(
@@ -362,11 +416,17 @@ class Walker:
         split = {key: folders for key, folders in self.scan.item_folders.items() if len(folders) > 1}
         if not split:
             return
-        for f in self.scan.files:
-            folders = split.get((f.unit, f.indicator))  # type: ignore[arg-type]
-            if folders and f.item_path:
-                folder = next(d for d in folders if f.path.startswith(d + "/"))
-                f.item_path = f"{folder.rsplit('/', 1)[-1]}/{f.item_path}"
+        for key, folders in split.items():
+            listing = self.scan.listings.get(key, [])
+            for i, (path, fs_path, size, mtime_ns, item_path, inside) in enumerate(listing):
+                folder = next(d for d in folders if path.startswith(d + "/"))
+                listing[i] = (path, fs_path, size, mtime_ns, f"{folder.rsplit('/', 1)[-1]}/{item_path}", inside)
+
+
+def _ext(name: str) -> str:
+    """The lower-case extension without the dot; none for a name like ".pdf" or "README"."""
+    base, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and base else ""
 
 
 def scan(project: Project) -> Scan:

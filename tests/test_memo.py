@@ -1,11 +1,15 @@
-"""Remembered judgements (civdoc/memo.py): a warm check must say exactly what a cold one says, and
-anything a judgement depends on (the rules, a file's name or content, today) must judge it afresh."""
+"""Remembered outcomes (civdoc/memo.py): a warm check must say exactly what a cold one says, and
+anything an item's outcome depends on (the rules, a file's name, size or time, today) must judge it
+afresh."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +42,24 @@ def check(root: Path, *args: str, today: str = TODAY) -> dict[str, Any]:
 def remembered(root: Path) -> int:
     db = sqlite3.connect(root / CACHE)
     try:
-        return db.execute("SELECT count(*) FROM judgements").fetchone()[0]
+        return db.execute("SELECT count(*) FROM outcomes").fetchone()[0]
     finally:
         db.close()
+
+
+def settle(root: Path) -> None:
+    """Date every evidence file an hour back: a file changed within the last seconds may change
+    again unseen within its mtime's tick, and its item is not remembered until it settles."""
+    past = time.time() - 3600
+    for path in (root / "evidence").rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+
+
+def made_project(tmp_path: Path, **kwargs: Any) -> Path:
+    root = make_project(tmp_path, **kwargs)
+    settle(root)
+    return root
 
 
 @pytest.mark.skipif(not (REPO / "civdoc.yaml").is_file(), reason="no sample project in the repository")
@@ -60,11 +79,14 @@ def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Pa
     warm = check(root, today=today)
     assert cold == uncached
     assert warm == uncached
+    assert warm["files"] and warm["items"]
+    scoped = check(root, "--unit", warm["files"][0]["unit"], today=today)
+    assert scoped == check(root, "--no-cache", "--unit", warm["files"][0]["unit"], today=today)
     assert {f["code"][0] for f in warm["findings"]} >= {"C", "F", "T", "P"}
 
 
 def test_changed_rules_judge_again(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
+    root = made_project(tmp_path)
     assert not [f for f in check(root)["findings"] if f["code"] == "T401"]
     check(root)  # now from remembered judgements
     # the indicator's window moves past every file's date: all of 1.1's files fall outside it
@@ -75,7 +97,7 @@ def test_changed_rules_judge_again(tmp_path: Path) -> None:
 
 
 def test_a_renamed_file_is_judged_again(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
+    root = made_project(tmp_path)
     check(root)
     check(root)
     old = root / PLAN
@@ -86,7 +108,7 @@ def test_a_renamed_file_is_judged_again(tmp_path: Path) -> None:
 
 
 def test_a_file_whose_content_changed_is_judged_again(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
+    root = made_project(tmp_path)
     check(root)
     check(root)
     put(root, PLAN, b"")  # same name, now empty
@@ -94,7 +116,7 @@ def test_a_file_whose_content_changed_is_judged_again(tmp_path: Path) -> None:
 
 
 def test_another_day_is_judged_again(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
+    root = made_project(tmp_path)
     dated = f"evidence/{UNIT_A}/1.1 理论宣讲/2024-10-20 宣讲方案（修订）.pdf"
     put(root, dated, lambda: pdf())
     assert not [f for f in check(root)["findings"] if f["code"] == "T403"]
@@ -102,12 +124,19 @@ def test_another_day_is_judged_again(tmp_path: Path) -> None:
     assert [f["path"] for f in later] == [dated]
 
 
-def test_a_damaged_remembered_judgement_is_judged_again(tmp_path: Path) -> None:
-    root = make_project(tmp_path, files={PLAN: b""})
+@pytest.mark.parametrize("checksum", ["stale", "matching"])
+def test_a_damaged_remembered_outcome_is_judged_again(tmp_path: Path, checksum: str) -> None:
+    root = made_project(tmp_path, files={PLAN: b""})
     first = check(root)
+    check(root)
+    assert remembered(root) > 0
+    head = b'[["not", "an outcome"]]'
     db = sqlite3.connect(root / CACHE)
     with db:
-        db.execute("UPDATE judgements SET payload = '[[\"not\", \"a judgement\"]]'")
+        for item, body in db.execute("SELECT item, body FROM outcomes").fetchall():
+            # "matching": damage that a checksum cannot catch (written so by a bug, not by a disk)
+            check_value = hashlib.sha256(head + b"\0" + body).hexdigest() if checksum == "matching" else "x"
+            db.execute("UPDATE outcomes SET head = ?, checksum = ? WHERE item = ?", (head, check_value, item))
     db.close()
     again = check(root)
     assert again == first
@@ -115,8 +144,37 @@ def test_a_damaged_remembered_judgement_is_judged_again(tmp_path: Path) -> None:
     assert "Traceback" not in err and code == 1
 
 
+def test_a_file_changed_twice_within_its_mtime_tick_is_judged_again(tmp_path: Path) -> None:
+    root = made_project(tmp_path)
+    check(root)
+    good = pdf()
+    put(root, PLAN, good)  # rewritten just now
+    stat = (root / PLAN).stat()
+    assert not [f for f in check(root)["findings"] if f["path"] == PLAN]
+    # rewritten again within the same tick of the clock: same size, same mtime, other content
+    (root / PLAN).write_bytes(b"\xff\xd8\xff\xe0" + b"x" * (len(good) - 4))  # a JPEG's header
+    os.utime(root / PLAN, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert [f for f in check(root)["findings"] if f["path"] == PLAN and f["code"] == "F302"]
+
+
+def test_a_removed_item_folder_is_forgotten(tmp_path: Path) -> None:
+    root = made_project(tmp_path)
+    check(root)
+    before = remembered(root)
+    shutil.rmtree((root / PLAN).parent)
+    after = check(root)
+    assert remembered(root) == before - 1
+    assert [f for f in after["findings"] if f["code"] == "C202"]
+    db = sqlite3.connect(root / CACHE)
+    try:
+        cached = {p for (p,) in db.execute("SELECT path FROM inspections")}
+    finally:
+        db.close()
+    assert cached == {f["path"] for f in after["files"]}
+
+
 def test_a_renamed_item_folder_is_reported_under_its_new_name(tmp_path: Path) -> None:
-    root = make_project(tmp_path, files={PLAN: b""})
+    root = made_project(tmp_path, files={PLAN: b""})
     check(root)
     check(root)
     folder = (root / PLAN).parent

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 from civdoc.model import EvidenceFile, Finding
 
 
-def duplicates(files: list[EvidenceFile]) -> Iterator[Finding]:
+# a file with content: (sha256, path, unit, indicator, requirement)
+Hashed = tuple[str, str, "str | None", "str | None", "str | None"]
+
+
+def duplicates(files: Iterable[Hashed]) -> Iterator[Finding]:
     """The same content in more than one place: one finding on every copy after the first."""
-    by_hash: dict[str, list[EvidenceFile]] = defaultdict(list)
+    by_hash: dict[str, list[Hashed]] = defaultdict(list)
     for f in files:
-        if f.size and f.inspection and f.inspection.sha256:  # no hash when the file could not be read
-            by_hash[f.inspection.sha256].append(f)
+        by_hash[f[0]].append(f)
     for group in by_hash.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda f: f.path)
-        for f in group[1:]:
-            yield Finding("P505", "warning", f"与“{group[0].path}”内容完全相同。请确认是否重复报送；"
+        group.sort(key=itemgetter(1))
+        first = group[0][1]
+        for _, path, unit, indicator, requirement in group[1:]:
+            yield Finding("P505", "warning", f"与“{first}”内容完全相同。请确认是否重复报送；"
                           "同一材料确需用于多个指标时，可在 civdoc.yaml 的 waivers 中说明理由。",
-                          unit=f.unit, indicator=f.indicator, requirement=f.requirement, path=f.path)
+                          unit=unit, indicator=indicator, requirement=requirement, path=path)
 
 
 def unassigned(file: EvidenceFile, names: list[str]) -> Finding:
