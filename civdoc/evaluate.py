@@ -130,7 +130,7 @@ def _id_key(ident: str | None) -> tuple:
 
 class _FileJudge:
     """Assign, date and judge the files of an item's folder; sets each file's requirement, date and
-    usable. Runs once per file of the tree: a file without problems allocates no finding."""
+    usable. Runs once per file of every item not recalled: a file without problems allocates no finding."""
 
     def __init__(self, project: Project, today: date):
         self.project = project

@@ -42,7 +42,10 @@ def _code_digest() -> bytes:
     for module in sorted([*_HERE.glob("*.py"), *_HERE.glob("rules/*.py")]):
         if module.name != "cli.py":
             h.update(module.name.encode())
-            h.update(module.read_bytes())
+            try:
+                h.update(module.read_bytes())
+            except OSError:  # no sources (a frozen build): the version alone must do
+                pass
     return h.digest()
 
 
@@ -163,11 +166,11 @@ class Memo:
         names = list(dict.fromkeys([r.name for r in item.requirements] + [r for r in outcome.requirements if r]))
         position = {name: i for i, name in enumerate(names)}
         head = _json([item.status, [[r.name, r.kind, r.min, r.found] for r in item.requirements],
-                           item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
-                           outcome.shas, findings])
+                      item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
+                      outcome.shas, findings])
         body = _json([[f.assigned_by, f.date.start.isoformat() if f.date else None,
-                            f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
-                            *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
+                       f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
+                       *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
         self.new[_name(key)] = (self.signatures[key], _check(head, body), head, body)
 
 
