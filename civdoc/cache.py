@@ -4,7 +4,8 @@ Each row holds one file's Inspection, one column per field (no JSON to decode, n
 unpickle: a cache file from elsewhere can only ever yield wrong values of the right types, and a
 wrong key throws it away), and when it was inspected. A second table keeps each item's remembered
 outcome (memo.py): JSON under a checksum, which memo.py decodes defensively and recalls only under a
-signature match.
+signature match. A third keeps the project's validated definitions (project.py), validated again on
+the way back in.
 
 The cache is trusted only when its key matches this civdoc: its version, the schema, the fields of
 Inspection and the source of inspect.py, so a new release or a changed inspector never reads old
@@ -61,6 +62,8 @@ _TABLE = ("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT 
 # each item's outcome (see memo.py): item key -> signature, checksum, JSON head and body as UTF-8 bytes
 _OUTCOMES = ("CREATE TABLE outcomes (item TEXT PRIMARY KEY, signature TEXT NOT NULL, checksum TEXT NOT NULL, "
              "head BLOB NOT NULL, body BLOB NOT NULL)")
+# the project's definitions, validated (see project.py): digest of the YAML files -> JSON
+_DEFINITIONS = "CREATE TABLE definitions (key TEXT PRIMARY KEY, project TEXT NOT NULL)"
 # a look-up of fewer paths than this asks for them by name; more, and reading every row is quicker
 _BY_NAME = 5000
 
@@ -99,7 +102,8 @@ class Cache:
     def _table_ok(db: sqlite3.Connection) -> bool:
         """The tables are exactly the ones this civdoc creates."""
         tables = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
-        return tables.get("inspections") == _TABLE and tables.get("outcomes") == _OUTCOMES
+        return (tables.get("inspections") == _TABLE and tables.get("outcomes") == _OUTCOMES
+                and tables.get("definitions") == _DEFINITIONS)
 
     def _rebuild(self) -> sqlite3.Connection:
         """Throw the old file away (with any journal a crashed run left) and start empty."""
@@ -113,6 +117,7 @@ class Cache:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute(_TABLE)
             db.execute(_OUTCOMES)
+            db.execute(_DEFINITIONS)
             db.execute("INSERT INTO meta VALUES ('version', ?)", (KEY,))
         return db
 
@@ -213,6 +218,27 @@ class Cache:
                     self.db.executemany("DELETE FROM outcomes WHERE item = ?", gone)
                 self.db.executemany("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)",
                                     [(k, *row) for k, row in new.items()])
+        except sqlite3.Error:
+            self.failed = True
+
+    def definitions(self, key: str) -> str | None:
+        """The project validated from YAML files of this digest, as JSON, if remembered."""
+        if self.failed:
+            return None
+        try:
+            row = self.db.execute("SELECT project FROM definitions WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and isinstance(row[0], str) else None
+
+    def store_definitions(self, key: str, project: str) -> None:
+        """Remember the project for this digest, in place of any other."""
+        if self.failed:
+            return
+        try:
+            with _transaction(self.db):
+                self.db.execute("DELETE FROM definitions")
+                self.db.execute("INSERT INTO definitions VALUES (?, ?)", (key, project))
         except sqlite3.Error:
             self.failed = True
 

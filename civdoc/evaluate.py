@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,7 +68,7 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
                 memo.remember(key, outcome)
         outcomes[key] = outcome
         findings += outcome.findings
-    findings += placement.duplicates(_hashed(scan.files, outcomes))
+    findings += _duplicates(scan.files, outcomes)
 
     items = [outcomes[(u, ind.id)].item if (u, ind.id) in outcomes else _item(project, ind, u, [])
              for aspect in project.aspects for ind in aspect.indicators for u in ind.responsible]
@@ -107,14 +108,26 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
     return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count)
 
 
-def _hashed(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome]) -> Iterator[placement.Hashed]:
-    """Every file with content, for the duplicate check: (sha256, path, unit, indicator, requirement)."""
+def _duplicates(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome]) -> list[Finding]:
+    """P505. Most trees hold no two equal files: a set of 50,000 hashes says so at C speed, and only
+    files whose hash repeats are looked at one by one."""
+    shas = [f.inspection.sha256 for f in loose if f.inspection]
+    for outcome in outcomes.values():
+        shas += outcome.shas
+    if len(set(shas)) == len(shas):
+        return []
+    repeated = {sha for sha, n in Counter(shas).items() if n > 1 and sha}
+    return list(placement.duplicates(_hashed(loose, outcomes, repeated)))
+
+
+def _hashed(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome], among: set[str]) -> Iterator[placement.Hashed]:
+    """Every file with content whose hash is among these: (sha256, path, unit, indicator, requirement)."""
     for f in loose:
-        if f.size and f.inspection and f.inspection.sha256:  # no hash when the file could not be read
+        if f.size and f.inspection and f.inspection.sha256 in among:
             yield f.inspection.sha256, f.path, f.unit, f.indicator, f.requirement
     for (owner, ident), outcome in outcomes.items():
         for listed, sha, requirement in zip(outcome.listing, outcome.shas, outcome.requirements):
-            if listed[2] and sha:
+            if sha in among and listed[2]:
                 yield sha, listed[0], owner, ident, requirement
 
 

@@ -4,7 +4,8 @@ A check of 100,000 files allocates millions of small objects (entries, inspectio
 findings) that never form reference cycles. Each allocation burst triggers the cyclic collector,
 which re-traverses everything still alive, again and again, to find nothing: a fifth of a warm
 check's time at 50,000 files. Reference counting still frees everything as usual; only the search
-for cycles waits until the block ends.
+for cycles waits until the block ends. What the block built is then frozen (`gc.freeze`), so the
+first collection after it does not traverse it all once more (~20 ms at 50,000 files, per block).
 """
 
 from __future__ import annotations
@@ -22,4 +23,5 @@ def paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()

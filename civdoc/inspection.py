@@ -146,6 +146,7 @@ def _limit_memory() -> None:
 
 
 def _worker(conn: Connection, state: Any, parent: int) -> None:
+    gc.enable()  # a forked worker inherits a collector its parent may have paused; parsers make cycles
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     if sys.platform.startswith("linux"):

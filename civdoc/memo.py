@@ -8,7 +8,7 @@ recalled whole when the signature matches:
 
 * the rules: the source of civdoc's inspecting and judging modules, the project's settings and
   indicators, and today (T403 looks at it);
-* the item: its folders and, per file, what the walk saw: path, real path, size and mtime_ns. That
+* the item: its folders and, per file, what the walk saw: path, size and mtime_ns. That
   is the trust the inspection cache gives a file; an item with a file changed within the last
   RACY_NS is not remembered, as a change within the mtime's tick would go unseen.
 
@@ -24,29 +24,14 @@ import time
 from array import array
 from dataclasses import astuple, dataclass, field
 from datetime import date
-from pathlib import Path
 
-from civdoc import __version__
 from civdoc.cache import RACY_NS, Cache
+from civdoc.codehash import code_digest
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project import Project
 from civdoc.scan import ItemKey, Listed, Scan, evidence_file
 
-_HERE = Path(__file__).parent
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
-
-
-def _code_digest() -> bytes:
-    """Every module but the renderers and the command line: any of them may change an outcome."""
-    h = hashlib.sha256(__version__.encode())
-    for module in sorted([*_HERE.glob("*.py"), *_HERE.glob("rules/*.py")]):
-        if module.name != "cli.py":
-            h.update(module.name.encode())
-            try:
-                h.update(module.read_bytes())
-            except OSError:  # no sources (a frozen build): the version alone must do
-                pass
-    return h.digest()
 
 
 @dataclass(slots=True)
@@ -94,7 +79,7 @@ class Memo:
 
     @classmethod
     def for_run(cls, project: Project, today: date, cache: Cache) -> Memo:
-        h = hashlib.sha256(_code_digest())
+        h = hashlib.sha256(code_digest())
         h.update(project.config.model_dump_json().encode())
         h.update(json.dumps(project.kinds, ensure_ascii=False).encode())
         for aspect in project.aspects:
@@ -108,10 +93,11 @@ class Memo:
         found: dict[ItemKey, Outcome] = {}
         context, known, signatures = self.context, self.known, self.signatures
         for key, listing in scan.listings.items():
-            # the columns of the listing; a file's item path and inside follow from its path
-            paths, real, sizes, mtimes, item_paths, _ = tuple(zip(*listing)) or _NO_FILES
+            # the columns of the listing. A file's item path and inside follow from its path; its real
+            # path is not part of the outcome (the project may be reached by another path next time)
+            paths, _, sizes, mtimes, item_paths, _ = tuple(zip(*listing)) or _NO_FILES
             h = hashlib.sha256(context)
-            named = "\0".join(scan.item_folders.get(key, ())) + "\n" + "\0".join(paths) + "\n" + "\0".join(real)
+            named = "\0".join(scan.item_folders.get(key, ())) + "\n" + "\0".join(paths)
             h.update(named.encode("utf-8", "surrogateescape"))
             h.update(array("q", sizes + mtimes).tobytes())
             signature = signatures[key] = h.hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,6 @@ from civdoc.errors import UsageError
 from civdoc.evaluate import Result, evaluate
 from civdoc.gcpause import paused
 from civdoc.cache import open_cache
-from civdoc.inspection import inspect_all
 from civdoc.memo import Memo
 from civdoc.project import Project, load_project
 from civdoc.scan import scan
@@ -38,28 +36,30 @@ def resolve_scope(project: Project, unit: str | None, indicator: str | None) -> 
 
 def check(root: Path, today: date, unit: str | None = None, indicator: str | None = None,
           use_cache: bool = True, progress: Progress | None = None) -> Result:
-    project = load_project(root)
-    unit, indicator = resolve_scope(project, unit, indicator)
-    placed = scan(project)
+    # the check builds acyclic data: the cyclic GC waits (gcpause.py), except while files are inspected
     cache = open_cache(root) if use_cache else None
     try:
-        memo = Memo.for_run(project, today, cache) if cache else None
         with paused():
+            project = load_project(root, cache)
+            unit, indicator = resolve_scope(project, unit, indicator)
+            placed = scan(project)
+            memo = Memo.for_run(project, today, cache) if cache else None
             recalled = memo.recall(placed) if memo else {}
         # what memo.py does not remember is inspected: loose files and the files of changed items
         todo = placed.files + [f for key in placed.listings if key not in recalled for f in placed.item_files(key)]
-        inspect_all(todo, cache, progress)
-        changed = bool(todo) or (memo is not None and memo.stale)
-        if cache and changed:
-            cache.prune(placed.all_paths())
-        # the tree now lives until the process ends: spare the cyclic GC from re-walking it
-        gc.freeze()
-        records = reviews.load_records(root, project.unit_names)
+        if todo:
+            from civdoc.inspection import inspect_all  # its process pool is not needed when all is recalled
+
+            inspect_all(todo, cache, progress)
         with paused():
+            changed = bool(todo) or (memo is not None and memo.stale)
+            if cache and changed:
+                cache.prune(placed.all_paths())
+            records = reviews.load_records(root, project.unit_names)
             result = evaluate(project, placed, today, records, unit, indicator, memo, recalled)
-        if cache and memo:
-            keep = {f"{u}|{i}" for u, i in placed.listings} if changed else None
-            cache.store_outcomes(memo.new, keep)
+            if cache and memo:
+                keep = {f"{u}|{i}" for u, i in placed.listings} if changed else None
+                cache.store_outcomes(memo.new, keep)
         return result
     finally:
         if cache:

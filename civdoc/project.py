@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from civdoc.codehash import code_digest
 from civdoc.config import Config, Unit, Waiver
 from civdoc.errors import DefinitionErrors, DefinitionProblem, ProjectNotFound
 from civdoc.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
 from civdoc.names import norm
 from civdoc.rules.catalogue import RULES
 from civdoc.yamlsrc import Source, dotted, load_yaml
+
+if TYPE_CHECKING:
+    from civdoc.cache import Cache
 
 CONFIG_NAME = "civdoc.yaml"
 IMPLICIT_REQUIREMENT = "佐证材料"
@@ -84,13 +90,59 @@ def unit_lookup(units: list[Unit]) -> dict[str, str]:
     return lookup
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, cache: Cache | None = None) -> Project:
+    """The project's definitions, every D1xx problem gathered before stopping. With a cache, YAML
+    files byte for byte those of an earlier run are not parsed again: the project validated then is
+    validated once more from JSON (~5 ms, where parsing 100 indicators takes ~60 ms)."""
+    files = sorted((root / "indicators").glob("*.yaml")) + sorted((root / "indicators").glob("*.yml"))
+    key = _definitions_key(root, files) if cache else None
+    if cache and key:
+        remembered = cache.definitions(key)
+        project = _from_json(root, remembered) if remembered else None
+        if project is not None:
+            return project
+    project = _load(root, files)
+    if cache and key:
+        cache.store_definitions(key, _to_json(project))
+    return project
+
+
+def _definitions_key(root: Path, files: list[Path]) -> str | None:
+    h = hashlib.sha256(code_digest())
+    try:
+        for path in [root / CONFIG_NAME, *files]:
+            h.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+            h.update(path.read_bytes())
+    except OSError:  # the full load says what is wrong
+        return None
+    return h.hexdigest()
+
+
+def _to_json(project: Project) -> str:
+    return json.dumps({"config": project.config.model_dump(mode="json"), "kinds": project.kinds,
+                       "aspects": [[a.name, a.order, a.file, [i.model_dump(mode="json") for i in a.indicators]]
+                                   for a in project.aspects]}, ensure_ascii=False)
+
+
+def _from_json(root: Path, text: str) -> Project | None:
+    """None when the remembered project does not validate: it is then loaded from the YAML files."""
+    try:
+        data = json.loads(text)
+        config = Config.model_validate(data["config"])
+        aspects = [Aspect(name, order, file, [Indicator.model_validate(i) for i in indicators])
+                   for name, order, file, indicators in data["aspects"]]
+        kinds = {str(k): [str(t) for t in v] for k, v in data["kinds"].items()}
+    except (ValueError, TypeError, KeyError, AttributeError):  # pydantic's ValidationError is a ValueError
+        return None
+    return Project(root=root, config=config, aspects=aspects, kinds=kinds)
+
+
+def _load(root: Path, files: list[Path]) -> Project:
     problems: list[DefinitionProblem] = []
     config_source, found = load_yaml(root / CONFIG_NAME, CONFIG_NAME)
     problems += found
     config = _validate(Config, config_source, problems, ids=[("waivers", "*", "indicator")]) if config_source else None
 
-    files = sorted((root / "indicators").glob("*.yaml")) + sorted((root / "indicators").glob("*.yml"))
     if not (root / "indicators").is_dir():
         problems.append(DefinitionProblem("D102", "indicators/", None, "", "缺少 indicators 文件夹。请新建它并放入指标定义文件（*.yaml）。"))
     elif not files:

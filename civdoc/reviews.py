@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from civdoc.atomic import write_text
 from civdoc.config import ReviewSettings
@@ -86,6 +85,8 @@ def _deciding(item: Item, history: list[Record], stages: list[str]) -> list[tupl
     stage pending again; a 通过 is in order only when the stage before had passed on the same content.
     """
     current: list[tuple[Record, bool] | None] = [None] * len(stages)
+    if not history:
+        return current
     for rec in _item_history(item, history):
         if rec["stage"] not in stages:
             continue
@@ -201,6 +202,8 @@ def append_records(root: Path, unit: str, new: list[Record]) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     if old and not old.endswith("\n"):
         old += "\n"
+    import yaml  # only when writing: see yamlsrc.py
+
     text = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     write_text(path, old + text)
 

@@ -21,6 +21,7 @@ import errno
 import os
 import re
 import unicodedata
+from stat import S_ISREG
 from dataclasses import dataclass, field
 
 from civdoc.gcpause import paused
@@ -203,18 +204,22 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
     walk then lists again and reports on. Most item folders are such leaves: one pass, no detours."""
     listing: list[Listed] = []
     add = listing.append
-    garbled = _CP437_GARBLE.search
+    names = []
     try:
         with os.scandir(folder) as it:
             for e in it:
                 name = e.name
                 if name[:1] == "." or name[:2] == "~$" or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
                     continue
-                if not e.is_file(follow_symlinks=False) or not name.isprintable() or garbled(name):
-                    return None
                 st = e.stat(follow_symlinks=False)
+                if not S_ISREG(st.st_mode):
+                    return None
+                names.append(name)
                 add((f"{rel}/{name}", e.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
     except OSError:
+        return None
+    joined = "".join(names)  # one test of all the names: cheaper than one per name
+    if not joined.isprintable() or _CP437_GARBLE.search(joined):
         return None
     listing.sort()  # by path: in one folder, by name, like the general walk
     return listing
@@ -230,6 +235,8 @@ class Walker:
         self.scan = Scan()
         # normalised id -> id; a folder "2.1.10 xx" is tried as 2.1.10, then 2.1, then 2: longest wins
         self.ids: dict[str, str] = {}
+        self._ident_of: dict[str, str | None] = {}  # folder name -> id, as found
+        self.responsible = {ident: set(ind.responsible) for ident, ind in project.indicators.items()}
         for ident in sorted(project.indicators, key=len):
             self.ids[norm(ident)] = ident
 
@@ -301,8 +308,8 @@ class Walker:
 
     # -- an item's folder: everything below belongs to (unit, indicator) ------------------------
     def _item_folder(self, folder: str, rel: str, unit: str, ident: str) -> None:
-        indicator = self.project.indicators[ident]
-        if unit not in indicator.responsible:
+        if unit not in self.responsible[ident]:
+            indicator = self.project.indicators[ident]
             self.scan.findings.append(Finding(
                 "P503", "warning",
                 f"{unit}不是指标 {ident}（{indicator.content}）的责任单位，此文件夹中的材料不会被计入。"
@@ -344,7 +351,15 @@ class Walker:
 
     # -- helpers -----------------------------------------------------------------------------
     def _indicator_of(self, name: str) -> str | None:
-        """The id a folder name begins with, followed by its end or a separator; the longest wins."""
+        """The id a folder name begins with, followed by its end or a separator; the longest wins.
+        Every unit has the same indicator folders: each name is worked out once."""
+        try:
+            return self._ident_of[name]
+        except KeyError:
+            ident = self._ident_of[name] = self._find_indicator(name)
+            return ident
+
+    def _find_indicator(self, name: str) -> str | None:
         text = norm(name)
         ends = [len(text)] + [i for i in range(len(text) - 1, 0, -1) if text[i] in ID_SEPARATORS]
         for end in ends:  # longest prefix first

@@ -181,3 +181,20 @@ def test_a_renamed_item_folder_is_reported_under_its_new_name(tmp_path: Path) ->
     folder.rename(folder.with_name(folder.name + "工作"))
     paths = [f["path"] for f in check(root)["findings"] if f["code"] == "F303"]
     assert paths == [PLAN.replace("/1.1 理论宣讲/", "/1.1 理论宣讲工作/")]
+
+
+def test_remembered_definitions_are_never_trusted_over_the_yaml(tmp_path: Path) -> None:
+    root = made_project(tmp_path)
+    first = check(root)
+    db = sqlite3.connect(root / CACHE)
+    with db:
+        assert db.execute("SELECT count(*) FROM definitions").fetchone()[0] == 1
+        # damaged: a project that does not validate is loaded from the YAML files again
+        db.execute("UPDATE definitions SET project = '{\"config\": {\"name\": 1}}'")
+    db.close()
+    assert check(root) == first
+    # a broken YAML file is reported, whatever was remembered for the good one
+    (root / "civdoc.yaml").write_text((root / "civdoc.yaml").read_text(encoding="utf-8") + "\n  bad: [\n",
+                                      encoding="utf-8")
+    code, out, err = run(root, "check")
+    assert code == 2 and "D101" in out + err
