@@ -197,13 +197,15 @@ class Cache:
             return
         self.forget(gone)
 
-    def outcomes(self) -> dict[str, tuple[str, str, bytes, bytes]]:
-        """Item key -> (signature, checksum, head, body) of every remembered outcome."""
+    def outcomes(self, bodies: bool = True) -> dict[str, tuple[str, str, bytes, bytes | None]]:
+        """Item key -> (signature, checksum, head, body) of every remembered outcome; without bodies,
+        body is None (they are two thirds of the table)."""
         if self.failed:
             return {}
+        body = "body" if bodies else "NULL"
         try:
             return {item: (signature, checksum, head, body) for item, signature, checksum, head, body
-                    in self.db.execute("SELECT item, signature, checksum, head, body FROM outcomes")}
+                    in self.db.execute(f"SELECT item, signature, checksum, head, {body} FROM outcomes")}
         except sqlite3.Error:
             return {}
 

@@ -120,17 +120,18 @@ def show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def run_check(root: Path, today: date, unit: Optional[str], indicator: Optional[str], no_cache: bool):  # type: ignore[no-untyped-def]
+def run_check(root: Path, today: date, unit: Optional[str], indicator: Optional[str], no_cache: bool,  # type: ignore[no-untyped-def]
+              files: bool = True):
     from civdoc.pipeline import check
 
     if not show_progress():
-        return check(root, today, unit, indicator, use_cache=not no_cache)
+        return check(root, today, unit, indicator, use_cache=not no_cache, files=files)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("检查文件"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=stderr_console(), transient=True) as bar:
         task = bar.add_task("inspect", total=None)
-        return check(root, today, unit, indicator, use_cache=not no_cache,
+        return check(root, today, unit, indicator, use_cache=not no_cache, files=files,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
@@ -150,7 +151,8 @@ def check(
     """检查佐证材料：列出每个缺漏和问题，并告诉您怎么改。"""
     if fmt not in FORMATS:
         raise UsageError(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
-    result = run_check(project_root(project), parse_today(today), unit, indicator, no_cache)
+    # only the JSON report lists every file: the others need no more of a remembered item than its outcome
+    result = run_check(project_root(project), parse_today(today), unit, indicator, no_cache, files=fmt == "json")
     if fmt == "text":
         from civdoc.render.text import render
 

@@ -49,6 +49,8 @@ class Outcome:
 
     def files(self) -> list[EvidenceFile]:
         if self.made is None:
+            if self.body is None:
+                raise RuntimeError("this check was run without files (pipeline.check(files=False))")
             self.made = _rebuild(self)
         return self.made
 
@@ -72,13 +74,14 @@ class Memo:
 
     project: Project
     context: bytes
-    known: dict[str, tuple[str, str, bytes, bytes]]
+    known: dict[str, tuple[str, str, bytes, bytes | None]]
     signatures: dict[ItemKey, str] = field(default_factory=dict)
     new: dict[str, tuple[str, str, bytes, bytes]] = field(default_factory=dict)
     stale: bool = False  # some remembered item is gone: its row is to be forgotten
 
     @classmethod
-    def for_run(cls, project: Project, today: date, cache: Cache) -> Memo:
+    def for_run(cls, project: Project, today: date, cache: Cache, files: bool = True) -> Memo:
+        """files: whether recalled items are to rebuild their files (see Outcome.files)."""
         h = hashlib.sha256(code_digest())
         h.update(project.config.model_dump_json().encode())
         h.update(json.dumps(project.kinds, ensure_ascii=False).encode())
@@ -86,7 +89,7 @@ class Memo:
             for indicator in aspect.indicators:
                 h.update(indicator.model_dump_json().encode())
         h.update(today.isoformat().encode())
-        return cls(project, h.digest(), cache.outcomes())
+        return cls(project, h.digest(), cache.outcomes(bodies=files))
 
     def recall(self, scan: Scan) -> dict[ItemKey, Outcome]:
         """The remembered outcome of every item whose signature matches."""
@@ -110,22 +113,20 @@ class Memo:
         return found
 
     def _decode(self, key: ItemKey, listing: list[Listed], paths: tuple[str, ...], item_paths: tuple[str, ...],
-                row: tuple[str, str, bytes, bytes]) -> Outcome | None:
+                row: tuple[str, str, bytes, bytes | None]) -> Outcome | None:
         """None for a damaged row: its item is judged again."""
         _, check, head, body = row
         try:
-            if _check(head, body) != check:
+            if _check(head) != check:
                 return None
-            status, statuses, fingerprint, names, req_of, shas, findings = json.loads(head.decode())
+            status, statuses, fingerprint, names, req_of, shas, findings, body_check = json.loads(head.decode())
+            if body is not None and _check(body) != body_check:
+                return None
             if len(shas) != len(paths) or len(req_of) != len(paths):
                 return None
             unit, ident = key
-            files_of: list[list[str]] = [[] for _ in names]
-            for path, r in zip(paths, req_of):
-                if r >= 0:
-                    files_of[r].append(path)
-            reqs = [RequirementStatus(name, kind, low, found, files_of[i])
-                    for i, (name, kind, low, found) in enumerate(statuses)]
+            reqs = [RequirementStatus(name, kind, low, found, list(map(paths.__getitem__, files)))
+                    for name, kind, low, found, files in statuses]
             requirements = list(map([*names, None].__getitem__, req_of))  # -1: none
             indicator = self.project.indicators[ident]
             deadline = indicator.deadline or self.project.config.deadline
@@ -133,7 +134,7 @@ class Memo:
                         dict(zip(item_paths, shas)) if fingerprint else {})
             placed = [Finding(code, severity, message, unit, ident, requirement, paths[i])
                       for i, code, severity, message, requirement in findings]
-        except (ValueError, TypeError, IndexError, KeyError, UnicodeDecodeError):
+        except (ValueError, TypeError, IndexError, KeyError):
             return None
         return Outcome(item, placed, listing, shas, requirements, body=body)
 
@@ -151,13 +152,19 @@ class Memo:
         item = outcome.item
         names = list(dict.fromkeys([r.name for r in item.requirements] + [r for r in outcome.requirements if r]))
         position = {name: i for i, name in enumerate(names)}
-        head = _json([item.status, [[r.name, r.kind, r.min, r.found] for r in item.requirements],
+        body = _body(files)
+        serving = {r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name] for r in item.requirements}
+        head = _json([item.status, [[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
                       item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
-                      outcome.shas, findings])
-        body = _json([[f.assigned_by, f.date.start.isoformat() if f.date else None,
-                       f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
-                       *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
-        self.new[_name(key)] = (self.signatures[key], _check(head, body), head, body)
+                      outcome.shas, findings, _check(body)])
+        self.new[_name(key)] = (self.signatures[key], _check(head), head, body)
+
+
+def _body(files: list[EvidenceFile]) -> bytes:
+    """Per file what a recalled item needs to rebuild it: its annotations and its inspection."""
+    return _json([[f.assigned_by, f.date.start.isoformat() if f.date else None,
+                   f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
+                   *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
 
 
 def _name(key: ItemKey) -> str:
@@ -168,8 +175,5 @@ def _json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogateescape")
 
 
-def _check(head: bytes, body: bytes) -> str:
-    h = hashlib.sha256(head)
-    h.update(b"\0")
-    h.update(body)
-    return h.hexdigest()
+def _check(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

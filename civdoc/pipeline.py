@@ -35,7 +35,9 @@ def resolve_scope(project: Project, unit: str | None, indicator: str | None) -> 
 
 
 def check(root: Path, today: date, unit: str | None = None, indicator: str | None = None,
-          use_cache: bool = True, progress: Progress | None = None) -> Result:
+          use_cache: bool = True, progress: Progress | None = None, files: bool = True) -> Result:
+    """files: whether the result is to list every file (Result.files); without, a remembered item's
+    files are not read back from the cache."""
     # the check builds acyclic data: the cyclic GC waits (gcpause.py), except while files are inspected
     cache = open_cache(root) if use_cache else None
     try:
@@ -43,7 +45,7 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
             project = load_project(root, cache)
             unit, indicator = resolve_scope(project, unit, indicator)
             placed = scan(project)
-            memo = Memo.for_run(project, today, cache) if cache else None
+            memo = Memo.for_run(project, today, cache, files) if cache else None
             recalled = memo.recall(placed) if memo else {}
         # what memo.py does not remember is inspected: loose files and the files of changed items
         todo = placed.files + [f for key in placed.listings if key not in recalled for f in placed.item_files(key)]

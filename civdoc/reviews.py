@@ -103,6 +103,8 @@ def _deciding(item: Item, history: list[Record], stages: list[str]) -> list[tupl
 
 
 def stage_states(item: Item, history: list[Record], stages: list[str]) -> list[StageState]:
+    if not history:  # most items of a large tree, before anyone signs
+        return [StageState(stage, PENDING) for stage in stages]
     states: list[StageState] = []
     for stage, entry in zip(stages, _deciding(item, history, stages)):
         if entry is None or not entry[1]:
@@ -121,7 +123,9 @@ def review_findings(item: Item, history: list[Record], settings: ReviewSettings)
     stages = settings.stages
     where = dict(unit=item.unit, indicator=item.indicator)
     signers: dict[str, str] = {}
-    for stage, entry, state in zip(stages, _deciding(item, history, stages), item.stages):
+    # without records every stage is pending and nothing can be out of order, returned or stale
+    deciding = _deciding(item, history, stages) if history else []
+    for stage, entry, state in zip(stages, deciding, item.stages):
         if entry is not None and not entry[1]:
             rec = entry[0]
             yield Finding("R604", "error", f"{stage}由{rec['by']}于 {rec['at'][:10]} 签署“通过”时，上一阶段尚未对同一份材料审核通过，"
