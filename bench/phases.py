@@ -6,7 +6,8 @@
 
 Phases: importing civdoc (what the CLI imports for a check), loading civdoc.yaml and indicators,
 the scan, recalling remembered item outcomes, inspecting the files of the other items (cache
-look-up, then inspection), reviews, evaluate, and rendering the text and JSON reports (into memory). Wall and CPU seconds of each, next to a bare
+look-up, then inspection), reviews, evaluate, and rendering the text report (with --json, also
+reading remembered files back and rendering the JSON report), into memory. Wall and CPU seconds of each, next to a bare
 os.scandir + stat walk of the same evidence/.
 """
 
@@ -61,6 +62,7 @@ def main() -> int:
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--profile", action="store_true", help="print the top functions of each phase")
     ap.add_argument("--top", type=int, default=12)
+    ap.add_argument("--json", action="store_true", help="as `check --format json`: also read files back, render JSON")
     args = ap.parse_args()
     root = args.project.resolve()
     prof = args.profile
@@ -84,13 +86,13 @@ def main() -> int:
     with phase("bare walk (os.scandir + stat)", False):
         files = walk(str(root / "evidence"))
     with phase("load civdoc.yaml + indicators", prof):
-        project = load_project(root)
+        cache = None if args.no_cache else open_cache(root)
+        project = load_project(root, cache)
     with phase("scan", prof):
         placed = scan(project)
     today = date.fromisoformat(TODAY)
     with phase("recall remembered outcomes", prof), paused():
-        cache = None if args.no_cache else open_cache(root)
-        memo = Memo.for_run(project, today, cache) if cache else None
+        memo = Memo.for_run(project, today, cache, files=args.json) if cache else None
         recalled = memo.recall(placed) if memo else {}
     with phase("inspect what was not recalled", prof):
         todo = placed.files + [f for k in placed.listings if k not in recalled for f in placed.item_files(k)]
@@ -104,8 +106,9 @@ def main() -> int:
             cache.close()
     with phase("render text", prof):
         render(result, Console(file=io.StringIO(), width=120, highlight=False), False)
-    with phase("render json", prof):
-        to_json(report(result))
+    if args.json:
+        with phase("render json", prof):
+            to_json(report(result))
 
     walk_s = next(w for n, w, _ in rows if n.startswith("bare walk"))
     total = sum(w for n, w, _ in rows if not n.startswith(("bare walk", "render json")))

@@ -329,9 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {rep.machine}", file=sys.stderr)
     # civdoc as users run it: `pip install .` byte-compiles it, but an editable install under
     # PYTHONDONTWRITEBYTECODE=1 (as on our machines) would compile every module on every run (~40 ms)
-    import civdoc
+    import civdoc as package
 
-    compileall.compile_dir(Path(civdoc.__file__).parent, quiet=1)
+    compileall.compile_dir(Path(package.__file__).parent, quiet=1)
 
     if not (args.reuse and (tree / "civdoc.yaml").exists()):
         rep.raw["generate_s"] = generate(tree, args.files, args)

@@ -6,14 +6,15 @@ serves, its status, its findings on files, its files' hashes) depends only on wh
 and on the rules. So each item's outcome is remembered under a signature of exactly that, and
 recalled whole when the signature matches:
 
-* the rules: the source of civdoc's inspecting and judging modules, the project's settings and
-  indicators, and today (T403 looks at it);
-* the item: its folders and, per file, what the walk saw: path, size and mtime_ns. That
-  is the trust the inspection cache gives a file; an item with a file changed within the last
-  RACY_NS is not remembered, as a change within the mtime's tick would go unseen.
+* the rules: civdoc's code (codehash.py), the project's settings and indicators, and today (T403
+  looks at it);
+* the item: its folders and, per file, what the walk saw: path, size and mtime_ns. That is the
+  trust the inspection cache gives a file; an item with a file changed within the last RACY_NS is
+  not remembered, as a change within the mtime's tick would go unseen.
 
-A recalled outcome builds its EvidenceFiles only if a report asks for them (JSON, ledgers). Anything
-across items is computed afresh each run: coverage, duplicates, waivers, deadlines, reviews.
+A recalled outcome builds its EvidenceFiles only if a report asks for them (JSON, ledgers), from the
+row's body, which a text check does not even read. Anything across items is computed afresh each
+run: coverage, duplicates, waivers, deadlines, reviews.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def _rebuild(outcome: Outcome) -> list[EvidenceFile]:
 
 @dataclass
 class Memo:
-    """Earlier runs' outcomes (item key -> signature, check, head, body) and this run's new ones."""
+    """Earlier runs' outcomes (item key -> signature, checksum of head, head, body) and this run's new
+    ones. The head holds the checksum of the body."""
 
     project: Project
     context: bytes
@@ -104,7 +106,7 @@ class Memo:
             h.update(named.encode("utf-8", "surrogateescape"))
             h.update(array("q", sizes + mtimes).tobytes())
             signature = signatures[key] = h.hexdigest()
-            row = known.get(f"{key[0]}|{key[1]}")
+            row = known.get(_name(key))
             if row is not None and row[0] == signature:
                 outcome = self._decode(key, listing, paths, item_paths, row)
                 if outcome is not None:
@@ -153,7 +155,8 @@ class Memo:
         names = list(dict.fromkeys([r.name for r in item.requirements] + [r for r in outcome.requirements if r]))
         position = {name: i for i, name in enumerate(names)}
         body = _body(files)
-        serving = {r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name] for r in item.requirements}
+        serving = {r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name]
+                   for r in item.requirements}  # the files each requirement status lists, by index
         head = _json([item.status, [[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
                       item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
                       outcome.shas, findings, _check(body)])
