@@ -149,6 +149,8 @@ def _worker(conn: Connection, state: Any, parent: int) -> None:
     gc.enable()  # a forked worker inherits a collector its parent may have paused; parsers make cycles
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+        if hasattr(signal, "pthread_sigmask"):  # started with it blocked (_sigint_held): now drop it
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform.startswith("linux"):
         _limit_memory()
     alarm = _can_alarm()
@@ -182,7 +184,7 @@ class _Worker:
         # with this process (the scanned tree: tens of MB) are not copied on its first collection.
         gc.freeze()
         try:
-            with _sigint_ignored():  # a Ctrl-C at the wrong moment must not hit the new process
+            with _sigint_held():  # a Ctrl-C at this moment must reach us, not the new process
                 self.proc.start()
         finally:
             gc.unfreeze()
@@ -219,14 +221,25 @@ class _Worker:
         self.conn.close()
 
 
-class _sigint_ignored:
+class _sigint_held:
+    """Ctrl-C held back while a worker starts: the new process must not get it before it ignores it,
+    and this one must not lose it, as ignoring it here would. Blocked, the signal waits and arrives
+    on leaving; where signals cannot be blocked (Windows), it is ignored for that moment."""
+
     def __enter__(self) -> None:
-        self.saved = None
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGINT"):
+        self.blocked, self.saved = False, None
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+            return
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            self.blocked = True
+        else:
             self.saved = signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def __exit__(self, *exc: object) -> None:
-        if self.saved is not None:
+        if self.blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        elif self.saved is not None:
             signal.signal(signal.SIGINT, self.saved)
 
 

@@ -1,4 +1,6 @@
-"""The check pipeline end to end: load -> scan -> inspect -> evaluate. Commands call this; it prints nothing."""
+"""The check pipeline end to end: load -> scan -> recall -> inspect -> evaluate. Commands call this;
+it prints nothing. Items whose folders are unchanged are recalled whole (memo.py): only the files of
+the others are inspected and judged."""
 
 from __future__ import annotations
 
