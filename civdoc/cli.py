@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -174,7 +174,7 @@ def check(
         from civdoc.render.junit import render as junit
 
         _emit(junit(result), output)
-    raise typer.Exit(1 if result.failed(strict) else 0)
+    _finish(1 if result.failed(strict) else 0)
 
 
 @app.command()
@@ -272,5 +272,23 @@ def main_callback(
         raise typer.Exit(0)
 
 
+_PROCESS = False  # set by main(): civdoc is the whole process, not a test's CliRunner
+
+
+def _finish(code: int) -> NoReturn:
+    """End a check with its exit code. As a process of its own, with the output flushed, civdoc ends
+    at once: freeing a large check's objects one by one (~50 ms at 50,000 files) gives nothing back."""
+    if _PROCESS:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a reader gone (`| head`), or a stream closed
+                pass
+        os._exit(code)
+    raise typer.Exit(code)
+
+
 def main() -> None:
+    global _PROCESS
+    _PROCESS = True
     app(prog_name="civdoc")

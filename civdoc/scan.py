@@ -21,7 +21,6 @@ import errno
 import os
 import re
 import unicodedata
-from stat import S_ISREG
 from dataclasses import dataclass, field
 
 from civdoc.gcpause import paused
@@ -30,6 +29,7 @@ from civdoc.names import ID_SEPARATORS, norm
 from civdoc.project import Project
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_HIDDEN = (".", "~$")  # hidden files and Office's lock files
 
 
 # One file of an item's folder, as the walk saw it: (path, fs_path, size, mtime_ns, item_path, inside).
@@ -205,17 +205,18 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
     listing: list[Listed] = []
     add = listing.append
     names = []
+    base = rel + "/"
     try:
         with os.scandir(folder) as it:
             for e in it:
                 name = e.name
-                if name[:1] == "." or name[:2] == "~$" or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
+                if name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
                     continue
                 st = e.stat(follow_symlinks=False)
-                if not S_ISREG(st.st_mode):
+                if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG, inlined
                     return None
                 names.append(name)
-                add((f"{rel}/{name}", e.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
+                add((base + name, e.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
     except OSError:
         return None
     joined = "".join(names)  # one test of all the names: cheaper than one per name
