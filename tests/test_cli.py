@@ -21,6 +21,7 @@ from helpers import (
     PHOTOS,
     PLAN,
     REQUIRED_ITEMS,
+    TODAY,
     UNIT_A,
     UNIT_B,
     config_with,
@@ -386,3 +387,17 @@ def test_sample_project_in_the_repository():
     families = {f["code"][0] for f in rep["findings"]}
     assert {"C", "F", "T", "P", "S", "W"} <= families, families
     assert rep["summary"]["errors"] > 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_check_as_its_own_process_prints_everything_before_it_ends(project, fmt: str) -> None:
+    """As a process of its own, check ends with os._exit: its output must be flushed first."""
+    import subprocess
+    import sys
+
+    root = project()
+    code, expected, _ = run(root, "check", "--format", fmt)
+    done = subprocess.run([sys.executable, "-m", "civdoc", "check", "--format", fmt, "--today", TODAY],
+                          cwd=root, capture_output=True, timeout=120)
+    assert done.returncode == code
+    assert done.stdout.decode("utf-8") == expected
