@@ -111,7 +111,7 @@ class Memo:
                 outcome = self._decode(key, listing, paths, item_paths, row)
                 if outcome is not None:
                     found[key] = outcome
-        self.stale = len(known) > len(found) and bool(known.keys() - {_name(k) for k in scan.listings})
+        self.stale = len(known) > len(found) and bool(known.keys() - item_names(scan))
         return found
 
     def _decode(self, key: ItemKey, listing: list[Listed], paths: tuple[str, ...], item_paths: tuple[str, ...],
@@ -168,6 +168,11 @@ def _body(files: list[EvidenceFile]) -> bytes:
     return _json([[f.assigned_by, f.date.start.isoformat() if f.date else None,
                    f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
                    *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
+
+
+def item_names(scan: Scan) -> set[str]:
+    """The names the outcomes table keeps the scan's items under."""
+    return {_name(key) for key in scan.listings}
 
 
 def _name(key: ItemKey) -> str:

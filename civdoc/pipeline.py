@@ -13,7 +13,7 @@ from civdoc.errors import UsageError
 from civdoc.evaluate import Result, evaluate
 from civdoc.gcpause import paused
 from civdoc.cache import open_cache
-from civdoc.memo import Memo
+from civdoc.memo import Memo, item_names
 from civdoc.project import Project, load_project
 from civdoc.scan import scan
 
@@ -62,8 +62,7 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
             records = reviews.load_records(root, project.unit_names)
             result = evaluate(project, placed, today, records, unit, indicator, memo, recalled)
             if cache and memo:
-                keep = {f"{u}|{i}" for u, i in placed.listings} if changed else None
-                cache.store_outcomes(memo.new, keep)
+                cache.store_outcomes(memo.new, keep=item_names(placed) if changed else None)
         return result
     finally:
         if cache:

@@ -60,13 +60,14 @@ class Scan:
 
 def evidence_file(listed: Listed, unit: str, ident: str) -> EvidenceFile:
     path, fs_path, size, mtime_ns, item_path, inside = listed
-    base, dot, ext = os.path.basename(fs_path).rpartition(".")
-    return EvidenceFile(path=path, fs_path=fs_path, ext=ext.lower() if dot and base else "", size=size,
+    return EvidenceFile(path=path, fs_path=fs_path, ext=_ext(os.path.basename(fs_path)), size=size,
                         mtime_ns=mtime_ns, unit=unit, indicator=ident, item_path=item_path, inside=inside)
 
 
 def ignored(name: str) -> bool:
-    return name.startswith(".") or name.startswith("~$") or name.casefold() in IGNORED_NAMES
+    """Hidden files, Office's lock files and the litter of file managers. The rare names short
+    enough to be litter are the only ones folded."""
+    return name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,9 +168,9 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
         with os.scandir(folder) as it:
             for e in it:
                 name = e.name
-                # inline ignored() and display()'s common case: this runs once per file
-                if name[:1] == "." or name[:2] == "~$" or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
+                if ignored(name):
                     continue
+                # display()'s common case, inlined: this runs once per file
                 if name.isprintable() and not garbled(name):  # no escaped bytes, no control, no cp437
                     add((name, name, e))
                     continue
@@ -210,7 +211,7 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
         with os.scandir(folder) as it:
             for e in it:
                 name = e.name
-                if name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
+                if ignored(name):
                     continue
                 st = e.stat(follow_symlinks=False)
                 if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG, inlined
