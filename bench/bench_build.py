@@ -11,9 +11,9 @@ with a fixed-width counter patched into its /Title, so generation costs about a 
 one item in 17 misses a file and one in 23 has a file dated outside the period, so 问题清单 is not
 empty. Then, in this process:
 
-1. `civdoc.pipeline.check` (load, scan, inspect every file with a cold cache, evaluate); with --warm
+1. `civdoc.check.pipeline.check` (load, scan, inspect every file with a cold cache, evaluate); with --warm
    it fills the cache and checks again, and the warm check is the one counted in the total;
-2. `civdoc.build.build` with every renderer timed: the Word dossier, the per-unit Word dossiers,
+2. `civdoc.commands.build.build` with every renderer timed: the Word dossier, the per-unit Word dossiers,
    the Excel ledger, the per-unit ledgers, report.json, and the atomic writes.
 
 Prints each figure and the total. Nothing is written outside the temporary folder (or --keep).
@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="generate here and keep it (default: a temporary folder)")
     args = ap.parse_args(argv)
 
-    from civdoc import build as build_module
-    from civdoc.pipeline import check
+    from civdoc.check.pipeline import check
+    from civdoc.commands import build as build_module
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="civdoc-bench-"))
     root = work / "district"

@@ -73,16 +73,15 @@ def main() -> int:
         from rich.console import Console
 
         import civdoc.cli  # noqa: F401 - what `civdoc check` imports before it starts
-        from civdoc import reviews
-        from civdoc.evaluate import evaluate
-        from civdoc.cache import open_cache
-        from civdoc.inspection import inspect_all
-        from civdoc.memo import Memo
-        from civdoc.gcpause import paused
-        from civdoc.project import load_project
+        from civdoc.check.evaluate import evaluate
+        from civdoc.check.memo import Memo
+        from civdoc.evidence.pool import inspect_all
+        from civdoc.evidence.walk import scan
+        from civdoc.project.load import load_project, reviews
         from civdoc.render.report import report, to_json
         from civdoc.render.text import render
-        from civdoc.scan import scan
+        from civdoc.store.cache import open_cache
+        from civdoc.store.gcpause import paused
     with phase("bare walk (os.scandir + stat)", False):
         files = walk(str(root / "evidence"))
     with phase("load civdoc.yaml + indicators", prof):

@@ -206,7 +206,7 @@ def sha256_files(paths: list[Path]) -> tuple[float, int]:
 PER_FILE = r"""
 import hashlib, json, sys, time
 from pathlib import Path
-from civdoc.inspect import inspect_file
+from civdoc.evidence.formats import inspect_file
 out = []
 for p in sys.argv[1:]:
     with open(p, "rb") as fh:
@@ -242,7 +242,7 @@ def drop_caches() -> bool:
 
 
 def build_available() -> str | None:
-    probe = subprocess.run([sys.executable, "-c", "import civdoc.build"], capture_output=True, text=True)
+    probe = subprocess.run([sys.executable, "-c", "import civdoc.commands.build"], capture_output=True, text=True)
     if probe.returncode != 0:
         return (probe.stderr.strip().splitlines() or ["import failed"])[-1]
     return None

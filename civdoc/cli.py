@@ -21,7 +21,7 @@ from rich.text import Text
 
 from civdoc import __version__
 from civdoc.errors import CivdocError, DefinitionErrors, UsageError
-from civdoc.project import find_root
+from civdoc.project.load import find_root
 
 app = typer.Typer(
     name="civdoc",
@@ -94,7 +94,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from civdoc.atomic import write_text
+        from civdoc.store.atomic import write_text
 
         write_text(output, text)
 
@@ -122,7 +122,7 @@ def show_progress() -> bool:
 
 def run_check(root: Path, today: date, unit: Optional[str], indicator: Optional[str], no_cache: bool,  # type: ignore[no-untyped-def]
               files: bool = True):
-    from civdoc.pipeline import check
+    from civdoc.check.pipeline import check
 
     if not show_progress():
         return check(root, today, unit, indicator, use_cache=not no_cache, files=files)
@@ -189,7 +189,7 @@ def build(
     project: Optional[Path] = ProjectOpt,
 ) -> None:
     """先检查，再生成 Excel 和 Word 台账、分单位台账和 report.json（写入 out/）。"""
-    from civdoc.build import build as build_outputs
+    from civdoc.commands.build import build as build_outputs
 
     root = project_root(project)
     result = run_check(root, parse_today(today), unit, None, no_cache)
@@ -211,8 +211,8 @@ def build(
 @handled
 def rules(code: Optional[str] = typer.Argument(None, help="问题代码（如 C203）或名称（如 requirement-missing）。")) -> None:
     """列出全部问题代码，或解释其中一个。"""
-    from civdoc.render.rules import render_catalogue, render_rule
-    from civdoc.rules.catalogue import lookup
+    from civdoc.findings import lookup
+    from civdoc.render.catalogue import render_catalogue, render_rule
 
     out = console()
     if code is None:
@@ -243,8 +243,8 @@ def review(
     if args and args[0] == "import":
         if len(args) != 2:
             raise UsageError("用法：civdoc review import 台账.xlsx")
-        from civdoc.review_import import import_workbook
-        from civdoc.render.imports import render_import
+        from civdoc.commands.review_import import import_workbook
+        from civdoc.render.import_summary import render_import
 
         outcome = import_workbook(root, Path(args[1]), parse_today(today))
         render_import(outcome, out)
@@ -255,7 +255,7 @@ def review(
         raise UsageError("请在 --pass（通过）和 --return（退回）中选择一个。")
     if not stage or not by:
         raise UsageError("请用 --stage 指明审核阶段，用 --by 写明审核人姓名。")
-    from civdoc.signoff import sign
+    from civdoc.commands.sign import sign
 
     record = sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today))
     verb = "通过" if passed else "退回"

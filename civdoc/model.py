@@ -95,7 +95,7 @@ class Finding:
 
     @property
     def name(self) -> str:
-        from civdoc.rules.catalogue import RULES
+        from civdoc.findings import RULES
 
         return RULES[self.code].name
 

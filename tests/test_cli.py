@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from helpers import (
     ALL_CODES,
     D_CODES,

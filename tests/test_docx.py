@@ -22,7 +22,6 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-
 from helpers import (
     DEFAULT_INDICATORS,
     DIR_A,
@@ -326,13 +325,13 @@ def test_xml_special_characters_survive(tmp_path: Path) -> None:
 # -- templates ---------------------------------------------------------------------------------------
 
 def builtin_template() -> Path:
-    from civdoc.templates import Templates
+    from civdoc.render.templating import Templates
 
     return Templates(Path("/nonexistent")).path(LEDGER)
 
 
 def test_builtin_template_names() -> None:
-    from civdoc.templates import Templates
+    from civdoc.render.templating import Templates
 
     assert {"材料自查台账.docx", "基本情况.j2"} <= set(Templates.names())
     assert builtin_template().is_file()

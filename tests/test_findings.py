@@ -10,7 +10,6 @@ import json
 
 import pytest
 import yaml
-
 from helpers import (
     ALL_CODES,
     DIR_A,

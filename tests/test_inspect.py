@@ -1,4 +1,4 @@
-"""civdoc.inspect against real camera/PDF-producer files (../shared/corpus) and generated edge cases."""
+"""civdoc.evidence.formats against real camera/PDF-producer files (../shared/corpus) and generated edge cases."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from civdoc import inspect as insp
-from civdoc.inspect import KINDS_FOR_EXT, extension_matches, inspect_file
+from civdoc.evidence import formats as insp
+from civdoc.evidence.formats import KINDS_FOR_EXT, extension_matches, inspect_file
 from civdoc.model import Inspection
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
-
 from helpers import (
     DEFAULT_CONFIG,
     EV,

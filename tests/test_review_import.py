@@ -12,20 +12,19 @@ from typing import Any
 
 import openpyxl
 import pytest
-
 from helpers import (
     DIR_A,
     LEDGER_C,
     PHOTOS,
     PLAN,
+    TODAY,
     UNIT_A,
     UNIT_B,
     UNIT_C,
-    TODAY,
     docx,
     evidence,
-    jpeg,
     item_entry,
+    jpeg,
     make_project,
     pdf,
     put,
@@ -323,6 +322,6 @@ def test_stale_pass_can_be_renewed_from_a_fresh_ledger(tmp_path: Path) -> None:
 @pytest.mark.parametrize("day", ["2024-10-30", "2024/10/30", "2024.10.30", "2024年10月30日", "20241030",
                                  datetime(2024, 10, 30)])
 def test_date_forms(day: Any) -> None:
-    from civdoc.review_import import parse_day
+    from civdoc.commands.review_import import parse_day
 
     assert str(parse_day(day)) == "2024-10-30"

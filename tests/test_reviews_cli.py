@@ -8,7 +8,6 @@ import hashlib
 from datetime import datetime
 
 import pytest
-
 from helpers import (
     DIR_A,
     PHOTOS,

@@ -9,7 +9,6 @@ import time
 from datetime import datetime
 
 import pytest
-
 from helpers import (
     DIR_A,
     EV,

@@ -10,7 +10,6 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
-
 from helpers import (
     DIR_A,
     EV,

@@ -30,12 +30,12 @@ from docxtpl import DocxTemplate
 from jinja2 import meta
 from lxml import etree
 
-from civdoc.evaluate import Result
+from civdoc.check.evaluate import Result
+from civdoc.findings import RULES
 from civdoc.model import Finding, Item
-from civdoc.project import Aspect
+from civdoc.project.load import Aspect
 from civdoc.render.labels import SEVERITY, STATUS
-from civdoc.rules.catalogue import RULES
-from civdoc.templates import DOSSIER, SUMMARY, Templates, TemplateError, jinja_message, undefined_message
+from civdoc.render.templating import DOSSIER, SUMMARY, TemplateError, Templates, jinja_message, undefined_message
 
 NO_UNIT = "（未归属单位）"
 GROUP_PROBLEMS_AT = 40  # more problems than this in the whole dossier: one table per unit
@@ -350,7 +350,7 @@ def _builtin_styles() -> dict[str, Any]:
     if not _BUILTIN_STYLES:
         from docx import Document
 
-        from civdoc.templates import builtin_dir
+        from civdoc.render.templating import builtin_dir
 
         with builtin_dir().joinpath(DOSSIER).open("rb") as handle:
             doc = Document(handle)

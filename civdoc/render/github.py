@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from civdoc.evaluate import Result
+from civdoc.check.evaluate import Result
+from civdoc.findings import RULES
 from civdoc.model import Finding
 from civdoc.render.labels import indicator_label
-from civdoc.rules.catalogue import RULES
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

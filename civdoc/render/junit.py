@@ -5,9 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from civdoc.evaluate import Result
+from civdoc.check.evaluate import Result
+from civdoc.findings import RULES
 from civdoc.model import Finding
-from civdoc.rules.catalogue import RULES
 
 
 def _describe(findings: list[Finding]) -> str:

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from civdoc import __version__
-from civdoc.evaluate import Result
-from civdoc.match import DATE_SOURCES
+from civdoc.check.evaluate import Result
+from civdoc.evidence.match import DATE_SOURCES
 from civdoc.model import EvidenceFile, Finding, Item
 
 SCHEMA_VERSION = 1

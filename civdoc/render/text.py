@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-
-from rich.console import Console
-from rich.padding import Padding
-from rich import box
-from rich.cells import cell_len
-from rich.text import Text
-
 from typing import TYPE_CHECKING
 
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.padding import Padding
+from rich.text import Text
+
 from civdoc.errors import DefinitionProblem
+from civdoc.findings import RULES
 from civdoc.model import Finding, Item
 from civdoc.render.labels import SEVERITY, indicator_label
-from civdoc.rules.catalogue import RULES
 
 if TYPE_CHECKING:
-    from civdoc.evaluate import Result
+    from civdoc.check.evaluate import Result
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARK = {"error": "✗", "warning": "!", "info": "i"}

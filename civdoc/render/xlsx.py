@@ -46,12 +46,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from civdoc.evaluate import Result
-from civdoc.indicators import DEFAULT_METHOD, Indicator
-from civdoc.match import DATE_SOURCES
+from civdoc.check.evaluate import Result
+from civdoc.evidence.match import DATE_SOURCES
+from civdoc.findings import RULES
 from civdoc.model import EvidenceFile, Finding, Item
+from civdoc.project.indicators import DEFAULT_METHOD, Indicator
 from civdoc.render.labels import SEVERITY, STATUS
-from civdoc.rules.catalogue import RULES
 
 # -- the ledger's contract with review_import.py -----------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from civdoc.indicators import Indicator
 from civdoc.model import Finding, RequirementStatus
+from civdoc.project.indicators import Indicator
 
 
 def unit_folder_missing(unit: str, indicators: list[str], layout: str) -> Finding:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from civdoc.match import DATE_SOURCES
+from civdoc.evidence.match import DATE_SOURCES
 from civdoc.model import EvidenceFile, Finding
 
 

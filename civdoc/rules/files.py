@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from civdoc.indicators import Requirement
-from civdoc.kinds import extension_matches
+from civdoc.evidence.kinds import extension_matches
 from civdoc.model import EvidenceFile, Finding
+from civdoc.project.indicators import Requirement
 
 BLOCKING = {"F301", "F302", "F303", "F304", "F305"}
 

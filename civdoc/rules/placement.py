@@ -8,7 +8,6 @@ from operator import itemgetter
 
 from civdoc.model import EvidenceFile, Finding
 
-
 # a file with content: (sha256, path, unit, indicator, requirement)
 Hashed = tuple[str, str, "str | None", "str | None", "str | None"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from civdoc.config import Config, Waiver
+from civdoc.findings import RULES
 from civdoc.model import Finding
-from civdoc.names import norm
-from civdoc.rules.catalogue import RULES
+from civdoc.project.config import Config, Waiver
+from civdoc.project.names import norm
 
 
 def _covers(waiver: Waiver, finding: Finding, unit_of: dict[str, str]) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
-import io
 
 
 def pdf(objects: list[bytes], root: int = 1, info: int | None = None) -> bytes:

@@ -12,10 +12,16 @@ import stat
 from pathlib import Path
 
 import pytest
-
+from hostile_files import (
+    docx_bomb,
+    docx_lying_sizes,
+    jpeg_header,
+    pdf_deep_nesting,
+    pdf_page_dag,
+    pdf_self_loop,
+    png_header,
+)
 from hostile_project import ITEM, UNIT, Project, valid_jpeg, valid_pdf, without_dac
-from hostile_files import (docx_bomb, docx_lying_sizes, jpeg_header, pdf_deep_nesting, pdf_page_dag,
-                           pdf_self_loop, png_header)
 
 
 def test_baseline_is_clean(hostile: Project) -> None:

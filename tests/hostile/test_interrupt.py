@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hostile_project import TODAY
 
 REPO = Path(__file__).resolve().parents[2]

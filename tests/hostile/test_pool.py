@@ -1,4 +1,4 @@
-"""The inspection workers (civdoc.inspection) against parsers that hang, crash or eat memory.
+"""The inspection workers (civdoc.evidence.pool) against parsers that hang, crash or eat memory.
 
 inspect_file is replaced by a stand-in that misbehaves on chosen names; the workers are forked from
 this process, so they run the stand-in too.
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import civdoc.inspect as insp
-import civdoc.inspection as inspection
+import civdoc.evidence.formats as insp
+import civdoc.evidence.pool as inspection
 from civdoc.model import EvidenceFile
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers and alarms: Linux")

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from civdoc.review_import import ImportOutcome
+    from civdoc.commands.review_import import ImportOutcome
 
 SHOWN = 50  # entries listed per group before "……另有 N 条"
 

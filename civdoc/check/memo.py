@@ -26,11 +26,11 @@ from array import array
 from dataclasses import astuple, dataclass, field
 from datetime import date
 
-from civdoc.cache import RACY_NS, Cache
-from civdoc.codehash import code_digest
+from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
-from civdoc.project import Project
-from civdoc.scan import ItemKey, Listed, Scan, evidence_file
+from civdoc.project.load import Project
+from civdoc.store.cache import RACY_NS, Cache
+from civdoc.store.codehash import code_digest
 
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
 

@@ -51,7 +51,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from civdoc.kinds import KINDS_FOR_EXT, OFFICE_ENCRYPTED, extension_matches  # noqa: F401 - re-exported
+from civdoc.evidence.kinds import KINDS_FOR_EXT, OFFICE_ENCRYPTED, extension_matches  # noqa: F401 - re-exported
 from civdoc.model import Inspection
 
 # pypdf logs repairs ("rebuild xref", "Object 172 0 not defined") through `logging`; with no handler

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from civdoc.codehash import code_digest
-from civdoc.config import Config, Unit, Waiver
 from civdoc.errors import DefinitionErrors, DefinitionProblem, ProjectNotFound
-from civdoc.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
-from civdoc.names import norm
-from civdoc.rules.catalogue import RULES
-from civdoc.yamlsrc import Source, dotted, load_yaml
+from civdoc.findings import RULES
+from civdoc.project.config import Config, Unit, Waiver
+from civdoc.project.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
+from civdoc.project.names import norm
+from civdoc.project.yamlsrc import Source, dotted, load_yaml
+from civdoc.store.codehash import code_digest
 
 if TYPE_CHECKING:
-    from civdoc.cache import Cache
+    from civdoc.store.cache import Cache
 
 CONFIG_NAME = "civdoc.yaml"
 IMPLICIT_REQUIREMENT = "佐证材料"

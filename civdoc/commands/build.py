@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from civdoc.atomic import write_bytes
+from civdoc.check.evaluate import Result
+from civdoc.commands.review_import import pending_entries
 from civdoc.errors import CivdocError
-from civdoc.evaluate import Result
 from civdoc.render.docx import dossier_bytes
 from civdoc.render.report import report, to_json
+from civdoc.render.templating import Templates
 from civdoc.render.xlsx import workbook_bytes
-from civdoc.review_import import pending_entries
-from civdoc.templates import Templates
+from civdoc.store.atomic import write_bytes
 
 LEDGER = "材料自查台账"
 PER_UNIT = "分单位台账"

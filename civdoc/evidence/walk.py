@@ -23,10 +23,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from civdoc.gcpause import paused
 from civdoc.model import EvidenceFile, Finding
-from civdoc.names import ID_SEPARATORS, norm
-from civdoc.project import Project
+from civdoc.project.load import Project
+from civdoc.project.names import ID_SEPARATORS, norm
+from civdoc.store.gcpause import paused
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _HIDDEN = (".", "~$")  # hidden files and Office's lock files

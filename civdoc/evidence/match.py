@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from civdoc.dates import date_in_folder, date_in_name
-from civdoc.indicators import Indicator, Requirement
+from civdoc.evidence.namedates import date_in_folder, date_in_name
 from civdoc.model import EvidenceFile, Span
-from civdoc.names import norm
+from civdoc.project.indicators import Indicator, Requirement
+from civdoc.project.names import norm
 
 DATE_SOURCES = {
     "name": "文件名",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from civdoc.findings import FAMILIES, RULES, Rule
 from civdoc.render.labels import SEVERITY
-from civdoc.rules.catalogue import FAMILIES, RULES, Rule
 
 DEFAULT = {**SEVERITY, "fatal": "致命（停止）"}
 

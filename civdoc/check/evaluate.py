@@ -9,18 +9,18 @@ from datetime import date
 from functools import lru_cache
 from operator import attrgetter
 
-from civdoc import reviews
-from civdoc.indicators import Indicator, all_types
-from civdoc.match import Matcher, requirements_for, resolve_date
-from civdoc.memo import Memo, Outcome
+from civdoc.check.memo import Memo, Outcome
+from civdoc.evidence.match import Matcher, requirements_for, resolve_date
+from civdoc.evidence.walk import ItemKey, Listed, Scan
 from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus
-from civdoc.names import norm
-from civdoc.project import Project
+from civdoc.project import reviews
+from civdoc.project.indicators import Indicator, all_types
+from civdoc.project.load import Project
+from civdoc.project.names import norm
 from civdoc.rules import coverage, deadlines, placement
 from civdoc.rules import dates as date_rules
 from civdoc.rules import files as file_rules
 from civdoc.rules.waivers import apply_policy
-from civdoc.scan import ItemKey, Listed, Scan
 
 
 @dataclass

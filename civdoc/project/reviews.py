@@ -15,13 +15,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-
-from civdoc.atomic import write_text
-from civdoc.config import ReviewSettings
 from civdoc.errors import CivdocError, DefinitionErrors, DefinitionProblem
 from civdoc.model import Finding, Item, StageState
-from civdoc.names import norm
-from civdoc.yamlsrc import load_yaml
+from civdoc.project.config import ReviewSettings
+from civdoc.project.names import norm
+from civdoc.project.yamlsrc import load_yaml
+from civdoc.store.atomic import write_text
 
 PASS, RETURN = "通过", "退回"
 PENDING, STALE = "待审", "失效"

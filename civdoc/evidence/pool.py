@@ -29,8 +29,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from civdoc.cache import Cache, fresh
 from civdoc.model import EvidenceFile, Inspection
+from civdoc.store.cache import Cache, fresh
 
 MAX_WORKERS = 8
 CHUNK = 32  # files sent to a worker at once (fewer when there is little work)
@@ -79,7 +79,7 @@ def _can_alarm() -> bool:
 def _inspect_bounded(path: str, size: int, handler_set: bool = False) -> Inspection:
     """inspect_file, stopped by an alarm after time_limit(size). A worker installs the alarm's
     handler once (handler_set); in-process, it is installed and restored around each file."""
-    from civdoc.inspect import inspect_file
+    from civdoc.evidence.formats import inspect_file
 
     global _armed
     alarm = handler_set or _can_alarm()

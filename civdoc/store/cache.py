@@ -8,7 +8,7 @@ signature match. A third keeps the project's validated definitions (project.py),
 the way back in.
 
 The cache is trusted only when its key matches this civdoc: its version, the schema, the fields of
-Inspection and the source of inspect.py, so a new release or a changed inspector never reads old
+Inspection and the source of the inspecting code, so a new release or a changed inspector never reads old
 results. A cache that is corrupt, foreign or stale is deleted (with its journal) and rebuilt, never
 trusted. Each batch is one transaction: an interrupted run (Ctrl-C, a crash, a power cut) leaves the
 rows already committed, all of them whole, and sqlite rolls a half-written batch back on next open.
@@ -24,8 +24,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from civdoc import __version__
-from civdoc.gcpause import paused
 from civdoc.model import Inspection
+from civdoc.store.codehash import source_digest
+from civdoc.store.gcpause import paused
+
+# What an inspection depends on: a change here re-inspects every file; a change elsewhere keeps them.
+INSPECTING = ("evidence/formats.py", "model.py")
 
 FOLDER = ".civdoc"
 NAME = "cache.sqlite"
@@ -41,11 +45,7 @@ Row = tuple[int, int, int, Inspection]  # size, mtime_ns, inspected_ns, inspecti
 def _key() -> str:
     """What the cached inspections depend on."""
     h = hashlib.sha256(" ".join(FIELDS).encode())
-    for module in ("inspect.py", "model.py"):
-        try:
-            h.update((Path(__file__).with_name(module)).read_bytes())
-        except OSError:  # no sources (a frozen build): the version alone must do
-            pass
+    source_digest(h, INSPECTING)
     return f"{__version__}/{SCHEMA}/{h.hexdigest()[:16]}"
 
 

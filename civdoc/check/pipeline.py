@@ -8,14 +8,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from civdoc import reviews
+from civdoc.check.evaluate import Result, evaluate
+from civdoc.check.memo import Memo, item_names
 from civdoc.errors import UsageError
-from civdoc.evaluate import Result, evaluate
-from civdoc.gcpause import paused
-from civdoc.cache import open_cache
-from civdoc.memo import Memo, item_names
-from civdoc.project import Project, load_project
-from civdoc.scan import scan
+from civdoc.evidence.walk import scan
+from civdoc.project import reviews
+from civdoc.project.load import Project, load_project
+from civdoc.store.cache import open_cache
+from civdoc.store.gcpause import paused
 
 Progress = Callable[[int, int], None]
 
@@ -52,7 +52,7 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
         # what memo.py does not remember is inspected: loose files and the files of changed items
         todo = placed.files + [f for key in placed.listings if key not in recalled for f in placed.item_files(key)]
         if todo:
-            from civdoc.inspection import inspect_all  # its process pool is not needed when all is recalled
+            from civdoc.evidence.pool import inspect_all  # its process pool is not needed when all is recalled
 
             inspect_all(todo, cache, progress)
         with paused():

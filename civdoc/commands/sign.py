@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from civdoc import reviews
+from civdoc.check.evaluate import Result
+from civdoc.check.pipeline import check, resolve_scope
 from civdoc.errors import ReviewRefused, UsageError
-from civdoc.evaluate import Result
 from civdoc.model import Item
-from civdoc.pipeline import check, resolve_scope
-from civdoc.project import load_project
+from civdoc.project import reviews
+from civdoc.project.load import load_project
 
 Record = reviews.Record
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from civdoc.config import DateRange, Strict, invalid
+from civdoc.project.config import DateRange, Strict, invalid
 
 MATERIAL_METHODS = {"材料审核", "网上申报"}
 DEFAULT_METHOD = "材料审核"

@@ -22,14 +22,23 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from civdoc import reviews
+from civdoc.check.evaluate import Result
+from civdoc.check.pipeline import check
+from civdoc.commands.sign import refusal
 from civdoc.errors import CivdocError
-from civdoc.evaluate import Result
 from civdoc.model import Item
-from civdoc.pipeline import check
-from civdoc.render.xlsx import (FINGERPRINT, KEY, LEDGER_SHEET, NOTE, NOTE_KEY, SNAPSHOT, date_header,
-                                reviewer_header, state_header)
-from civdoc.signoff import refusal
+from civdoc.project import reviews
+from civdoc.render.xlsx import (
+    FINGERPRINT,
+    KEY,
+    LEDGER_SHEET,
+    NOTE,
+    NOTE_KEY,
+    SNAPSHOT,
+    date_header,
+    reviewer_header,
+    state_header,
+)
 
 HEADER_ROWS = 10  # the header row is looked for among the first rows of a sheet
 MAX_BYTES = 200 * 1024 * 1024
