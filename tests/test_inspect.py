@@ -19,7 +19,11 @@ import pytest
 from PIL import Image
 
 from civdoc.evidence import formats as insp
-from civdoc.evidence.formats import KINDS_FOR_EXT, extension_matches, inspect_file
+from civdoc.evidence.formats import common as insp_common
+from civdoc.evidence.formats import image as insp_image
+from civdoc.evidence.formats import inspect_file
+from civdoc.evidence.formats import office as insp_office
+from civdoc.evidence.kinds import KINDS_FOR_EXT, extension_matches
 from civdoc.model import Inspection
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -336,7 +340,7 @@ def test_truncated_pdf_is_unreadable(tmp_path, keep):
 def test_pdf_garbage_after_magic(tmp_path):
     r = inspect_file(write(tmp_path, "g.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 10 + b"\n%%EOF\n"))
     assert (r.kind, r.readable) == ("pdf", False)
-    assert r.problem == insp.P_PDF_BROKEN
+    assert r.problem == insp_common.P_PDF_BROKEN
 
 
 def test_pdf_magic_after_junk_prefix(tmp_path):
@@ -445,7 +449,7 @@ def test_pdf_with_only_a_permissions_password_opens_for_everyone(tmp_path):
     ],
 )
 def test_meta_date_parsing(raw, iso):
-    assert insp._meta_date(raw) == iso
+    assert insp_common._meta_date(raw) == iso
 
 
 def test_pdf_creation_date_malformed_is_just_undated(tmp_path):
@@ -498,7 +502,7 @@ def test_jpeg_header_only(tmp_path):
 
 def test_garbage_after_jpeg_magic(tmp_path):
     r = inspect_file(write(tmp_path, "g.jpg", b"\xff\xd8\xff" + b"\x13" * 500))
-    assert (r.kind, r.readable, r.problem) == ("jpeg", False, insp.P_IMAGE_BROKEN)
+    assert (r.kind, r.readable, r.problem) == ("jpeg", False, insp_common.P_IMAGE_BROKEN)
 
 
 def test_exif_datetime_original_then_datetime(tmp_path):
@@ -560,7 +564,7 @@ def test_png_claiming_ten_billion_pixels_is_not_decoded(tmp_path, monkeypatch):
 
 
 def test_max_pixels_is_ours_not_pillows(tmp_path, monkeypatch):
-    monkeypatch.setattr(insp, "MAX_PIXELS", 1000)
+    monkeypatch.setattr(insp_image, "MAX_PIXELS", 1000)
     r = inspect_file(write(tmp_path, "big.png", _png_with_size(100, 100)))
     assert (r.readable, r.width, r.height) == (False, 100, 100)
     assert "100×100" in r.problem
@@ -700,7 +704,7 @@ def test_zip_total_size_limit(tmp_path, monkeypatch):
     data = _ooxml({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": bytes(range(256)) * 4000})
     path = write(tmp_path, "a.xlsx", data)
     assert inspect_file(path).readable is True
-    monkeypatch.setattr(insp, "ZIP_MAX_TOTAL", 500_000)
+    monkeypatch.setattr(insp_office, "ZIP_MAX_TOTAL", 500_000)
     r = inspect_file(path)
     assert (r.kind, r.readable) == ("xlsx", False) and r.problem.startswith("疑似压缩炸弹")
 

@@ -29,7 +29,7 @@ from civdoc.store.codehash import source_digest
 from civdoc.store.gcpause import paused
 
 # What an inspection depends on: a change here re-inspects every file; a change elsewhere keeps them.
-INSPECTING = ("evidence/formats.py", "model.py")
+INSPECTING = ("evidence/formats", "model.py")
 
 FOLDER = ".civdoc"
 NAME = "cache.sqlite"
