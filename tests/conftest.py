@@ -1,16 +1,13 @@
-"""Shared fixtures: `project(...)` builds a civdoc project in tmp_path (see tests/helpers.py)."""
+"""Shared fixtures: `project(...)` builds a civdoc project in tmp_path (see tests/support/helpers.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from helpers import make_project  # noqa: E402
+from tests.support.helpers import make_project
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers import (
+
+from tests.support.helpers import (
     ALL_CODES,
     D_CODES,
     DIR_A,
@@ -30,8 +31,7 @@ from helpers import (
     report,
     run,
 )
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO
 
 
 def broken_project(project):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from hostile_project import Project, make_project  # noqa: E402
+from tests.support.hostile_project import Project, make_project
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from hostile_files import (
+
+from tests.support.hostile_files import (
     docx_bomb,
     docx_lying_sizes,
     jpeg_header,
@@ -21,7 +22,7 @@ from hostile_files import (
     pdf_self_loop,
     png_header,
 )
-from hostile_project import ITEM, UNIT, Project, valid_jpeg, valid_pdf, without_dac
+from tests.support.hostile_project import ITEM, UNIT, Project, valid_jpeg, valid_pdf, without_dac
 
 
 def test_baseline_is_clean(hostile: Project) -> None:

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_project import TODAY
+
+from tests.support.hostile_project import TODAY
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))

@@ -25,8 +25,8 @@ from civdoc.evidence.formats import inspect_file
 from civdoc.evidence.formats import office as insp_office
 from civdoc.evidence.kinds import KINDS_FOR_EXT, extension_matches
 from civdoc.model import Inspection
+from tests.support.paths import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 EMPTY_SHA = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 

@@ -9,7 +9,8 @@ import time
 from datetime import datetime
 
 import pytest
-from helpers import (
+
+from tests.support.helpers import (
     DIR_A,
     EV,
     LEDGER_B,

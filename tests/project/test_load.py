@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
-from helpers import (
+
+from tests.support.helpers import (
     DEFAULT_CONFIG,
     EV,
     UNIT_A,

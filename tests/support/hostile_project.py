@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hostile_files import pdf
+from tests.support.hostile_files import pdf
 
 TODAY = "2024-06-01"
 UNIT = "区委宣传部"

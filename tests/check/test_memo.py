@@ -5,7 +5,6 @@ afresh."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -14,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import (
+
+from tests.support.helpers import (
     PLAN,
     TODAY,
     UNIT_A,
@@ -27,8 +27,8 @@ from helpers import (
     run,
     write_yaml,
 )
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CACHE = Path(".civdoc") / "cache.sqlite"
 
 

@@ -10,7 +10,8 @@ import json
 
 import pytest
 import yaml
-from helpers import (
+
+from tests.support.helpers import (
     ALL_CODES,
     DIR_A,
     DIR_B,
@@ -279,7 +280,7 @@ def test_T401_out_of_window(project):
 
 
 def test_T401_uses_the_indicator_window(project):
-    from helpers import indicator, indicators_with
+    from tests.support.helpers import indicator, indicators_with
 
     inds = indicators_with(lambda i: indicator(i, "1.1").update(window={"start": "2024-04-01", "end": "2024-12-31"}))
     root = project(indicators=inds)
@@ -466,7 +467,7 @@ def test_S701_not_for_complete_items(project):
 
 
 def test_S701_uses_the_indicator_deadline(project):
-    from helpers import indicator, indicators_with
+    from tests.support.helpers import indicator, indicators_with
 
     inds = indicators_with(lambda i: indicator(i, "1.1").update(deadline="2024-10-01"))
     root = project(indicators=inds, files=evidence(drop=[PHOTOS[2]]))

@@ -10,7 +10,8 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
-from helpers import (
+
+from tests.support.helpers import (
     DIR_A,
     EV,
     PHOTOS,

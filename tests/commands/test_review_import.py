@@ -12,7 +12,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from helpers import (
+
+from tests.support.helpers import (
     DIR_A,
     LEDGER_C,
     PHOTOS,
@@ -34,8 +35,8 @@ from helpers import (
     run,
     stages,
 )
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 LEDGER = Path("out") / "材料自查台账.xlsx"
 
 

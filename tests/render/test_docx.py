@@ -22,7 +22,8 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from helpers import (
+
+from tests.support.helpers import (
     DEFAULT_INDICATORS,
     DIR_A,
     PLAN,

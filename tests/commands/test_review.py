@@ -8,7 +8,8 @@ import hashlib
 from datetime import datetime
 
 import pytest
-from helpers import (
+
+from tests.support.helpers import (
     DIR_A,
     PHOTOS,
     PLAN,
