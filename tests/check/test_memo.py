@@ -55,6 +55,22 @@ def settle(root: Path) -> None:
             os.utime(path, (past, past))
 
 
+@pytest.fixture
+def judged(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (unit, indicator) items each check judged afresh rather than recalled (the CLI runs in-process)."""
+    from civdoc.check import evaluate
+
+    calls: list[tuple[str, str]] = []
+    original = evaluate._FileJudge.item
+
+    def counting(self: Any, indicator: Any, unit: str, *args: Any) -> Any:
+        calls.append((unit, indicator.id))
+        return original(self, indicator, unit, *args)
+
+    monkeypatch.setattr(evaluate._FileJudge, "item", counting)
+    return calls
+
+
 def made_project(tmp_path: Path, **kwargs: Any) -> Path:
     root = make_project(tmp_path, **kwargs)
     settle(root)
@@ -62,7 +78,7 @@ def made_project(tmp_path: Path, **kwargs: Any) -> Path:
 
 
 @pytest.mark.skipif(not (REPO / "civdoc.yaml").is_file(), reason="no sample project in the repository")
-def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Path) -> None:
+def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Path, judged: list) -> None:
     root = tmp_path / "sample"
     root.mkdir()
     for name in ("civdoc.yaml", "indicators", "evidence", "reviews"):
@@ -75,7 +91,9 @@ def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Pa
     uncached = check(root, "--no-cache", today=today)
     cold = check(root, today=today)
     assert remembered(root) > 0
+    judged.clear()
     warm = check(root, today=today)
+    assert judged == []  # every item recalled, none judged again
     assert cold == uncached
     assert warm == uncached
     assert warm["files"] and warm["items"]
@@ -84,47 +102,62 @@ def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Pa
     assert {f["code"][0] for f in warm["findings"]} >= {"C", "F", "T", "P"}
 
 
-def test_changed_rules_judge_again(tmp_path: Path) -> None:
+def test_changed_rules_judge_again(tmp_path: Path, judged: list) -> None:
     root = made_project(tmp_path)
     assert not [f for f in check(root)["findings"] if f["code"] == "T401"]
+    items = len(judged)
+    judged.clear()
     check(root)  # now from remembered judgements
+    assert judged == [] and items > 0
     # the indicator's window moves past every file's date: all of 1.1's files fall outside it
     write_yaml(root / "indicators" / "01-思想道德建设.yaml", indicators_with(
         lambda inds: indicator(inds, "1.1").update(window={"start": "2024-11-01", "end": "2024-12-31"}))
         ["01-思想道德建设.yaml"])
     assert [f for f in check(root)["findings"] if f["code"] == "T401" and f["indicator"] == "1.1"]
+    assert len(judged) == items  # other definitions: nothing remembered holds
 
 
-def test_a_renamed_file_is_judged_again(tmp_path: Path) -> None:
+def test_a_renamed_file_is_judged_again(tmp_path: Path, judged: list) -> None:
     root = made_project(tmp_path)
     check(root)
     check(root)
+    judged.clear()
     old = root / PLAN
     new = old.with_name("2023-05-01 " + old.name.split(" ", 1)[-1])
     old.rename(new)
     hits = [f for f in check(root)["findings"] if f["code"] == "T401"]
     assert [f["path"] for f in hits] == [new.relative_to(root).as_posix()]
+    assert judged == [(UNIT_A, "1.1")]  # only the item whose listing changed
 
 
-def test_a_file_whose_content_changed_is_judged_again(tmp_path: Path) -> None:
+def test_a_file_whose_content_changed_is_judged_again(tmp_path: Path, judged: list) -> None:
     root = made_project(tmp_path)
     check(root)
     check(root)
+    judged.clear()
     put(root, PLAN, b"")  # same name, now empty
     assert [f["path"] for f in check(root)["findings"] if f["code"] == "F303"] == [PLAN]
+    assert judged == [(UNIT_A, "1.1")]
 
 
-def test_another_day_is_judged_again(tmp_path: Path) -> None:
+def test_another_day_is_judged_again(tmp_path: Path, judged: list) -> None:
     root = made_project(tmp_path)
     dated = f"evidence/{UNIT_A}/1.1 理论宣讲/2024-10-20 宣讲方案（修订）.pdf"
     put(root, dated, lambda: pdf())
+    settle(root)
     assert not [f for f in check(root)["findings"] if f["code"] == "T403"]
+    items = len(judged)
+    judged.clear()
+    check(root)
+    assert judged == []
+
     later = [f for f in check(root, today="2024-10-01")["findings"] if f["code"] == "T403"]
     assert [f["path"] for f in later] == [dated]
+    assert len(judged) == items
 
 
 @pytest.mark.parametrize("damage", ["head, stale checksum", "head, matching checksum", "files"])
-def test_a_damaged_remembered_outcome_is_judged_again(tmp_path: Path, damage: str) -> None:
+def test_a_damaged_remembered_outcome_is_judged_again(tmp_path: Path, damage: str, judged: list) -> None:
     root = made_project(tmp_path, files={PLAN: b""})
     first = check(root)
     check(root)
@@ -138,8 +171,11 @@ def test_a_damaged_remembered_outcome_is_judged_again(tmp_path: Path, damage: st
             checksum = hashlib.sha256(head).hexdigest() if damage.endswith("matching checksum") else "x"
             db.execute("UPDATE outcomes SET head = ?, checksum = ?", (head, checksum))
     db.close()
+    judged.clear()
     code, _, err = run(root, "check")
     assert "Traceback" not in err and code == 1
+    if damage != "files":  # a text check never reads the files part back
+        assert judged  # not recalled: judged again
     assert check(root) == first
 
 

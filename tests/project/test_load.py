@@ -12,11 +12,15 @@ import yaml
 
 from tests.support.helpers import (
     DEFAULT_CONFIG,
+    DIR_A,
     EV,
     UNIT_A,
     UNIT_B,
+    clean_files,
     config_with,
     file_entry,
+    findings,
+    jpeg,
     pdf,
     report,
     run,
@@ -378,9 +382,13 @@ def test_unquoted_id_in_waiver_stays_text(project):
 
 def test_rules_off_unquoted_loads(project):
     """YAML 1.1 reads a bare `off` as false; `P506: off` must still mean off."""
-    root = project(config=config_text() + "rules:\n  P506: off\n  T402: info\n")
+    loose = f"{DIR_A}/2024-04-02 现场.jpg"  # serves no requirement: P506
+    files = {**clean_files(), loose: jpeg}
+    assert "P506" in {f["code"] for f in findings(project(files=files))}
+    root = project(config=config_text() + "rules:\n  P506: off\n  T402: info\n", files=files)
     code, out, err = run(root, "check")
     assert code == 0, out + err
+    assert "P506" not in {f["code"] for f in findings(root)}
 
 
 def test_full_example_config_of_the_spec_loads(project):

@@ -453,18 +453,19 @@ def test_titles_and_numbers() -> None:
     assert paragraphs("第一段\n接着\n\n\n第二段\n") == ["第一段接着", "第二段"]
 
 
-def test_big_ledger_is_fast() -> None:
-    """Rows are copied from one formatted row: 3,000 rows in well under a few seconds."""
-    import time
-
+def test_big_ledger_rows_are_copies_of_one_formatted_row() -> None:
+    """Rows are copied from one formatted row (its speed is measured by bench/bench_build.py)."""
     from civdoc.render.docx import Column, Writer
 
     writer = Writer({k: "x" for k in ("body", "heading", "cell", "center", "head", "table")})
     writer.width = 12000
-    start = time.perf_counter()
     table = writer.table([Column(str(i), 1) for i in range(10)], ([str(r)] * 10 for r in range(3000)))
-    assert time.perf_counter() - start < 3
-    assert len(table.findall(qn("w:tr"))) == 3001
+    rows = table.findall(qn("w:tr"))
+    assert len(rows) == 3001
+    texts = ["".join(t.text or "" for t in row.iter(qn("w:t"))) for row in rows[1:]]
+    assert texts[0] == "0" * 10 and texts[-1] == "2999" * 10
+    shape = [c.find(qn("w:tcPr")) is not None for c in rows[1].findall(qn("w:tc"))]
+    assert all([c.find(qn("w:tcPr")) is not None for c in row.findall(qn("w:tc"))] == shape for row in rows[1:])
 
 
 # -- as printed --------------------------------------------------------------------------------------
