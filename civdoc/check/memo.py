@@ -25,6 +25,7 @@ import time
 from array import array
 from dataclasses import astuple, dataclass, field
 from datetime import date
+from typing import Any, NamedTuple
 
 from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
@@ -33,6 +34,33 @@ from civdoc.store.cache import RACY_NS, Cache
 from civdoc.store.codehash import code_digest
 
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
+
+# The version of the two JSON forms below: a row written in another form is judged again, never misread.
+SCHEMA = 2
+
+
+class Head(NamedTuple):
+    """What a text check recalls of an item, stored as [SCHEMA, *Head] (JSON array, in field order)."""
+
+    status: str
+    statuses: list[list[Any]]  # per requirement: name, kind, min, found, indices of the files serving it
+    fingerprint: str | None
+    names: list[str]  # requirement names the files serve ...
+    serves: list[int]  # ... per file an index into names, -1 for none
+    shas: list[str]
+    findings: list[list[Any]]  # per finding on a file: file index, code, severity, message, requirement
+    body_check: str  # sha256 of the body
+
+
+class FileRow(NamedTuple):
+    """Per file, in the body: what rebuilding its EvidenceFile needs beyond the walk's listing."""
+
+    assigned_by: str | None
+    start: str | None
+    end: str | None
+    date_source: str | None
+    usable: bool
+    inspection: list[Any]  # Inspection's fields, in order
 
 
 @dataclass(slots=True)
@@ -59,12 +87,15 @@ class Outcome:
 def _rebuild(outcome: Outcome) -> list[EvidenceFile]:
     item = outcome.item
     files = []
-    for listed, requirement, row in zip(outcome.listing, outcome.requirements, json.loads(outcome.body or b"[]")):
+    version, *rows = json.loads(outcome.body or b"[0]")
+    if version != SCHEMA:
+        raise ValueError(f"remembered files in form {version}")
+    for listed, requirement, fields in zip(outcome.listing, outcome.requirements, rows):
+        row = FileRow(*fields)
         f = evidence_file(listed, item.unit, item.indicator)
-        by, start, end, source, usable, *inspection = row
-        f.requirement, f.assigned_by, f.date_source, f.usable = requirement, by, source, usable
-        f.date = Span(date.fromisoformat(start), date.fromisoformat(end)) if start else None
-        f.inspection = Inspection(*inspection)
+        f.requirement, f.assigned_by, f.date_source, f.usable = requirement, row.assigned_by, row.date_source, row.usable
+        f.date = Span(date.fromisoformat(row.start), date.fromisoformat(row.end)) if row.start else None
+        f.inspection = Inspection(*row.inspection)
         files.append(f)
     return files
 
@@ -121,24 +152,27 @@ class Memo:
         try:
             if _check(head) != check:
                 return None
-            status, statuses, fingerprint, names, req_of, shas, findings, body_check = json.loads(head.decode())
-            if body is not None and _check(body) != body_check:
+            version, *fields = json.loads(head.decode())
+            if version != SCHEMA:
                 return None
-            if len(shas) != len(paths) or len(req_of) != len(paths):
+            h = Head(*fields)  # the remembered head
+            if body is not None and _check(body) != h.body_check:
+                return None
+            if len(h.shas) != len(paths) or len(h.serves) != len(paths):
                 return None
             unit, ident = key
             reqs = [RequirementStatus(name, kind, low, found, list(map(paths.__getitem__, files)))
-                    for name, kind, low, found, files in statuses]
-            requirements = list(map([*names, None].__getitem__, req_of))  # -1: none
+                    for name, kind, low, found, files in h.statuses]
+            requirements = list(map([*h.names, None].__getitem__, h.serves))  # -1: none
             indicator = self.project.indicators[ident]
             deadline = indicator.deadline or self.project.config.deadline
-            item = Item(unit, ident, status, deadline, reqs, fingerprint,
-                        dict(zip(item_paths, shas)) if fingerprint else {})
+            item = Item(unit, ident, h.status, deadline, reqs, h.fingerprint,
+                        dict(zip(item_paths, h.shas)) if h.fingerprint else {})
             placed = [Finding(code, severity, message, unit, ident, requirement, paths[i])
-                      for i, code, severity, message, requirement in findings]
+                      for i, code, severity, message, requirement in h.findings]
         except (ValueError, TypeError, IndexError, KeyError):
             return None
-        return Outcome(item, placed, listing, shas, requirements, body=body)
+        return Outcome(item, placed, listing, h.shas, requirements, body=body)
 
     def remember(self, key: ItemKey, outcome: Outcome) -> None:
         files = outcome.made or []
@@ -157,17 +191,21 @@ class Memo:
         body = _body(files)
         serving = {r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name]
                    for r in item.requirements}  # the files each requirement status lists, by index
-        head = _json([item.status, [[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
-                      item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
-                      outcome.shas, findings, _check(body)])
+        head = _json([SCHEMA, *Head(
+            status=item.status,
+            statuses=[[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
+            fingerprint=item.fingerprint, names=names,
+            serves=[position[r] if r else -1 for r in outcome.requirements],
+            shas=outcome.shas, findings=findings, body_check=_check(body))])
         self.new[_name(key)] = (self.signatures[key], _check(head), head, body)
 
 
 def _body(files: list[EvidenceFile]) -> bytes:
     """Per file what a recalled item needs to rebuild it: its annotations and its inspection."""
-    return _json([[f.assigned_by, f.date.start.isoformat() if f.date else None,
-                   f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
-                   *astuple(f.inspection)] for f in files])  # type: ignore[arg-type]
+    return _json([SCHEMA, *(FileRow(f.assigned_by, f.date.start.isoformat() if f.date else None,
+                                    f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
+                                    list(astuple(f.inspection)) if f.inspection else [])
+                            for f in files)])
 
 
 def item_names(scan: Scan) -> set[str]:
