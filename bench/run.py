@@ -11,7 +11,7 @@ Steps (all on the same machine state, page cache warm unless --drop-caches):
 2. the floor: a bare Python program that walks evidence/ with os.scandir and stats every file;
 3. plain sha256 (hashlib.file_digest) over the large files;
 4. cold `civdoc check --no-cache`, then cold `civdoc check` with a fresh .civdoc/ (which writes it);
-5. warm `civdoc check` (median of --repeat runs);
+5. warm `civdoc check` (median of --repeat runs), then warm `--format json` likewise;
 6. touch one file and check again: the cache rows rewritten by that run must be exactly that file;
 7. cold `civdoc check` of the large-only project, against step 3;
 8. `civdoc build` (skipped with a note when it cannot run yet).
@@ -365,6 +365,12 @@ def main(argv: list[str] | None = None) -> int:
     rep.add("warm check (median)", f"{warm.seconds * 1000:.0f} ms",
             f"≤ 3× bare walk: {warm.seconds / walk_wall:.2f}×", warm.seconds <= 3 * walk_wall,
             note=f"{warm.seconds / walk_inner:.2f}× the walk alone")
+    jsons = [check_ok("warm check --format json", run(civdoc(tree, "check", "--format", "json")))
+             for _ in range(args.repeat)]
+    warm_json = sorted(jsons, key=lambda r: r.seconds)[len(jsons) // 2]
+    rep.raw["warm_json"] = [asdict(w) for w in jsons]
+    rep.add("warm check --format json (median)", f"{warm_json.seconds * 1000:.0f} ms",
+            f"≤ 4× bare walk: {warm_json.seconds / walk_wall:.2f}×", warm_json.seconds <= 4 * walk_wall)
 
     # touch one file
     victim = next(p for p in sorted((tree / "evidence").rglob("*.pdf")))

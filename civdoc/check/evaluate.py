@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from civdoc.check.memo import Memo, Outcome
 from civdoc.evidence.match import Matcher, requirements_for, resolve_date
+from civdoc.evidence.record import encoded_record
 from civdoc.evidence.walk import ItemKey, Listed, Scan
 from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus
 from civdoc.project import reviews
@@ -35,6 +36,8 @@ class Result:
     gather: Callable[[], list[EvidenceFile]] = field(default=list, repr=False)
     _files: list[EvidenceFile] | None = field(default=None, init=False, repr=False)
     file_count: int = 0
+    # the files' report records as JSON text, by path: recalled items keep theirs encoded
+    records: Callable[[], list[str]] = field(default=list, repr=False)
 
     @property
     def files(self) -> list[EvidenceFile]:
@@ -44,6 +47,11 @@ class Result:
 
     def count(self, severity: str, waived: bool = False) -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.waived == waived)
+
+    def file_records(self) -> list[str]:
+        if self._files is not None:  # already built: encode those rather than decode the rows again
+            return [encoded_record(f) for f in self._files]
+        return self.records()
 
     @property
     def waived(self) -> int:
@@ -100,13 +108,22 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         files.sort(key=attrgetter("path"))
         return files
 
+    def records() -> list[str]:
+        pairs = [(f.path, encoded_record(f)) for f in scan.files if in_scope(f.unit, f.indicator)]
+        for key, outcome in outcomes.items():
+            if in_scope(*key):
+                pairs += outcome.records()
+        pairs.sort(key=itemgetter(0))
+        return [record for _, record in pairs]
+
     count = (sum(in_scope(f.unit, f.indicator) for f in scan.files)
              + sum(len(o.listing) for key, o in outcomes.items() if in_scope(*key)))
     if unit or indicator:
         items = [i for i in items if in_scope(i.unit, i.indicator)]
         findings = [f for f in findings if in_scope(f.unit, f.indicator)]
     findings.sort(key=lambda f: (f.unit or "", _id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
-    return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count)
+    return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count,
+                  records=records)
 
 
 def _duplicates(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome]) -> list[Finding]:

@@ -27,6 +27,7 @@ from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from civdoc.evidence.record import encoded_record
 from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project.load import Project
@@ -36,7 +37,7 @@ from civdoc.store.codehash import code_digest
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
 
 # The version of the two JSON forms below: a row written in another form is judged again, never misread.
-SCHEMA = 2
+SCHEMA = 3
 
 
 class Head(NamedTuple):
@@ -78,18 +79,31 @@ class Outcome:
 
     def files(self) -> list[EvidenceFile]:
         if self.made is None:
-            if self.body is None:
-                raise RuntimeError("this check was run without files (pipeline.check(files=False))")
-            self.made = _rebuild(self)
+            self.made = _rebuild(self, self._rows())
         return self.made
 
+    def records(self) -> list[tuple[str, str]]:
+        """(path, report record as JSON text) of each file (evidence/record.py), without rebuilding them."""
+        if self.made is not None:
+            return [(f.path, encoded_record(f)) for f in self.made]
+        records = self._body().decode("utf-8", "surrogateescape").split("\n")[1:]
+        return list(zip([listed[0] for listed in self.listing], records))
 
-def _rebuild(outcome: Outcome) -> list[EvidenceFile]:
+    def _rows(self) -> list[list[Any]]:
+        version, rows = json.loads(self._body().split(b"\n", 1)[0])
+        if version != SCHEMA:  # the head's checksum of the body makes this a bug, not damage
+            raise ValueError(f"remembered files in form {version}")
+        return rows
+
+    def _body(self) -> bytes:
+        if self.body is None:
+            raise RuntimeError("this check was run without files (pipeline.check(files=False))")
+        return self.body
+
+
+def _rebuild(outcome: Outcome, rows: list[list[Any]]) -> list[EvidenceFile]:
     item = outcome.item
     files = []
-    version, *rows = json.loads(outcome.body or b"[0]")
-    if version != SCHEMA:
-        raise ValueError(f"remembered files in form {version}")
     for listed, requirement, fields in zip(outcome.listing, outcome.requirements, rows):
         row = FileRow(*fields)
         f = evidence_file(listed, item.unit, item.indicator)
@@ -201,11 +215,14 @@ class Memo:
 
 
 def _body(files: list[EvidenceFile]) -> bytes:
-    """Per file what a recalled item needs to rebuild it: its annotations and its inspection."""
-    return _json([SCHEMA, *(FileRow(f.assigned_by, f.date.start.isoformat() if f.date else None,
-                                    f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
-                                    list(astuple(f.inspection)) if f.inspection else [])
-                            for f in files)])
+    """A line [SCHEMA, rows]: per file what a recalled item needs to rebuild it (its annotations and
+    inspection); then per file a line, its report record already encoded (JSON text holds no newline),
+    so a JSON report splits them out without decoding anything."""
+    rows = [FileRow(f.assigned_by, f.date.start.isoformat() if f.date else None,
+                    f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
+                    list(astuple(f.inspection)) if f.inspection else [])
+            for f in files]
+    return b"\n".join([_json([SCHEMA, rows]), *(encoded_record(f).encode("utf-8", "surrogateescape") for f in files)])
 
 
 def item_names(scan: Scan) -> set[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from civdoc import __version__
 from civdoc.check.evaluate import Result
-from civdoc.evidence.match import DATE_SOURCES
-from civdoc.model import EvidenceFile, Finding, Item
+from civdoc.evidence.record import encode as _encode
+from civdoc.model import Finding, Item
 
 SCHEMA_VERSION = 1
 
@@ -40,7 +39,7 @@ def report(result: Result) -> dict[str, Any]:
             "items": len(items),
             "required_items": sum(1 for i in items if i.status != "not_required"),
             "complete_items": sum(1 for i in items if i.status == "complete"),
-            "files": len(result.files),
+            "files": result.file_count,
             "errors": result.count("error"),
             "warnings": result.count("warning"),
             "infos": result.count("info"),
@@ -48,7 +47,7 @@ def report(result: Result) -> dict[str, Any]:
         },
         "findings": [finding_dict(f) for f in result.findings],
         "items": [_item(result, i) for i in items],
-        "files": [_file(f) for f in result.files],
+        "files": Encoded(result.file_records()),
     }
 
 
@@ -68,36 +67,20 @@ def _item(result: Result, item: Item) -> dict[str, Any]:
     }
 
 
-def _file(f: EvidenceFile) -> dict[str, Any]:
-    ins = f.inspection
-    return {
-        "path": f.path,
-        "unit": f.unit,
-        "indicator": f.indicator,
-        "requirement": f.requirement,
-        "type": ins.kind if ins else None,
-        "extension": f.ext,
-        "size": f.size,
-        "pages": ins.pages if ins else None,
-        "width": ins.width if ins else None,
-        "height": ins.height if ins else None,
-        "date": f.date.label() if f.date else None,
-        "date_source": f.date_source,
-        "date_source_label": DATE_SOURCES.get(f.date_source or "") if f.date_source else None,
-        "sha256": ins.sha256 if ins else None,
-        "readable": ins.readable if ins else None,
-        "encrypted": ins.encrypted if ins else None,
-        "usable": f.usable,
-    }
+class Encoded(list):
+    """A list whose elements are already JSON text (the files' records): spliced, not encoded again."""
 
 
 def to_json(data: dict[str, Any]) -> str:
-    # indentation forces the pure-Python encoder (10x slower at 50,000 files): one finding, item or file a line
-    parts = [f"{json.dumps(k, ensure_ascii=False)}: {_block(v)}" for k, v in data.items()]
-    return "{\n" + ",\n".join(parts) + "\n}\n"
-
-
-def _block(value: Any) -> str:
-    if isinstance(value, list) and value:
-        return "[\n  " + ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value) + "\n]"
-    return json.dumps(value, ensure_ascii=False)
+    # indentation would force the pure-Python encoder (10x slower at 50,000 files), so the report is
+    # laid out by hand: one finding, item or file a line, joined once
+    parts = ["{\n"]
+    for n, (key, value) in enumerate(data.items()):
+        parts += [",\n" if n else "", _encode(key), ": "]
+        if isinstance(value, list) and value:
+            lines = value if isinstance(value, Encoded) else map(_encode, value)
+            parts += ["[\n  ", ",\n  ".join(lines), "\n]"]
+        else:
+            parts.append(_encode(value))
+    parts.append("\n}\n")
+    return "".join(parts)
