@@ -182,12 +182,16 @@ class _Worker:
         self.proc = ctx.Process(target=_worker, args=(child, self.state, os.getpid()), daemon=True)
         # Frozen objects are left alone by the child's garbage collector, so the pages it shares
         # with this process (the scanned tree: tens of MB) are not copied on its first collection.
+        # gc.unfreeze() thaws everything, including what store/gcpause.py froze after a paused block
+        # (acyclic data it wants left alone): thaw only when nothing was frozen before us.
+        frozen_before = gc.get_freeze_count()
         gc.freeze()
         try:
             with _sigint_held():  # a Ctrl-C at this moment must reach us, not the new process
                 self.proc.start()
         finally:
-            gc.unfreeze()
+            if not frozen_before:
+                gc.unfreeze()
         child.close()
         self.chunk: list[int] | None = None
 

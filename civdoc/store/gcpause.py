@@ -6,6 +6,8 @@ which re-traverses everything still alive, again and again, to find nothing: a f
 check's time at 50,000 files. Reference counting still frees everything as usual; only the search
 for cycles waits until the block ends. What the block built is then frozen (`gc.freeze`), so the
 first collection after it does not traverse it all once more (~20 ms at 50,000 files, per block).
+Freezing is process-wide and gc.unfreeze() thaws everything: evidence/pool.py, which freezes around
+starting a worker, therefore thaws only when nothing was frozen before it.
 """
 
 from __future__ import annotations
