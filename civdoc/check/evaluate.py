@@ -108,7 +108,7 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         files.sort(key=attrgetter("path"))
         return files
 
-    def records() -> list[str]:
+    def file_records() -> list[str]:
         pairs = [(f.path, encoded_record(f)) for f in scan.files if in_scope(f.unit, f.indicator)]
         for key, outcome in outcomes.items():
             if in_scope(*key):
@@ -123,7 +123,7 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         findings = [f for f in findings if in_scope(f.unit, f.indicator)]
     findings.sort(key=lambda f: (f.unit or "", _id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
     return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count,
-                  records=records)
+                  records=file_records)
 
 
 def _duplicates(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome]) -> list[Finding]:

@@ -108,7 +108,7 @@ def _rebuild(outcome: Outcome, rows: list[list[Any]]) -> list[EvidenceFile]:
         row = FileRow(*fields)
         f = evidence_file(listed, item.unit, item.indicator)
         f.requirement, f.assigned_by, f.date_source, f.usable = requirement, row.assigned_by, row.date_source, row.usable
-        f.date = Span(date.fromisoformat(row.start), date.fromisoformat(row.end)) if row.start else None
+        f.date = Span(date.fromisoformat(row.start), date.fromisoformat(row.end)) if row.start and row.end else None
         f.inspection = Inspection(*row.inspection)
         files.append(f)
     return files
@@ -192,11 +192,11 @@ class Memo:
         files = outcome.made or []
         if any(f.inspection is None for f in files) or len(files) != len(outcome.listing):
             return
-        newest = max((f.mtime_ns for f in files), default=0)
+        newest: int = max((f.mtime_ns for f in files), default=0)
         if time.time_ns() - newest <= RACY_NS:
             return  # a change within the mtime's tick would keep the signature: judge it again next run
         index = {f.path: i for i, f in enumerate(files)}
-        findings = [[index.get(x.path, -1), x.code, x.severity, x.message, x.requirement] for x in outcome.findings]
+        findings: list[list[Any]] = [[index.get(x.path or "", -1), x.code, x.severity, x.message, x.requirement] for x in outcome.findings]
         if any(i < 0 for i, *_ in findings):
             return  # a finding not on one of the item's files cannot be recalled
         item = outcome.item

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -358,7 +358,7 @@ class _Pool:
 # The whole tree
 
 
-def _run(jobs: list[Job]) -> Iterator[tuple[list[int], list[Inspection]]]:
+def _run(jobs: list[Job]) -> Generator[tuple[list[int], list[Inspection]], None, None]:
     if not jobs:
         return
     work = math.ceil(len(jobs) / 16) + sum(size for _, size in jobs) // LARGE  # worth a process each

@@ -14,7 +14,7 @@ SCHEMA_VERSION = 1
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    data = {"code": f.code, "name": f.name, "severity": f.severity, "unit": f.unit, "indicator": f.indicator,
+    data: dict[str, Any] = {"code": f.code, "name": f.name, "severity": f.severity, "unit": f.unit, "indicator": f.indicator,
             "requirement": f.requirement, "path": f.path, "message": f.message, "waived": f.waived}
     if f.waived:
         data["waiver_reason"] = f.waiver_reason

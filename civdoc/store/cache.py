@@ -137,7 +137,7 @@ class Cache:
         """The cached inspections of these relative paths (of every file when None), by path.
         An unreadable cache is an empty one."""
         found: dict[str, Row] = {}
-        shared: dict[object, object] = {}  # kinds, problems and dates repeat: one string object each
+        shared: dict[str | None, str | None] = {}  # kinds, problems and dates repeat: one string object each
         share = shared.setdefault
         if paths is not None and len(paths) < _BY_NAME:
             chunks = [paths[i:i + 500] for i in range(0, len(paths), 500)]
