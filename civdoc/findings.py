@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from civdoc.model import Finding
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,11 @@ BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
 def lookup(code_or_name: str) -> Rule | None:
     key = code_or_name.strip()
     return RULES.get(key.upper()) or BY_NAME.get(key.lower())
+
+
+def finding(code: str, message: str, **where: Any) -> Finding:
+    """A finding of a catalogue code, at the code's default severity; `where` is unit, indicator,
+    requirement, path or line. A fatal definition problem, once reported as a finding, is an error.
+    The project's `rules:` overrides are applied later, by rules/waivers.apply_policy."""
+    default = RULES[code].default
+    return Finding(code, "error" if default == "fatal" else default, message, **where)  # type: ignore[arg-type]

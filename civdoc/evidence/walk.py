@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from civdoc.findings import finding
 from civdoc.model import EvidenceFile, Finding
 from civdoc.project.load import Project
 from civdoc.project.names import ID_SEPARATORS, norm
@@ -178,14 +179,11 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
                 add((name, shown, e))
                 renamed = True
                 if shown not in (name, _escape_controls(name)):  # decoded or recovered, not just escaped
-                    scan.findings.append(Finding(
-                        "P507", "warning",
-                        f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
+                    scan.findings.append(finding("P507", f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
                         "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
                         path=f"{rel}/{shown}"))
     except OSError as exc:
-        scan.findings.append(Finding(
-            "F304", "error", f"文件夹无法读取（{_why(exc)}）。{_what_to_do(exc)}", path=rel))
+        scan.findings.append(finding("F304", f"文件夹无法读取（{_why(exc)}）。{_what_to_do(exc)}", path=rel))
         return []
     listed.sort()  # names in a folder are distinct: the entries themselves are never compared
     if renamed and len({shown for _, shown, _ in listed}) < len(listed):
@@ -288,9 +286,7 @@ class Walker:
             else:
                 # one finding for a folder leading nowhere, not one per file inside it
                 del self.scan.findings[mark:]
-                self.scan.findings.append(Finding(
-                    "P502", "warning",
-                    f"文件夹“{name}”不对应任何指标，其中的材料不会被计入。"
+                self.scan.findings.append(finding("P502", f"文件夹“{name}”不对应任何指标，其中的材料不会被计入。"
                     "请把它改名为以指标编号开头（如“2.1 学雷锋志愿服务”），或把材料移入对应的指标文件夹。",
                     unit=unit, path=child))
         return found
@@ -312,9 +308,7 @@ class Walker:
     def _item_folder(self, folder: str, rel: str, unit: str, ident: str) -> None:
         if unit not in self.responsible[ident]:
             indicator = self.project.indicators[ident]
-            self.scan.findings.append(Finding(
-                "P503", "warning",
-                f"{unit}不是指标 {ident}（{indicator.content}）的责任单位，此文件夹中的材料不会被计入。"
+            self.scan.findings.append(finding("P503", f"{unit}不是指标 {ident}（{indicator.content}）的责任单位，此文件夹中的材料不会被计入。"
                 "请核对文件夹开头的指标编号；如确需由本单位报送，请在指标定义的 units 中加入本单位。",
                 unit=unit, indicator=ident, path=rel))
             self._files_below(folder, rel, unit, None, [])
@@ -379,9 +373,7 @@ class Walker:
             if found is None:
                 return True
             self.scan.files.append(found)
-            self.scan.findings.append(Finding(
-                "P504", "warning",
-                "文件没有放在任何指标文件夹中，不会被计入。请把它移入对应的指标文件夹（以指标编号开头的文件夹）。",
+            self.scan.findings.append(finding("P504", "文件没有放在任何指标文件夹中，不会被计入。请把它移入对应的指标文件夹（以指标编号开头的文件夹）。",
                 unit=unit, path=rel))
         else:
             self._not_a_file(entry, rel, unit, None)
@@ -391,15 +383,11 @@ class Walker:
         if entry.is_symlink():
             self._link(rel, unit, ident)
             return
-        self.scan.findings.append(Finding(
-            "F304", "error",
-            "这不是普通文件（可能是管道、设备或其他特殊文件），civdoc 不会读取它。请删除它，换成材料文件本身。",
+        self.scan.findings.append(finding("F304", "这不是普通文件（可能是管道、设备或其他特殊文件），civdoc 不会读取它。请删除它，换成材料文件本身。",
             unit=unit, indicator=ident, path=rel))
 
     def _link(self, rel: str, unit: str | None, ident: str | None) -> None:
-        self.scan.findings.append(Finding(
-            "F304", "error",
-            "这是一个链接（快捷方式），civdoc 不会跟随链接读取。请把文件本身复制到这里，替换该链接。",
+        self.scan.findings.append(finding("F304", "这是一个链接（快捷方式），civdoc 不会跟随链接读取。请把文件本身复制到这里，替换该链接。",
             unit=unit, indicator=ident, path=rel))
 
     def _unknown_unit_folder(self, name: str, rel: str) -> None:
@@ -408,9 +396,7 @@ class Walker:
             names.update({norm(a): unit.name for a in unit.aliases})
         near = difflib.get_close_matches(norm(name)[:200], list(names), n=1, cutoff=0.5)
         hint = f"您是否想写“{names[near[0]]}”？" if near else "请改为 civdoc.yaml 中登记的单位全称或简称。"
-        self.scan.findings.append(Finding(
-            "P501", "warning",
-            f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"
+        self.scan.findings.append(finding("P501", f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"
             "如果这是新单位，请在 civdoc.yaml 的 units 中登记。",
             path=rel))
 
@@ -424,8 +410,7 @@ class Walker:
                             mtime_ns=stat.st_mtime_ns, unit=unit)
 
     def _unstattable(self, exc: OSError, rel: str, unit: str | None, ident: str | None) -> None:
-        self.scan.findings.append(Finding(
-            "F304", "error", f"文件无法读取（{_why(exc)}）。{_what_to_do(exc)}",
+        self.scan.findings.append(finding("F304", f"文件无法读取（{_why(exc)}）。{_what_to_do(exc)}",
             unit=unit, indicator=ident, path=rel))
 
     def _disambiguate_item_paths(self) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from civdoc.errors import CivdocError, DefinitionErrors, DefinitionProblem
+from civdoc.findings import finding
 from civdoc.model import Finding, Item, StageState
 from civdoc.project.config import ReviewSettings
 from civdoc.project.names import norm
@@ -127,23 +128,23 @@ def review_findings(item: Item, history: list[Record], settings: ReviewSettings)
     for stage, entry, state in zip(stages, deciding, item.stages):
         if entry is not None and not entry[1]:
             rec = entry[0]
-            yield Finding("R604", "error", f"{stage}由{rec['by']}于 {rec['at'][:10]} 签署“通过”时，上一阶段尚未对同一份材料审核通过，"
+            yield finding("R604", f"{stage}由{rec['by']}于 {rec['at'][:10]} 签署“通过”时，上一阶段尚未对同一份材料审核通过，"
                           f"该签署无效。请先完成上一阶段审核，再重新签署{stage}。", **where)
         elif state.state == RETURN:
-            yield Finding("R602", "error", f"{stage}被{state.by}退回（{state.at[:10] if state.at else ''}）"
+            yield finding("R602", f"{stage}被{state.by}退回（{state.at[:10] if state.at else ''}）"
                           f"{'：' + state.note if state.note else ''}。请按审核意见整改后，重新提交{stage}。", **where)
         elif state.state == STALE:
-            yield Finding("R603", "error", f"{stage}由{state.by}于 {(state.at or '')[:10]} 签署后，材料又有变动，签署已失效。"
+            yield finding("R603", f"{stage}由{state.by}于 {(state.at or '')[:10]} 签署后，材料又有变动，签署已失效。"
                           f"请重新进行{stage}。", **where)
         if state.state == PASS and state.by:
             who = norm(state.by)
             if who in signers and not settings.allow_self_review:
-                yield Finding("R605", "warning", f"{state.by}同时签署了{signers[who]}和{stage}。"
+                yield finding("R605", f"{state.by}同时签署了{signers[who]}和{stage}。"
                               "同一事项的不同审核阶段应由不同的人审核。", **where)
             signers.setdefault(who, stage)
     pending = next((s for s in item.stages if s.state == PENDING), None)
     if item.status == "complete" and pending is not None and all(s.state in (PASS, PENDING) for s in item.stages):
-        yield Finding("R601", "info", f"{pending.stage}尚未签署。审核人可运行 civdoc review，或在台账中填写后用"
+        yield finding("R601", f"{pending.stage}尚未签署。审核人可运行 civdoc review，或在台账中填写后用"
                       " civdoc review import 导入。", **where)
 
 

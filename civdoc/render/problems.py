@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from civdoc import __version__
 from civdoc.errors import DefinitionProblem
+from civdoc.findings import finding
 from civdoc.model import Finding
 
 
 def as_findings(problems: list[DefinitionProblem]) -> list[Finding]:
-    return [Finding(p.code, "error", f"{p.field}：{p.message}" if p.field else p.message, path=p.file, line=p.line)
+    return [finding(p.code, f"{p.field}：{p.message}" if p.field else p.message, path=p.file, line=p.line)
             for p in problems]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from civdoc.findings import finding
 from civdoc.model import Finding, RequirementStatus
 from civdoc.project.indicators import Indicator
 
@@ -9,7 +10,7 @@ from civdoc.project.indicators import Indicator
 def unit_folder_missing(unit: str, indicators: list[str], layout: str) -> Finding:
     where = f"evidence/{unit}/" if layout == "unit/indicator" else f"各指标文件夹下的“{unit}”文件夹"
     shown = "、".join(indicators[:6]) + ("等" if len(indicators) > 6 else "")
-    return Finding("C201", "error", f"{unit}没有报送任何材料：找不到 {where}。该单位应报送 {len(indicators)} 个指标"
+    return finding("C201", f"{unit}没有报送任何材料：找不到 {where}。该单位应报送 {len(indicators)} 个指标"
                    f"（{shown}）。请新建文件夹并放入材料。", unit=unit)
 
 
@@ -18,7 +19,7 @@ def indicator_folder_missing(unit: str, indicator: Indicator, layout: str) -> Fi
         hint = f"请在 evidence/{unit}/ 下新建“{indicator.id} {indicator.content}”文件夹并放入材料。"
     else:
         hint = f"请在指标 {indicator.id} 的文件夹下新建“{unit}”文件夹并放入材料。"
-    return Finding("C202", "error", f"缺少指标 {indicator.id}（{indicator.content}）的文件夹。{hint}",
+    return finding("C202", f"缺少指标 {indicator.id}（{indicator.content}）的文件夹。{hint}",
                    unit=unit, indicator=indicator.id)
 
 
@@ -28,9 +29,9 @@ def requirement_gap(unit: str, indicator: Indicator, status: RequirementStatus) 
     unusable = len(status.files) - status.found
     note = f"另有 {unusable} 份不可用，见该文件的其他问题。" if unusable else ""
     if status.found == 0:
-        return Finding("C203", "error", f"缺少“{status.name}”（至少 {status.min} 份），目前没有可用的文件。{note}"
+        return finding("C203", f"缺少“{status.name}”（至少 {status.min} 份），目前没有可用的文件。{note}"
                        f"请补报，并在文件名中写明“{status.name}”。", unit=unit, indicator=indicator.id,
                        requirement=status.name)
-    return Finding("C204", "error", f"“{status.name}”只有 {status.found} 份可用，要求至少 {status.min} 份，还差 "
+    return finding("C204", f"“{status.name}”只有 {status.found} 份可用，要求至少 {status.min} 份，还差 "
                    f"{status.min - status.found} 份。{note}请补足。", unit=unit, indicator=indicator.id,
                    requirement=status.name)

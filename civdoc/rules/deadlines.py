@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from civdoc.findings import finding
 from civdoc.model import Finding, Item
 
 DUE_SOON_DAYS = 7
@@ -14,9 +15,9 @@ def deadline_finding(item: Item, today: date) -> Finding | None:
         return None
     days = (item.deadline - today).days
     if days < 0:
-        return Finding("S701", "error", f"完成时限 {item.deadline} 已过 {-days} 天，材料仍不齐全。请尽快补齐。",
+        return finding("S701", f"完成时限 {item.deadline} 已过 {-days} 天，材料仍不齐全。请尽快补齐。",
                        unit=item.unit, indicator=item.indicator)
     if days <= DUE_SOON_DAYS:
-        return Finding("S702", "warning", f"距完成时限 {item.deadline} 还有 {days} 天，材料仍不齐全。请抓紧补齐。",
+        return finding("S702", f"距完成时限 {item.deadline} 还有 {days} 天，材料仍不齐全。请抓紧补齐。",
                        unit=item.unit, indicator=item.indicator)
     return None
