@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -134,3 +135,12 @@ class Item:
     @property
     def key(self) -> str:
         return f"{self.unit}|{self.indicator}"
+
+
+@lru_cache(maxsize=4096)  # sorting 5,000 findings asks for the same hundred ids again and again
+def id_key(ident: str | None) -> tuple[tuple[int, int, str], ...]:
+    """The order of indicator ids everywhere: numeric-aware (2.10 after 2.9), parts that are not
+    numbers after numbers, by text; no id (a unit-level finding) first."""
+    if ident is None:
+        return ()
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in ident.split("."))

@@ -6,18 +6,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from operator import attrgetter, itemgetter
 
 from civdoc.check.memo import Memo, Outcome
 from civdoc.evidence.match import Matcher, requirements_for, resolve_date
 from civdoc.evidence.record import encoded_record
 from civdoc.evidence.walk import ItemKey, Listed, Scan
-from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus
+from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus, id_key
 from civdoc.project import reviews
 from civdoc.project.indicators import Indicator, all_types
 from civdoc.project.load import Project
-from civdoc.project.names import norm
 from civdoc.rules import coverage, deadlines, placement
 from civdoc.rules import dates as date_rules
 from civdoc.rules import files as file_rules
@@ -82,7 +80,7 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
     items = [outcomes[(u, ind.id)].item if (u, ind.id) in outcomes else _item(project, ind, u, [])
              for aspect in project.aspects for ind in aspect.indicators for u in ind.responsible]
     findings += _coverage(project, scan, items)
-    unit_of = _unit_lookup(project)
+    unit_of = project.units_by_name
     findings = apply_policy(findings, project.config, unit_of, today)
 
     # deadlines and reviews look at what is still open once waivers are applied
@@ -121,7 +119,7 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
     if unit or indicator:
         items = [i for i in items if in_scope(i.unit, i.indicator)]
         findings = [f for f in findings if in_scope(f.unit, f.indicator)]
-    findings.sort(key=lambda f: (f.unit or "", _id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
+    findings.sort(key=lambda f: (f.unit or "", id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
     return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count,
                   records=file_records)
 
@@ -147,17 +145,6 @@ def _hashed(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome], among: 
         for listed, sha, requirement in zip(outcome.listing, outcome.shas, outcome.requirements):
             if sha in among and listed[2]:
                 yield sha, listed[0], owner, ident, requirement
-
-
-def _unit_lookup(project: Project) -> dict[str, str]:
-    return {norm(n): project.unit(n) or n for u in project.config.units for n in [u.name, *u.aliases]}
-
-
-@lru_cache(maxsize=4096)  # sorting 5,000 findings asks for the same hundred ids again and again
-def _id_key(ident: str | None) -> tuple:
-    if ident is None:
-        return ()
-    return tuple(int(p) if p.isdigit() else 10**6 for p in ident.split("."))
 
 
 class _FileJudge:

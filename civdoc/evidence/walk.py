@@ -391,9 +391,7 @@ class Walker:
             unit=unit, indicator=ident, path=rel))
 
     def _unknown_unit_folder(self, name: str, rel: str) -> None:
-        names = {norm(u.name): u.name for u in self.project.config.units}
-        for unit in self.project.config.units:
-            names.update({norm(a): unit.name for a in unit.aliases})
+        names = self.project.units_by_name
         near = difflib.get_close_matches(norm(name)[:200], list(names), n=1, cutoff=0.5)
         hint = f"您是否想写“{names[near[0]]}”？" if near else "请改为 civdoc.yaml 中登记的单位全称或简称。"
         self.scan.findings.append(finding("P501", f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"

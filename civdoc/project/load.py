@@ -44,14 +44,14 @@ class Project:
     kinds: dict[str, list[str]]
     indicators: dict[str, Indicator] = field(default_factory=dict)
     aspect_of: dict[str, Aspect] = field(default_factory=dict)
-    _units: dict[str, str] = field(default_factory=dict)
+    units_by_name: dict[str, str] = field(default_factory=dict)  # normalised name or alias -> unit name
 
     def __post_init__(self) -> None:
         for aspect in self.aspects:
             for ind in aspect.indicators:
                 self.indicators[ind.id] = ind
                 self.aspect_of[ind.id] = aspect
-        self._units = unit_lookup(self.config.units)
+        self.units_by_name = unit_lookup(self.config.units)
 
     @property
     def evidence(self) -> Path:
@@ -63,7 +63,7 @@ class Project:
 
     def unit(self, name: str) -> str | None:
         """The canonical name of a unit given its name or an alias."""
-        return self._units.get(norm(name))
+        return self.units_by_name.get(norm(name))
 
     def unit_info(self, name: str) -> Unit:
         return next(u for u in self.config.units if u.name == name)
