@@ -1,0 +1,62 @@
+"""Whole files or nothing, with the user's umask: a temporary file in the target's own folder, flushed,
+given the mode any program would give a new file, then renamed into place.
+
+tempfile.mkstemp makes files 0600 whatever the umask; colleagues on a shared folder must be able to read
+what civdoc writes (SPEC §6), so the mode is set before the rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
+FILE_MODE = 0o666 & ~UMASK
+
+
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """A new hidden temporary file in path's folder (hidden: a check running meanwhile ignores it)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".part")
+    return fd, Path(tmp)
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> tuple[int, str, Path]:
+    """Write chunks to a temporary file beside path; returns (size, sha256 hex, temporary path). The
+    caller renames it into place (os.replace) or removes it. On any error nothing is left behind."""
+    fd, tmp = temp_beside(path)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return size, digest.hexdigest(), tmp
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write data to path atomically, following the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _, _, tmp = write_chunks(path, [data])
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
