@@ -26,18 +26,20 @@ def missing_folders(root: Path, unit: str | None) -> tuple[list[Planned], list[P
 def create(root: Path, folders: list[Planned]) -> list[Planned]:
     """Make each folder (parents first); a folder that appeared meanwhile is fine."""
     evidence = root / "evidence"
-    made = []
+    made: list[Planned] = []
     for folder in folders:
         path = inside(evidence, folder.rel)
         try:
             path.mkdir(parents=True)
         except FileExistsError:
             if not path.is_dir():
-                raise CivdocError(f"无法新建文件夹 evidence/{folder.rel}：同名的文件已存在。请把该文件改名或移走。") from None
+                raise CivdocError(f"无法新建文件夹 evidence/{folder.rel}：同名的文件已存在。"
+                                  "请把该文件改名或移走。") from None
             continue
         except OSError as exc:
             why = "没有写入权限" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else (exc.strerror or "")
-            raise CivdocError(f"无法新建文件夹 evidence/{folder.rel}（{why}）。已新建的 {len(made)} 个文件夹保留。") from None
+            raise CivdocError(f"无法新建文件夹 evidence/{folder.rel}（{why}）。"
+                              f"已新建的 {len(made)} 个文件夹保留。") from None
         made.append(folder)
     return made
 
