@@ -146,10 +146,23 @@ def kit_survey(project: Project, unit: str, evidence: Survey) -> Survey:
     return kit
 
 
+def item_folder(project: Project, found: Survey, unit: str, ind: Indicator, layout: str | None = None) -> str:
+    """The folder of a unit's item: the one civdoc recognises, else `<id> <content>` where the layout puts it."""
+    rel = found.item_folders.get((unit, ind.id))
+    if rel is not None:
+        return rel
+    name = indicator_folder_name(ind)
+    if Walker(project)._indicator_of(name) != ind.id:  # the scanner's own rule
+        raise UsageError(f"指标“{ind.id}”的文件夹名“{name}”会被识别为其他指标，请修改指标编号或名称。")
+    unit_name = _checked_unit_folder(project, unit)
+    if (layout or project.config.layout) == "unit/indicator":
+        return f"{found.unit_folders.get(unit, unit_name)}/{name}"
+    return f"{found.indicator_folders.get(ind.id, name)}/{unit_name}"
+
+
 def plan(project: Project, units: list[str], found: Survey, layout: str | None = None) -> list[Planned]:
     """Every folder of the skeleton, parents before children, each once; `exists` tells which are there."""
     layout = layout or project.config.layout
-    recognise = Walker(project)._indicator_of
     planned: dict[str, Planned] = {}
 
     def add(folder: Planned) -> None:
@@ -159,26 +172,16 @@ def plan(project: Project, units: list[str], found: Survey, layout: str | None =
         items = unit_items(project, unit)
         if not items:
             continue
-        unit_name = _checked_unit_folder(project, unit)
-        if layout == "unit/indicator":
-            unit_rel = found.unit_folders.get(unit)
-            add(Planned(unit_rel or unit_name, unit_rel is not None, unit))
-            unit_rel = unit_rel or unit_name
+        _checked_unit_folder(project, unit)
         for ind, reqs in items:
-            item_rel = found.item_folders.get((unit, ind.id))
-            if item_rel is None:
-                name = indicator_folder_name(ind)
-                if recognise(name) != ind.id:
-                    raise UsageError(f"指标“{ind.id}”的文件夹名“{name}”会被识别为其他指标，请修改指标编号或名称。")
-                if layout == "unit/indicator":
-                    item_rel = f"{unit_rel}/{name}"
-                else:
-                    ind_rel = found.indicator_folders.get(ind.id)
-                    add(Planned(ind_rel or name, ind_rel is not None, unit, ind.id))
-                    item_rel = f"{ind_rel or name}/{unit_name}"
-                add(Planned(item_rel, False, unit, ind.id))
+            item_rel = item_folder(project, found, unit, ind, layout)
+            parent = item_rel.rsplit("/", 1)[0]
+            there = (unit, ind.id) in found.item_folders
+            if layout == "unit/indicator":
+                add(Planned(parent, there or parent == found.unit_folders.get(unit), unit))
             else:
-                add(Planned(item_rel, True, unit, ind.id))
+                add(Planned(parent, there or parent == found.indicator_folders.get(ind.id), unit, ind.id))
+            add(Planned(item_rel, there, unit, ind.id))
             if len(reqs) > 1:
                 for req in _requirement_folders(reqs, found.subfolders.get(item_rel, []), item_rel, unit, ind.id):
                     add(req)
