@@ -186,7 +186,8 @@ def read_zip(path: Path, max_bytes: int) -> tuple[zipfile.ZipFile, Listing]:
         other = next((kind for magic, kind in _OTHER_ARCHIVES.items() if head.startswith(magic)), None)
         if other:
             raise UsageError(f"{path.name} 是 {other} 压缩包，civdoc 只能直接读取 zip。"
-                             "请先解压，再用 civdoc collect 收取解压出的文件夹；或请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”重新压缩。") from None
+                             "请先解压，再用 civdoc collect 收取解压出的文件夹；"
+                             "或请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”重新压缩。") from None
         raise UsageError(f"{path.name} 不是 zip 压缩包，或者文件不完整（可能没有下载或传输完）。"
                          "请确认文件能在电脑上正常打开，必要时请单位重新发送。") from None
     except OSError as exc:
