@@ -157,8 +157,8 @@ def instructions_bytes(project: Project, unit: str, folders: dict[str, str], con
     d.para(f"填报中有疑问，请联系：{contact}。" if contact else "填报中有疑问，请联系区创文办。")
     if items:
         d.para(f"附：{unit}的指标文件夹", HEADING_FONT, indent=False, after=6)
-        rows = [[folders.get(ind.id, ""), "；".join(f"{r.name}（至少{r.min}份）" for r in reqs), _due(ind, config.deadline)]
-                for ind, reqs in items]
+        rows = [[folders.get(ind.id, ""), "；".join(f"{r.name}（至少{r.min}份）" for r in reqs),
+                 _due(ind, config.deadline)] for ind, reqs in items]
         d.table(["文件夹", "应报材料", "完成时限"], rows, [58, 66, 32])
     d.para("")
     d.para(_cn(today), indent=False, right=True)
