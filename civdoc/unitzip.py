@@ -243,7 +243,7 @@ def _zip_problem(info: zipfile.ZipInfo, max_bytes: int) -> str | None:
 
 def size_problem(size: int, max_bytes: int) -> str | None:
     if size > max_bytes:
-        return (f"文件大小 {size / (1 << 20):.1f} MB，超过 {max_bytes / (1 << 20):g} MB 的上限，未收取。"
+        return (f"文件大小 {size / (1 << 20):.2f} MB，超过 {round(max_bytes / (1 << 20), 2):g} MB 的上限，未收取。"
                 "请压缩（如降低视频码率、把图片另存为较小的 JPG）后重新发送。")
     return None
 

@@ -24,8 +24,10 @@ class RawNameInfo(zipfile.ZipInfo):
     encode a non-ASCII name as UTF-8 and set the flag). The name is held as bytes decoded as cp437,
     which is also how zipfile hands an unflagged name back."""
 
+    forced_flags = 0  # zipfile resets flag_bits when writing: these are added back (0x1: encrypted)
+
     def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
-        return self.filename.encode("cp437"), self.flag_bits & ~0x800
+        return self.filename.encode("cp437"), (self.flag_bits | self.forced_flags) & ~0x800 | (self.forced_flags & 0x800)
 
 
 def raw_entry(archive: zipfile.ZipFile, raw: bytes, data: bytes, mode: int | None = None, flags: int = 0,
@@ -33,7 +35,7 @@ def raw_entry(archive: zipfile.ZipFile, raw: bytes, data: bytes, mode: int | Non
     info = RawNameInfo(raw.decode("cp437"), STAMP)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = system
-    info.flag_bits = flags
+    info.forced_flags = flags
     if mode is not None:
         info.create_system = 3
         info.external_attr = mode << 16
@@ -81,9 +83,8 @@ def tree(root: Path, skip: tuple[str, ...] = ("out", ".civdoc")) -> dict[str, st
     found: dict[str, str] = {}
     for folder, dirs, files in os.walk(root):
         rel_folder = Path(folder).relative_to(root)
-        if rel_folder.parts and rel_folder.parts[0] in skip:
-            dirs[:] = []
-            continue
+        if not rel_folder.parts:
+            dirs[:] = [d for d in dirs if d not in skip]
         for d in dirs:
             found[(rel_folder / d).as_posix()] = "/"
         for f in files:
