@@ -97,8 +97,8 @@ def survey(project: Project, base: Path | None = None) -> Survey:
 
     def below(rel: str, depth: int, unit: str | None) -> None:
         """Grouping folders down to indicator folders."""
-        for name in _folders(base / rel):
-            child = f"{rel}/{name}"
+        for name in _folders(base / rel if rel else base):
+            child = f"{rel}/{name}" if rel else name
             ident = recognise(name)
             if ident is None:
                 if depth < MAX_DEPTH:
@@ -106,11 +106,11 @@ def survey(project: Project, base: Path | None = None) -> Survey:
             elif unit is not None:
                 _item(found, base, unit, ident, child)
             else:
-                found.indicator_folders.setdefault(ident, child.lstrip("/"))
+                found.indicator_folders.setdefault(ident, child)
                 for sub in _folders(base / child):
                     owner = project.unit(sub)
                     if owner is not None:
-                        _item(found, base, owner, ident, f"{child}/{sub}".lstrip("/"))
+                        _item(found, base, owner, ident, f"{child}/{sub}")
 
     if project.config.layout == "unit/indicator":
         for name in _folders(base):

@@ -60,16 +60,19 @@ def test_windows_zip_gbk_names_land_and_are_counted(tmp_path: Path) -> None:
 
 def test_macos_zip_nfd_names_and_macosx_junk(tmp_path: Path) -> None:
     root = make_project(tmp_path, files={})
-    source = mac_zip(tmp_path / "mac.zip", unit_a_files())
+    files = unit_a_files()
+    files["宣传部/1.1 理论宣讲/活动照片/2024-04-03 活动照片 Café.jpg"] = jpeg()  # é decomposes in NFD
+    source = mac_zip(tmp_path / "mac.zip", files)
     before = tree(root)
     code, out, err = collect(root, source)
     assert code == 0, out + err
     after = tree(root)
     added = [p for p in changed(before, after) if after.get(p) != "/"]
-    assert len(added) == 4
+    assert len(added) == 5
+    assert f"{DIR_A}/活动照片/2024-04-03 活动照片 Café.jpg" in added
     assert all(p == unicodedata.normalize("NFC", p) for p in added)
     assert not any("__MACOSX" in p or "._" in p or "DS_Store" in p for p in after)
-    assert "已略去 5 个" in out
+    assert "已略去 6 个" in out
     assert item_entry(report(root), UNIT_A, "1.1")["status"] == "complete"
 
 
@@ -187,14 +190,14 @@ def test_same_content_skipped_other_content_conflict_and_replace_keeps_the_old(t
 
 def test_two_entries_with_one_name_in_one_zip(tmp_path: Path) -> None:
     root = make_project(tmp_path, files={})
-    name = f"{UNIT_A}/1.1 理论宣讲/2024-03-15 方案.pdf"
+    name = f"{UNIT_A}/1.1 理论宣讲/2024-03-15 方案（Café）.pdf"  # é decomposes in NFD
     first, second = pdf(), pdf()
     with zipfile.ZipFile(tmp_path / "dup.zip", "w") as archive:
         raw_entry(archive, name.encode("utf-8"), first, flags=0x800)
         raw_entry(archive, unicodedata.normalize("NFD", name).encode("utf-8"), second, flags=0x800)
     code, out, _ = collect(root, tmp_path / "dup.zip")
     assert code == 1 and "冲突 1 个" in out
-    assert (root / DIR_A / "2024-03-15 方案.pdf").read_bytes() == first
+    assert (root / DIR_A / "2024-03-15 方案（Café）.pdf").read_bytes() == first
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:

@@ -95,6 +95,7 @@ def test_indicator_unit_layout_reuses_an_existing_indicator_folder(tmp_path: Pat
     scaffold(root)
     made = folders(root)
     assert f"1.2-志愿/{UNIT_C}" in made
+    assert f"1.2-志愿/{UNIT_B}" not in made  # its alias folder 教育局 serves it
     assert "1.2 志愿服务" not in made
 
 
