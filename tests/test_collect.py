@@ -282,3 +282,14 @@ def test_folder_source_like_a_usb_stick(tmp_path: Path) -> None:
     assert (root / DIR_A / PLAN_NAME).is_file()
     code, out, _ = collect(root, tmp_path / "usb")
     assert "相同已跳过 4 个" in out
+
+
+def test_indicator_unit_project_takes_a_unit_indicator_zip(tmp_path: Path) -> None:
+    root = make_project(tmp_path, config=config_with(layout="indicator/unit"),
+                        files={"evidence/1.1-宣讲/宣传部/": None})
+    source = windows_zip(tmp_path / "a.zip", unit_a_files())
+    code, out, err = collect(root, source)
+    assert code == 0, out + err
+    assert (root / "evidence/1.1-宣讲/宣传部/活动照片" / PHOTO_NAMES[0]).is_file()
+    assert (root / "evidence/1.1-宣讲/宣传部" / PLAN_NAME).is_file()
+    assert item_entry(report(root), UNIT_A, "1.1")["status"] == "complete"
