@@ -7,11 +7,14 @@ what civdoc writes (SPEC §6), so the mode is set before the rename.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from civdoc.errors import CivdocError
 
 
 def _read_umask() -> int:
@@ -52,11 +55,20 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> tuple[int, str, Path]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write data to path atomically, following the umask."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _, _, tmp = write_chunks(path, [data])
+    """Write data to path atomically, following the umask. A failure of the machine (disk full, no
+    permission, a read-only folder) is a CivdocError naming the path; the old file, if any, stays."""
     try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _, _, tmp = write_chunks(path, [data])
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CivdocError(f"无法写入 {path}（{why(exc)}）。请检查磁盘空间和文件夹权限后重试。") from None
+
+
+def why(exc: OSError) -> str:
+    return {errno.ENOSPC: "磁盘已满", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.EROFS: "只读的磁盘或文件夹"}.get(exc.errno or 0) or exc.strerror or type(exc).__name__

@@ -27,7 +27,7 @@ def receipt_bytes(project_name: str, intake: Intake, state: UnitState | None, wh
 
 
 def _summary(ws, project_name: str, intake: Intake, state: UnitState | None, when: datetime) -> None:  # type: ignore[no-untyped-def]
-    columns(ws, [30, 30, 12, 12])
+    columns(ws, [26, 44, 10, 10])
     lines = [f"项目：{project_name}", f"单位：{intake.unit}",
              f"收到：{intake.source}（{intake.kind}）", f"收取时间：{when:%Y-%m-%d %H:%M:%S}"]
     for label, count in intake.guessed.items():
@@ -36,9 +36,9 @@ def _summary(ws, project_name: str, intake: Intake, state: UnitState | None, whe
     counts = [(ADDED, "已放入材料文件夹"), (REPLACED, "新文件已放入，原文件另行保存"),
               (IDENTICAL, "此前已收到过完全相同的文件"), (CONFLICT, "已有同名文件且内容不同，未放入，请与创文办核实"),
               (REFUSED, "未放入，原因见“文件明细”"), (JUNK, "系统或临时文件，不需要")]
-    rows = [[status, desc, len(intake.having(status)), ""] for status, desc in counts]
-    fonts = [RED if status in (CONFLICT, REFUSED) and n else None for status, _, n, _ in rows]
-    row = table(ws, row, ["结果", "说明", "文件数", ""], [r[:3] + [""] for r in rows], fonts)
+    rows = [[status, desc, len(intake.having(status))] for status, desc in counts]
+    fonts = [RED if status in (CONFLICT, REFUSED) and n else None for status, _, n in rows]
+    row = table(ws, row, ["结果", "说明", "文件数"], rows, fonts)
     if state is not None:
         done = f"应报 {state.required} 项，已完成 {state.complete} 项，未完成 {state.required - state.complete} 项。"
         put(ws, row, 1, f"收取后检查结果：{done}", BOLD)
@@ -67,4 +67,4 @@ def _details(ws, intake: Intake, when: datetime) -> None:  # type: ignore[no-unt
 def _size(size: int) -> str:
     if size >= 1 << 20:
         return f"{size / (1 << 20):.1f} MB"
-    return f"{max(size, 0) / 1024:.0f} KB" if size else ""
+    return f"{size / 1024:.0f} KB" if size >= 1024 else (f"{size} 字节" if size else "")
