@@ -39,7 +39,8 @@ def make_zip(path: Path, photos: int, size: int) -> int:
     total = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for n in range(photos):
-            name = f"{UNIT}/2.1 学雷锋志愿服务/活动照片/2024-{n % 12 + 1:02d}-{n % 28 + 1:02d} 志愿服务活动照片{n:04d}.jpg"
+            day = f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+            name = f"{UNIT}/2.1 学雷锋志愿服务/活动照片/{day} 志愿服务活动照片{n:04d}.jpg"
             info = _RawName(name.encode("gbk").decode("cp437"), (2024, 6, 1, 9, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             data = photo(n, size)

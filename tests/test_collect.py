@@ -30,7 +30,8 @@ def collect(root: Path, source: Path, *args: str) -> tuple[int, str, str]:
 
 
 def unit_a_files() -> dict[str, bytes]:
-    return {f"宣传部/1.1 理论宣讲/{PLAN_NAME}": pdf(), **{f"宣传部/1.1 理论宣讲/活动照片/{n}": jpeg() for n in PHOTO_NAMES}}
+    return {f"宣传部/1.1 理论宣讲/{PLAN_NAME}": pdf(),
+            **{f"宣传部/1.1 理论宣讲/活动照片/{n}": jpeg() for n in PHOTO_NAMES}}
 
 
 def outside_unit(before: dict[str, str], after: dict[str, str], unit_folder: str) -> set[str]:
@@ -258,7 +259,8 @@ def test_encrypted_zip_and_too_many_entries(tmp_path: Path, monkeypatch: pytest.
 
 def test_two_units_in_one_zip_need_the_unit_and_the_other_is_refused(tmp_path: Path) -> None:
     root = make_project(tmp_path, files={})
-    source = windows_zip(tmp_path / "two.zip", {**unit_a_files(), f"{UNIT_B}/1.2 志愿服务/2024-05-10 工作台账.docx": docx()})
+    other = {f"{UNIT_B}/1.2 志愿服务/2024-05-10 工作台账.docx": docx()}
+    source = windows_zip(tmp_path / "two.zip", {**unit_a_files(), **other})
     code, _, err = collect(root, source)
     assert code == 2 and UNIT_A in err and UNIT_B in err
     code, out, _ = collect(root, source, "--unit", "宣传部")

@@ -10,8 +10,8 @@ from helpers import (
     UNIT_C,
     config_with,
     findings,
-    indicators_with,
     indicator,
+    indicators_with,
     make_project,
     run,
 )
@@ -79,10 +79,10 @@ def test_recognised_folders_are_used_not_doubled(tmp_path: Path) -> None:
     code, out, err = scaffold(root)
     assert code == 0, err
     made = folders(root)
-    assert f"宣传部/01 分组/1.1_宣讲/工作方案" in made
+    assert "宣传部/01 分组/1.1_宣讲/工作方案" in made
     assert not any(p.startswith(UNIT_A) for p in made), made  # the alias folder serves the unit
     assert not any("1.1 理论宣讲" in p for p in made)
-    assert not any(p.startswith(f"宣传部/01 分组/1.1_宣讲/活动照片") and p != "宣传部/01 分组/1.1_宣讲/活动照片（4月）"
+    assert not any(p.startswith("宣传部/01 分组/1.1_宣讲/活动照片") and p != "宣传部/01 分组/1.1_宣讲/活动照片（4月）"
                    for p in made)
     assert f"{UNIT_C}/1.2 志愿服务" not in made
     assert f"{UNIT_C}/1.4 工作总结" in made

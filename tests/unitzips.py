@@ -27,7 +27,8 @@ class RawNameInfo(zipfile.ZipInfo):
     forced_flags = 0  # zipfile resets flag_bits when writing: these are added back (0x1: encrypted)
 
     def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
-        return self.filename.encode("cp437"), (self.flag_bits | self.forced_flags) & ~0x800 | (self.forced_flags & 0x800)
+        flags = (self.flag_bits | self.forced_flags) & ~0x800
+        return self.filename.encode("cp437"), flags | (self.forced_flags & 0x800)
 
 
 def raw_entry(archive: zipfile.ZipFile, raw: bytes, data: bytes, mode: int | None = None, flags: int = 0,
