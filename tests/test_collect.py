@@ -295,3 +295,22 @@ def test_indicator_unit_project_takes_a_unit_indicator_zip(tmp_path: Path) -> No
     assert (root / "evidence/1.1-宣讲/宣传部/活动照片" / PHOTO_NAMES[0]).is_file()
     assert (root / "evidence/1.1-宣讲/宣传部" / PLAN_NAME).is_file()
     assert item_entry(report(root), UNIT_A, "1.1")["status"] == "complete"
+
+
+def test_unicode_path_extra_field_is_preferred_to_guessing(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    from unitzips import STAMP, RawNameInfo
+
+    root = make_project(tmp_path, files={})
+    raw = "宣传部/1.1 理论宣讲/2024-03-15 旧名.pdf".encode("gbk")
+    utf8 = f"宣传部/1.1 理论宣讲/{PLAN_NAME}".encode()
+    with zipfile.ZipFile(tmp_path / "old.zip", "w") as archive:
+        info = RawNameInfo(raw.decode("cp437"), STAMP)
+        info.extra = struct.pack("<HHBI", 0x7075, 5 + len(utf8), 1, zlib.crc32(raw)) + utf8
+        archive.writestr(info, pdf())
+    code, out, err = collect(root, tmp_path / "old.zip")
+    assert code == 0, out + err
+    assert (root / DIR_A / PLAN_NAME).is_file()
+    assert "GB18030" not in out
