@@ -25,6 +25,7 @@ from pathlib import Path
 
 from civdoc.errors import CivdocError, UsageError
 from civdoc.project import Project
+from civdoc.safewrite import why, write_chunks
 from civdoc.scan import Walker
 from civdoc.skeleton import Survey, inside, item_folder, survey
 from civdoc.unitzip import Entry, EntryBroken, Listing
@@ -197,10 +198,10 @@ class _Writer:
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
                 done = len(self.intake.having(ADDED, REPLACED))
-                raise CivdocError(f"写入 {outcome.target} 失败（{exc.strerror}）。已收取的 {done} 个文件完整保留，"
+                raise CivdocError(f"写入 {outcome.target} 失败（{why(exc)}）。已收取的 {done} 个文件完整保留，"
                                   "这个文件没有写入。请处理后重新运行同一命令："
                                   "已收取的文件会被识别为相同并跳过。") from None
-            outcome.status, outcome.note, outcome.target = REFUSED, f"无法写入（{exc.strerror}），未收取。", None
+            outcome.status, outcome.note, outcome.target = REFUSED, f"无法写入（{why(exc)}），未收取。", None
 
     def _write(self, outcome: Outcome, target: str) -> None:
         path = inside(self.root / "evidence", target.split("/", 1)[1])
@@ -220,8 +221,6 @@ class _Writer:
             return
         made = _make_parents(path.parent, self.root / "evidence")
         try:
-            from civdoc.safewrite import write_chunks
-
             _, sha, tmp = write_chunks(path, entry.chunks())
         except BaseException:
             _remove_empty(made)
@@ -256,8 +255,6 @@ class _Writer:
         outcome.note = f"原文件已移到 {kept}"
         if self.dry_run:
             return
-        from civdoc.safewrite import write_chunks
-
         _, sha, tmp = write_chunks(path, entry.chunks())
         try:
             _keep_old(path, self.root / kept)
@@ -317,8 +314,6 @@ def _keep_old(path: Path, kept: Path) -> None:
     try:
         os.link(path, kept)
     except OSError:
-        from civdoc.safewrite import write_chunks
-
         with open(path, "rb") as handle:
             _, _, tmp = write_chunks(kept, iter(lambda: handle.read(1 << 20), b""))
         os.replace(tmp, kept)

@@ -69,6 +69,11 @@ def write_bytes(path: Path, data: bytes) -> None:
         raise CivdocError(f"无法写入 {path}（{why(exc)}）。请检查磁盘空间和文件夹权限后重试。") from None
 
 
+_WHY = {errno.ENOSPC: "磁盘已满", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+        errno.EROFS: "只读的磁盘或文件夹", errno.ENOTDIR: "路径中有同名的文件占用了文件夹的位置",
+        errno.ENAMETOOLONG: "路径过长", errno.EDQUOT: "磁盘配额已满"}
+
+
 def why(exc: OSError) -> str:
-    return {errno.ENOSPC: "磁盘已满", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-            errno.EROFS: "只读的磁盘或文件夹"}.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    """Why a write failed, in Chinese."""
+    return _WHY.get(exc.errno or 0) or exc.strerror or type(exc).__name__

@@ -314,3 +314,12 @@ def test_unicode_path_extra_field_is_preferred_to_guessing(tmp_path: Path) -> No
     assert code == 0, out + err
     assert (root / DIR_A / PLAN_NAME).is_file()
     assert "GB18030" not in out
+
+
+def test_a_file_where_a_folder_should_be_is_refused_in_chinese(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={f"{DIR_A}/活动照片": b"a file named like the folder"})
+    source = windows_zip(tmp_path / "a.zip", unit_a_files())
+    code, out, _ = collect(root, source)
+    assert code == 1
+    assert "新增 1 个" in out and "未收取 3 个" in out and "同名的文件" in out
+    assert (root / DIR_A / "活动照片").read_bytes() == b"a file named like the folder"

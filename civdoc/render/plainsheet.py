@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from copy import copy
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
@@ -41,14 +42,25 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, align:
     cell = ws.cell(row=row, column=col, value=clean(value))
     if isinstance(value, str):
         cell.data_type = "s"  # "=HYPERLINK(...).pdf" stays a name
-    if isinstance(value, (date, datetime)):
+    dated = isinstance(value, (date, datetime))
+    # setting a style hashes it against the workbook's list (~10 µs each): a look, once made, is copied
+    looks = _LOOKS.setdefault(id(ws.parent), {})
+    key = (id(font), id(align), border, id(fill), dated)
+    if key in looks:
+        cell._style = copy(looks[key])
+        return cell
+    if dated:
         cell.number_format = "yyyy-mm-dd"
     cell.font, cell.alignment = font, align
     if border:
         cell.border = BOX
     if fill is not None:
         cell.fill = fill
+    looks[key] = copy(cell._style)
     return cell
+
+
+_LOOKS: dict[int, dict[tuple[int, int, bool, int, bool], Any]] = {}
 
 
 def title(ws: Worksheet, text: str, width: int, lines: Sequence[str] = ()) -> int:
@@ -119,4 +131,5 @@ def workbook_bytes(wb: Workbook, stamp: datetime) -> bytes:
     wb.properties.creator = wb.properties.lastModifiedBy = ""
     buf = BytesIO()
     wb.save(buf)
+    _LOOKS.pop(id(wb), None)
     return buf.getvalue()
