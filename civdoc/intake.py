@@ -252,12 +252,13 @@ class _Writer:
             return
         kept = self._kept_path(target)
         outcome.status = REPLACED
-        outcome.note = f"原文件已移到 {kept}"
+        outcome.note = f"原文件{'将' if self.dry_run else '已'}移到 {kept}"
         if self.dry_run:
             return
+        keep_at = inside(self.root, kept)  # replaced/ may not lead out of the project either
         _, sha, tmp = write_chunks(path, entry.chunks())
         try:
-            _keep_old(path, self.root / kept)
+            _keep_old(path, keep_at)
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
