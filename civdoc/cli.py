@@ -294,7 +294,7 @@ def scaffold(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只为这个单位新建文件夹。"),
     project: Optional[Path] = ProjectOpt,
 ) -> None:
-    """为每个需要报送材料的事项新建单位、指标和材料子文件夹（只建文件夹，不建文件；已有的不重复建）。"""
+    """新建缺少的材料文件夹：单位、指标和材料子文件夹（只建文件夹，已有的不重复建）。"""
     from civdoc.commands.scaffold import run as run_scaffold
 
     raise typer.Exit(run_scaffold(project_root(project), unit, console()))
@@ -309,7 +309,7 @@ def kit(
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
 ) -> None:
-    """生成分单位材料包（out/分单位材料包/<单位>.zip）：文件夹框架、任务清单和填报说明，发给各单位。"""
+    """生成发给各单位的材料包：文件夹框架、任务清单和填报说明。"""
     from civdoc.commands.kit import run as run_kit
 
     root = project_root(project)
@@ -327,7 +327,7 @@ def collect(
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
 ) -> None:
-    """收取单位发回的材料：放入 evidence/<单位>/，同名不同内容的文件不覆盖，打印并保存回执。"""
+    """收取单位发回的压缩包或文件夹，放入 evidence/ 并出具回执。"""
     from civdoc.commands.collect import run as run_collect
 
     root = project_root(project)
