@@ -294,7 +294,7 @@ def scaffold(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只为这个单位新建文件夹。"),
     project: Optional[Path] = ProjectOpt,
 ) -> None:
-    """新建缺少的材料文件夹：单位、指标和材料子文件夹（只建文件夹，已有的不重复建）。"""
+    """新建缺少的材料文件夹（单位、指标、材料子文件夹；已有的不重复建）。"""
     from civdoc.commands.scaffold import run as run_scaffold
 
     raise typer.Exit(run_scaffold(project_root(project), unit, console()))
