@@ -18,14 +18,14 @@ import errno
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from civdoc.errors import CivdocError, UsageError
 from civdoc.project import Project
-from civdoc.safewrite import why, write_chunks
+from civdoc.safewrite import sync_files, why, write_chunks
 from civdoc.scan import Walker
 from civdoc.skeleton import Survey, inside, item_folder, survey
 from civdoc.unitzip import Entry, EntryBroken, Listing
@@ -152,10 +152,14 @@ def take(project: Project, listing: Listing, unit: str, own_folder: bool, source
     placed = [placer.place(e) for e in listing.entries]
     _enough_room(project.root, [o for o in placed if o.target])
     writer = _Writer(project.root, replace, dry_run, today, intake)
-    for outcome in placed:
-        if outcome.target:
-            writer.write(outcome)
-        intake.outcomes.append(outcome)
+    try:
+        for outcome in placed:
+            if outcome.target:
+                writer.write(outcome)
+            intake.outcomes.append(outcome)
+        writer.settle()
+    finally:
+        writer.abort()  # interrupted: the files not yet in place go, whole files stay
     return intake
 
 
@@ -182,15 +186,70 @@ def _file_digest(path: Path) -> str:
         return _digest(iter(lambda: handle.read(1 << 20), b""))
 
 
+# new files are written to temporary files, flushed to disk together, then put in place, per batch
+BATCH_FILES = 64
+BATCH_BYTES = 64 << 20
+
+
+@dataclass
+class _Pending:
+    outcome: Outcome
+    tmp: Path
+    path: Path
+    made: list[Path]  # folders created for it
+
+
 class _Writer:
     def __init__(self, root: Path, replace: bool, dry_run: bool, today: date, intake: Intake):
         self.root, self.replace, self.dry_run, self.today, self.intake = root, replace, dry_run, today, intake
         self.taken: dict[str, str] = {}  # target -> sha256 of what this source put there
+        self.pending: list[_Pending] = []
+        self.pending_bytes = 0
 
     def write(self, outcome: Outcome) -> None:
         assert outcome.target is not None
+        self._guarded(outcome, lambda: self._write(outcome, outcome.target or ""))
+        if len(self.pending) >= BATCH_FILES or self.pending_bytes >= BATCH_BYTES:
+            self.settle()
+
+    def settle(self) -> None:
+        """Flush the batch to disk, then put each file in place (never over one that appeared meanwhile)."""
+        batch, self.pending, self.pending_bytes = self.pending, [], 0
         try:
-            self._write(outcome, outcome.target)
+            sync_files([p.tmp for p in batch])
+        except OSError as exc:
+            self.pending = batch
+            raise self._failed(exc) from None
+        for done, item in enumerate(batch):
+            try:
+                _link_into_place(item.tmp, item.path)
+            except FileExistsError:  # appeared meanwhile: compare with it instead
+                item.tmp.unlink(missing_ok=True)
+                outcome, path = item.outcome, item.path
+                self._guarded(outcome, lambda: self._existing(outcome, path, outcome.target or ""))  # noqa: B023
+                continue
+            except OSError as exc:
+                self.pending = batch[done:]
+                raise self._failed(exc) from None
+            except BaseException:
+                self.pending = batch[done:]
+                raise
+            item.outcome.status = ADDED
+
+    def _failed(self, exc: OSError) -> CivdocError:
+        return CivdocError(f"写入 evidence/ 失败（{why(exc)}）。已收取的 {len(self.intake.having(ADDED))} 个文件"
+                           "完整保留，其余没有写入。请处理后重新运行同一命令：已收取的文件会被识别为相同并跳过。")
+
+    def abort(self) -> None:
+        for item in self.pending:
+            item.tmp.unlink(missing_ok=True)
+            _remove_empty(item.made)
+        self.pending = []
+
+    def _guarded(self, outcome: Outcome, step: Callable[[], None]) -> None:
+        """Run one step of taking an entry; what goes wrong with this entry alone refuses it."""
+        try:
+            step()
         except EntryBroken as exc:
             outcome.status, outcome.note, outcome.target = REFUSED, str(exc), None
         except UsageError as exc:  # a path leading out through a link
@@ -221,18 +280,13 @@ class _Writer:
             return
         made = _make_parents(path.parent, self.root / "evidence")
         try:
-            _, sha, tmp = write_chunks(path, entry.chunks())
+            size, sha, tmp = write_chunks(path, entry.chunks(), durable=False)
         except BaseException:
             _remove_empty(made)
             raise
-        try:
-            _link_into_place(tmp, path)
-        except FileExistsError:  # appeared meanwhile: compare with it instead
-            tmp.unlink(missing_ok=True)
-            self._existing(outcome, path, target)
-            return
         self.taken[target] = sha
-        outcome.status = ADDED
+        self.pending.append(_Pending(outcome, tmp, path, made))
+        self.pending_bytes += size
 
     def _existing(self, outcome: Outcome, path: Path, target: str) -> None:
         if path.is_symlink() or not path.is_file():

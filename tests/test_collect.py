@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -323,3 +324,31 @@ def test_a_file_where_a_folder_should_be_is_refused_in_chinese(tmp_path: Path) -
     assert code == 1
     assert "新增 1 个" in out and "未收取 3 个" in out and "同名的文件" in out
     assert (root / DIR_A / "活动照片").read_bytes() == b"a file named like the folder"
+
+
+def test_interrupted_collect_leaves_whole_files_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import civdoc.intake
+
+    root = make_project(tmp_path, files={})
+    files = unit_a_files()
+    source = windows_zip(tmp_path / "a.zip", files)
+    monkeypatch.setattr(civdoc.intake, "BATCH_FILES", 2)
+    real = civdoc.intake._link_into_place
+    calls = []
+
+    def interrupted(tmp: Path, path: Path) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        real(tmp, path)
+
+    monkeypatch.setattr(civdoc.intake, "_link_into_place", interrupted)
+    code, _, err = collect(root, source)
+    assert code == 130 and "已中断" in err
+    placed = {p: v for p, v in tree(root / "evidence").items() if v != "/"}
+    assert len(placed) == 2 and not any(".part" in p for p in tree(root, skip=()))
+    wanted = {hashlib.sha256(data).hexdigest() for data in files.values()}
+    assert set(placed.values()) <= wanted
+    monkeypatch.setattr(civdoc.intake, "_link_into_place", real)
+    code, out, _ = collect(root, source)
+    assert code == 0 and "新增 2 个" in out and "相同已跳过 2 个" in out
