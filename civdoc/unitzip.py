@@ -30,7 +30,7 @@ from typing import IO
 
 from civdoc.errors import UsageError
 from civdoc.inspect import ZIP_MAX_MEMBERS, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE
-from civdoc.scan import ignored
+from civdoc.scan import ignored, unmangle
 
 CHUNK = 1 << 20
 MAX_PATH_CHARS = 260  # Windows' MAX_PATH: a longer path does not open in Explorer
@@ -138,6 +138,14 @@ def _unicode_path(info: zipfile.ZipInfo, raw: bytes) -> str | None:
 
 def zip_name(info: zipfile.ZipInfo) -> tuple[str, str | None, bool]:
     """(the name, the encoding guessed or None, whether it decoded at all)."""
+    name, guessed, decoded = _zip_name(info)
+    fixed = unmangle(name) if decoded and not name.isascii() else None
+    if fixed is not None:  # a tool read GBK as cp437 and wrote that out as UTF-8: the scanner's repair
+        return unicodedata.normalize("NFC", fixed), "GB18030", True
+    return name, guessed, decoded
+
+
+def _zip_name(info: zipfile.ZipInfo) -> tuple[str, str | None, bool]:
     if info.flag_bits & 0x800:
         return unicodedata.normalize("NFC", info.filename), None, True
     try:

@@ -352,3 +352,13 @@ def test_interrupted_collect_leaves_whole_files_only(tmp_path: Path, monkeypatch
     monkeypatch.setattr(civdoc.intake, "_link_into_place", real)
     code, out, _ = collect(root, source)
     assert code == 0 and "新增 2 个" in out and "相同已跳过 2 个" in out
+
+
+def test_names_garbled_by_another_tool_are_recovered(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    garbled = f"宣传部/1.1 理论宣讲/{PLAN_NAME}".encode("gbk").decode("cp437")  # then written as UTF-8
+    source = sevenzip_zip(tmp_path / "g.zip", {garbled: pdf()})
+    code, out, err = collect(root, source)
+    assert code == 0, out + err
+    assert (root / DIR_A / PLAN_NAME).is_file()
+    assert "GB18030" in out
