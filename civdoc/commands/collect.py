@@ -141,7 +141,7 @@ def _listed(out: Console, title: str, outcomes: list, style: str) -> None:  # ty
         return
     out.print(Text(title, style=style))
     for o in outcomes:
-        where = f" → {o.target}" if o.target and o.target != o.entry.name else ""
+        where = f" → {o.target}" if o.target and o.target != f"evidence/{o.entry.name}" else ""
         out.print(Text(f"  {o.entry.name}{where}"), soft_wrap=True)
         if o.note:
             out.print(Text(f"      {o.note}", style="dim"), soft_wrap=True)
