@@ -37,6 +37,7 @@ class UnitState:
     errors: int
     warnings: int
     missing: list[Missing] = field(default_factory=list)
+    other_errors: int = 0  # beyond missing material and deadlines: types, dates, damaged files ...
 
 
 def unit_state(result: Result, unit: str) -> UnitState:
@@ -44,6 +45,8 @@ def unit_state(result: Result, unit: str) -> UnitState:
     state = UnitState(len(items), sum(i.status == "complete" for i in items),
                       sum(f.severity == "error" and not f.waived for f in result.findings if f.unit == unit),
                       sum(f.severity == "warning" and not f.waived for f in result.findings if f.unit == unit))
+    state.other_errors = sum(f.severity == "error" and not f.waived and not f.code.startswith(("C", "S"))
+                             for f in result.findings if f.unit == unit)
     for item in items:
         ind = result.project.indicators[item.indicator]
         state.missing += [Missing(item.indicator, ind.content, r.name, r.found, r.min)
@@ -158,5 +161,5 @@ def _state(out: Console, unit: str, state: UnitState) -> None:
                       soft_wrap=True)
     elif state.required:
         out.print(Text("应报材料已齐全。", style="green"))
-    if state.errors:
-        out.print(f"其他问题（文件类型、日期、损坏等）请运行 civdoc check --unit {unit} 查看。")
+    if state.other_errors:
+        out.print(f"另有 {state.other_errors} 条文件问题（类型、日期、损坏等），请运行 civdoc check --unit {unit} 查看。")
