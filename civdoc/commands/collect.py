@@ -162,4 +162,5 @@ def _state(out: Console, unit: str, state: UnitState) -> None:
     elif state.required:
         out.print(Text("应报材料已齐全。", style="green"))
     if state.other_errors:
-        out.print(f"另有 {state.other_errors} 条文件问题（类型、日期、损坏等），请运行 civdoc check --unit {unit} 查看。")
+        out.print(f"另有 {state.other_errors} 条文件问题（类型、日期、损坏等），"
+                  f"请运行 civdoc check --unit {unit} 查看。")
