@@ -288,6 +288,52 @@ def _finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+@app.command()
+@handled
+def scaffold(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只为这个单位新建文件夹。"),
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """新建缺少的材料文件夹（单位、指标、材料子文件夹；已有的不重复建）。"""
+    from civdoc.commands.scaffold import run as run_scaffold
+
+    raise typer.Exit(run_scaffold(project_root(project), unit, console()))
+
+
+@app.command()
+@handled
+def kit(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只生成这个单位的材料包。"),
+    contact: Optional[str] = typer.Option(None, "--contact", help="填报说明中的联系人，如“区创文办 周丽 0571-80000102”。"),
+    today: Optional[str] = TodayOpt,
+    no_cache: bool = NoCacheOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """生成发给各单位的材料包：文件夹框架、任务清单和填报说明。"""
+    from civdoc.commands.kit import run as run_kit
+
+    root = project_root(project)
+    raise typer.Exit(run_kit(root, unit, contact, parse_today(today), no_cache, console()))
+
+
+@app.command()
+@handled
+def collect(
+    source: Path = typer.Argument(..., help="单位发回的 zip 压缩包，或文件夹（如 U 盘中的单位文件夹）。", metavar="ZIP_OR_FOLDER"),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="材料属于哪个单位（压缩包顶层不是单位文件夹时必须指定）。"),
+    replace: bool = typer.Option(False, "--replace", help="同名但内容不同的文件：用新文件替换，旧文件移到 replaced/<日期>/。"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将会收取什么，不写入任何文件。"),
+    today: Optional[str] = TodayOpt,
+    no_cache: bool = NoCacheOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """收取单位发回的压缩包或文件夹，放入 evidence/ 并出具回执。"""
+    from civdoc.commands.collect import run as run_collect
+
+    root = project_root(project)
+    raise typer.Exit(run_collect(root, source, unit, replace, dry_run, parse_today(today), no_cache, console()))
+
+
 def main() -> None:
     global _PROCESS
     _PROCESS = True

@@ -1,0 +1,123 @@
+"""civdoc kit: a zip per unit (skeleton, 任务清单.xlsx, 填报说明.docx), and the round trip back through collect."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx as python_docx
+import openpyxl
+
+from tests.support.helpers import (
+    DIR_A,
+    PLAN,
+    UNIT_A,
+    UNIT_B,
+    UNIT_C,
+    config_with,
+    item_entry,
+    jpeg,
+    make_project,
+    pdf,
+    report,
+    run,
+    xlsx,
+)
+from tests.support.unitzips import changed, tree, zip_of_folder
+
+TODAY = "2024-11-01"
+KITS = "out/分单位材料包"
+
+
+def kit(root: Path, *args: str) -> tuple[int, str, str]:
+    return run(None, "kit", "--project", str(root), "--today", TODAY, *args)
+
+
+def test_a_kit_per_unit_with_its_skeleton_task_list_and_guide_only(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={PLAN: pdf(), f"{DIR_A}/2024-04-02 活动照片1.jpg": jpeg()})
+    before = tree(root / "evidence")
+    code, out, err = kit(root)
+    assert code == 0, err
+    assert tree(root / "evidence") == before
+    assert sorted(p.name for p in (root / KITS).iterdir()) == sorted(f"{u}.zip" for u in (UNIT_A, UNIT_B, UNIT_C))
+    archive = zipfile.ZipFile(root / KITS / f"{UNIT_A}.zip")
+    names = archive.namelist()
+    assert names == sorted(names)
+    assert set(names) == {f"{UNIT_A}/", f"{UNIT_A}/1.1 理论宣讲/", f"{UNIT_A}/1.1 理论宣讲/工作方案/",
+                          f"{UNIT_A}/1.1 理论宣讲/活动照片/", f"{UNIT_A}任务清单.xlsx", "填报说明.docx"}
+    assert all(info.flag_bits & 0x800 for info in archive.infolist())  # Explorer shows UTF-8 names right
+    assert len({info.date_time for info in archive.infolist()}) == 1
+
+    sheet = openpyxl.load_workbook(io.BytesIO(archive.read(f"{UNIT_A}任务清单.xlsx")))
+    assert sheet.sheetnames == ["任务清单", "问题清单"]
+    rows = [[c.value for c in row] for row in sheet["任务清单"].iter_rows()]
+    header = next(r for r in rows if r[0] == "序号")
+    body = rows[rows.index(header) + 1:]
+    assert [r[3] for r in body] == ["工作方案", "活动照片"]
+    assert [r[4] for r in body] == [1, 3]
+    assert body[1][5] == "jpg、jpeg、png"
+    assert body[1][6] == "1.1 理论宣讲/活动照片"
+    assert body[0][1] == "1.1 理论宣讲" and body[0][9] == "未完成"
+    assert [r[8] for r in body] == [1, 1]  # found: the plan, and one of three photos
+    assert "C204" in body[0][10]
+    assert "1.2" not in " ".join(str(r[1]) for r in body)  # nothing of other units' items
+    problems = [[c.value for c in row] for row in sheet["问题清单"].iter_rows()]
+    assert any("活动照片" in str(r[3]) for r in problems)
+
+    guide = python_docx.Document(io.BytesIO(archive.read("填报说明.docx")))
+    text = "\n".join(p.text for p in guide.paragraphs)
+    assert "50 MB" in text and "2024年1月1日至2024年12月31日" in text and "日期开头" in text
+    assert "1.1 理论宣讲" in text
+    section = guide.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+
+
+def test_same_project_and_day_give_the_same_bytes(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    kit(root, "--unit", "教育局")
+    first = (root / KITS / f"{UNIT_B}.zip").read_bytes()
+    kit(root, "--unit", "教育局")
+    assert (root / KITS / f"{UNIT_B}.zip").read_bytes() == first
+
+
+def test_kit_of_an_indicator_unit_project_is_unit_indicator_with_existing_names(tmp_path: Path) -> None:
+    root = make_project(tmp_path, config=config_with(layout="indicator/unit"),
+                        files={"evidence/1.2-志愿/团区委/2024-05-12 工作台账.docx": xlsx()})
+    kit(root, "--unit", UNIT_C)
+    names = zipfile.ZipFile(root / KITS / f"{UNIT_C}.zip").namelist()
+    assert f"{UNIT_C}/1.2-志愿/" in names and f"{UNIT_C}/1.4 工作总结/" in names
+    assert not any(n.endswith(".docx") and n != "填报说明.docx" for n in names)  # no evidence file
+
+
+def test_contact_option_and_unknown_unit(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    kit(root, "--unit", UNIT_C, "--contact", "区创文办 周丽 0571-80000102")
+    guide = python_docx.Document(io.BytesIO(zipfile.ZipFile(root / KITS / f"{UNIT_C}.zip").read("填报说明.docx")))
+    assert any("周丽 0571-80000102" in p.text for p in guide.paragraphs)
+    code, _, err = kit(root, "--unit", "没有这个单位")
+    assert code == 2 and "没有在 civdoc.yaml 中登记" in err
+
+
+def test_round_trip_kit_unzip_fill_zip_as_windows_collect_counted(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    kit(root, "--unit", "宣传部")
+    desk = tmp_path / "desk"
+    with zipfile.ZipFile(root / KITS / f"{UNIT_A}.zip") as archive:
+        archive.extractall(desk)
+    item = desk / UNIT_A / "1.1 理论宣讲"
+    (item / "工作方案" / "2024-03-15 宣讲工作方案.pdf").write_bytes(pdf())
+    for i in (1, 2, 3):
+        (item / "活动照片" / f"2024-04-0{i} 社区宣讲{i}.jpg").write_bytes(jpeg())
+    (item / "Thumbs.db").write_bytes(b"windows litter")
+    source = zip_of_folder(desk / UNIT_A, tmp_path / f"{UNIT_A}.zip", encoding="gbk")
+    assert not zipfile.ZipFile(source).infolist()[0].flag_bits & 0x800
+    before = tree(root)
+    code, out, err = run(None, "collect", str(source), "--project", str(root), "--today", TODAY)
+    assert code == 0, out + err
+    assert "新增 4 个" in out and "GB18030" in out and "已完成 1 项" in out
+    assert {p for p in changed(before, tree(root)) if not p.startswith(f"evidence/{UNIT_A}")} == set()
+    item_report = item_entry(report(root), UNIT_A, "1.1")
+    assert item_report["status"] == "complete"
+    found = {r["name"]: r["found"] for r in item_report["requirements"]}
+    assert found == {"工作方案": 1, "活动照片": 3}
