@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -33,6 +34,7 @@ ZIP_FOLDER = "压缩包"
 SUMS = "SHA256SUMS"
 _CHUNK = 1 << 20
 MB = 1024 * 1024
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 Progress = Callable[[int, int], None]
 
@@ -291,27 +293,31 @@ def run_pack(result: Result, method: str | None, max_mb: float | None, out: Cons
 
 def print_summary(made: PackResult, result: Result, out: Console) -> None:
     plan = made.plan
+
+    def say(text: str, style: str = "") -> None:
+        # Text: names are never read as markup; soft wrap: no line break inside a name; no control codes
+        out.print(Text(_CONTROLS.sub("\ufffd", text), style=style), soft_wrap=True)
+
     shown = _shown_target(made.target, result.project.root)
     complete = sum(e.complete for e in plan.entries)
-    out.print(Text(f"已生成网上申报材料：{shown}/", style="green"))
-    out.print(f"指标 {len(plan.entries)} 项：材料齐全 {complete} 项，尚有缺漏 {len(plan.entries) - complete} 项。")
-    out.print(f"文件：纳入 {len(plan.packed)} 个（另编照片集 {len(made.books)} 册），未纳入 {len(plan.left_out)} 个。")
+    say(f"已生成网上申报材料：{shown}/", "green")
+    say(f"指标 {len(plan.entries)} 项：材料齐全 {complete} 项，尚有缺漏 {len(plan.entries) - complete} 项。")
+    say(f"文件：纳入 {len(plan.packed)} 个（另编照片集 {len(made.books)} 册），未纳入 {len(plan.left_out)} 个。")
     zipped = sum(p.size for p in made.parts)
-    out.print(f"总大小：材料 {size_text(made.total_size)}，压缩包 {len(made.parts)} 个共 {size_text(zipped)}：")
+    say(f"总大小：材料 {size_text(made.total_size)}，压缩包 {len(made.parts)} 个共 {size_text(zipped)}：")
     for part in made.parts:
-        out.print(Text(f"  {part.name}（{part.files} 个文件，{size_text(part.size)}）"))
+        say(f"  {part.name}（{part.files} 个文件，{size_text(part.size)}）")
     for rel in made.too_large:
-        out.print(Text(f"  未放入压缩包（单个文件超过分包上限，请单独上传）：{rel}", style="yellow"))
+        say(f"  未放入压缩包（单个文件超过分包上限，请单独上传）：{rel}", "yellow")
     for entry in plan.entries:
         for book in entry.photobooks:
             info = made.books.get(book.rel)
             skipped = info.skipped if info else [p.original_name for p in book.photos]
             for name in skipped:
-                out.print(Text(f"  照片无法解码，未编入照片集（原文件已纳入）：{entry.indicator.id} {book.unit} {name}",
-                               style="yellow"))
+                say(f"  照片无法解码，未编入照片集（原文件已纳入）：{entry.indicator.id} {book.unit} {name}", "yellow")
     if plan.left_out or complete < len(plan.entries):
-        out.print(f"缺漏和未纳入的文件逐一列在 {BOOK}.xlsx 和 {BOOK}.docx 的“缺漏和未纳入材料”中。")
-    out.print(f"核对文件：在 {shown}/ 中运行 sha256sum -c {SUMS}。")
+        say(f"缺漏和未纳入的文件逐一列在 {BOOK}.xlsx 和 {BOOK}.docx 的“缺漏和未纳入材料”中。")
+    say(f"核对文件：在 {shown}/ 中运行 sha256sum -c {SUMS}。")
 
 
 def _shown_target(target: Path, root: Path) -> str:
