@@ -9,22 +9,20 @@ and its table writer (render/docx.py), on one landscape section.
 
 from __future__ import annotations
 
-import copy
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docx.oxml.ns import qn
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civdoc.packplan import Entry, Packed, Photobook, Plan
-from civdoc.render.docx import Cell, Column, Writer, _styles, cn_date, cn_number
+from civdoc.render.docx import cn_date
 from civdoc.render.xlsx import (
     BODY,
     BOLD,
@@ -265,111 +263,11 @@ def _gap_sheet(ws: WriteOnlyWorksheet, plan: Plan, facts: Facts) -> None:
         sheet.put(["—", "", "", "", "各指标材料齐全，所有文件均已纳入。", ""])
 
 
-# -- Word ---------------------------------------------------------------------------------------
-
-def document_bytes(plan: Plan, facts: Facts) -> bytes:
-    from docx import Document
-
-    from civdoc.templates import DOSSIER, builtin_dir
-
-    with builtin_dir().joinpath(DOSSIER).open("rb") as handle:
-        doc = Document(handle)
-    body = doc.element.body
-    _one_landscape_section(body)
-    styles = _styles(doc)
-    w = Writer(styles)
-    w.width = 16838 - 2098 - 1984  # landscape A4 less the dossier's landscape margins, in twips
-    blocks: list[Any] = [_styled(w, title_of(facts), "Title"), _styled(w, f"（{cn_date(facts.today)}）", "Subtitle")]
-    blocks.append(_styled(w, "一、总体情况", "Heading1"))
-    blocks += [w.paragraph(line) for line in summary_lines(plan, facts)]
-    blocks.append(_styled(w, "二、材料目录", "Heading1"))
-    blocks += _catalogue_blocks(w, plan, facts)
-    blocks.append(_styled(w, "三、缺漏和未纳入材料", "Heading1"))
-    blocks += _gap_blocks(w, plan, facts)
-    blocks.append(w.paragraph(""))
-    blocks.append(w.paragraph("编制单位（盖章）："))
-    blocks.append(w.paragraph("编制日期：　　　　年　　月　　日"))
-    sect = body[-1]
-    for block in blocks:
-        sect.addprevious(block)
-    props = doc.core_properties
-    props.title = title_of(facts)
-    props.subject = facts.title
-    props.created = props.modified = datetime.now()
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
-def _one_landscape_section(body: Any) -> None:
-    """Empty the template's body, keeping one landscape section with the first section's page numbers."""
-    first = next(body.iter(qn("w:sectPr")))
-    section = copy.deepcopy(first)
-    size, margin = section.find(qn("w:pgSz")), section.find(qn("w:pgMar"))
-    size.set(qn("w:w"), "16838")
-    size.set(qn("w:h"), "11906")
-    size.set(qn("w:orient"), "landscape")
-    for side, value in (("top", "1587"), ("right", "1984"), ("bottom", "1474"), ("left", "2098"),
-                        ("header", "680"), ("footer", "794")):
-        margin.set(qn(f"w:{side}"), value)
-    for child in list(body):
-        body.remove(child)
-    body.append(section)
-
-
-def _styled(w: Writer, text: str, style_id: str) -> Any:
-    p = w.paragraph(text)
-    p.find(qn("w:pPr")).find(qn("w:pStyle")).set(qn("w:val"), style_id)
-    return p
-
-
-def _catalogue_blocks(w: Writer, plan: Plan, facts: Facts) -> list[Any]:
-    if not plan.entries:
-        return [w.paragraph("没有纳入的指标。")]
-    # weights are millimetres of the landscape text area
-    columns = [Column("序号", 9, "center"), Column("新文件名", 62), Column("原文件位置", 58),
-               Column("页数/像素", 20, "center"), Column("日期（来源）", 26, "center"), Column("SHA-256", 38)]
-    blocks: list[Any] = []
-    aspects = list(dict.fromkeys(e.aspect for e in plan.entries))
-    for n, aspect in enumerate(aspects, 1):
-        entries = [e for e in plan.entries if e.aspect == aspect]
-        done = sum(e.complete for e in entries)
-        blocks.append(w.heading(f"（{cn_number(n)}）{aspect}（指标{len(entries)}项，材料齐全{done}项）"))
-        parts = facts.part_names.get(aspect, [])
-        if parts:
-            blocks.append(w.paragraph(f"压缩包：{'、'.join(parts)}。", "note"))
-        blocks.append(w.table(columns, _catalogue_rows(entries, facts)))
-    return blocks
-
-
-def _catalogue_rows(entries: list[Entry], facts: Facts) -> Iterator[list[Any]]:
-    for entry in entries:
-        units = "、".join(i.unit for i in entry.items)
-        head = f"{entry.indicator.id} {entry.indicator.content}　责任单位：{units}　{_status(entry)}"
-        yield [Cell(head, span=6, style="head")] + [""] * 5
-        rows = list(_file_rows(entry, facts))
-        if not rows:
-            yield [Cell("（没有可纳入的文件）", span=6)] + [""] * 5
-        for n, (name, _unit, _req, origin, pages, day, _size, sha) in enumerate(rows, 1):
-            when = day.replace("（", "\n（", 1).split("\n")
-            yield [str(n), name, origin, pages, when, _sha_lines(sha, 16).split("\n")]
-
-
-def _gap_blocks(w: Writer, plan: Plan, facts: Facts) -> list[Any]:
-    rows = [[entry.indicator.id, unit, what, why]
-            for entry in plan.entries for unit, what, why in _gap_rows(entry, facts)]
-    if not rows:
-        return [w.paragraph("各指标材料齐全，所有文件均已纳入。")]
-    columns = [Column("序号", 9, "center"), Column("指标编号", 16, "center"), Column("责任单位", 26),
-               Column("缺少的材料或未纳入的文件", 72), Column("原因", 90)]
-    return [w.table(columns, ([str(n), *row] for n, row in enumerate(rows, 1)))]
-
-
 def write_catalogue(folder: Path, plan: Plan, facts: Facts) -> list[Path]:
     """Both catalogue files in folder (a package being built, so plain writes)."""
-    written = []
-    for suffix, data in ((".xlsx", workbook_bytes(plan, facts)), (".docx", document_bytes(plan, facts))):
-        path = folder / f"{BOOK}{suffix}"
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    from civdoc.render.pack_catalog_docx import write_document
+
+    book, document = folder / f"{BOOK}.xlsx", folder / f"{BOOK}.docx"
+    book.write_bytes(workbook_bytes(plan, facts))
+    write_document(document, plan, facts)
+    return [book, document]
