@@ -387,3 +387,20 @@ def test_bad_max_mb_is_a_usage_error(tmp_path):
     root = project(tmp_path)
     code, out, err = pack(root, "--max-mb", "0")
     assert code == 2 and "--max-mb" in err
+
+
+def test_a_failure_of_the_machine_is_named_not_a_traceback(tmp_path):
+    root = project(tmp_path)
+    (root / "out").write_text("不是文件夹", encoding="utf-8")  # out/ cannot be made
+    code, out, err = pack(root)
+    assert code == 2
+    assert "写入网上申报材料时失败" in err and "out" in err
+
+
+def test_out_inside_evidence_is_refused(tmp_path):
+    root = project(tmp_path)
+    (root / "out").symlink_to(root / "evidence" / UNIT_A)
+    before = hashes(root / "evidence")
+    code, out, err = pack(root)
+    assert code == 2 and "evidence" in err
+    assert hashes(root / "evidence") == before

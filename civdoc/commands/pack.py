@@ -74,6 +74,16 @@ def pack(result: Result, method: str | None, max_mb: float | None, progress: Pro
         raise NothingToPack(_nothing_message(plan, result, method))
     out = root / "out"
     _refuse_evidence(root, out)
+    try:
+        return _build(result, plan, method, out, int(limit_mb * MB), progress)
+    except OSError as exc:  # the machine's failure (disk full, no permission): named, exit 2, old package kept
+        where = exc.filename or out
+        raise CivdocError(f"写入网上申报材料时失败：{where}：{exc.strerror or exc}。原有的 out/{PACKAGE}/ 未改动。"
+                          "请检查磁盘空间和文件夹权限后重新运行。") from None
+
+
+def _build(result: Result, plan: Plan, method: str | None, out: Path, limit: int,
+           progress: Progress | None) -> PackResult:
     out.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(dir=out, prefix=f".{PACKAGE}."))
     try:
@@ -81,7 +91,7 @@ def pack(result: Result, method: str | None, max_mb: float | None, progress: Pro
         _copy_all(plan, temp, progress)
         books = _photobooks(plan, temp)
         made = PackResult(out / PACKAGE, plan, books)
-        _zips(plan, temp, int(limit_mb * MB), made)
+        _zips(plan, temp, limit, made)
         facts = Facts(result.project.config.name, result.today, result.unit, method, books,
                       _part_names(made), made.too_large)
         write_catalogue(temp, plan, facts)
@@ -144,16 +154,25 @@ def _copy_verified(item: Packed, target: Path) -> str | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     try:
-        with open(item.file.fs_path, "rb") as src, open(target, "xb") as dst:
-            while chunk := src.read(_CHUNK):
-                digest.update(chunk)
-                dst.write(chunk)
+        src = open(item.file.fs_path, "rb")  # noqa: SIM115 - closed below; read errors are the file's
     except FileNotFoundError:
         return "文件已不存在（检查之后被移走或改名）"
     except PermissionError:
         return "文件无法读取（没有权限）"
     except IsADirectoryError:
         return "这里现在是一个文件夹"
+    except OSError as exc:
+        return f"文件无法读取（{exc.strerror or exc}）"
+    with src, open(target, "xb") as dst:  # a failure to write is the machine's: pack() reports it
+        while True:
+            try:
+                chunk = src.read(_CHUNK)
+            except OSError as exc:
+                return f"文件读取出错（{exc.strerror or exc}）"
+            if not chunk:
+                break
+            digest.update(chunk)
+            dst.write(chunk)
     if digest.hexdigest() != item.sha256:
         return "文件内容在检查之后发生了变化"
     return None
