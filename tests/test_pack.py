@@ -404,3 +404,16 @@ def test_out_inside_evidence_is_refused(tmp_path):
     code, out, err = pack(root)
     assert code == 2 and "evidence" in err
     assert hashes(root / "evidence") == before
+
+
+def test_package_follows_the_umask(packed):
+    import os
+
+    root, _, _ = packed
+    mask = os.umask(0)
+    os.umask(mask)
+    package = root / PKG
+    for path in [package, package / "SHA256SUMS", package / "材料目录.docx", root / F11,
+                 root / F11 / f"02 {UNIT_A} 活动照片 照片集.pdf", *(package / "压缩包").iterdir()]:
+        want = (0o777 if path.is_dir() else 0o666) & ~mask
+        assert path.stat().st_mode & 0o777 == want, path
