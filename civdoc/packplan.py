@@ -189,6 +189,7 @@ def make_plan(result: Result, method: str | None = None) -> Plan:
     unit_rank = {u: n for n, u in enumerate(project.unit_names)}
     entries = []
     aspect_names: dict[str, str] = {}
+    used: set[str] = set()
     for aspect in project.aspects:
         folder = safe_name(aspect.name, NAME_LIMIT)
         if folder in aspect_names.values():  # two indicator files with one 测评项目 name: keep them apart
@@ -198,7 +199,11 @@ def make_plan(result: Result, method: str | None = None) -> Plan:
             if ind.id not in items_of:
                 continue
             items = sorted(items_of[ind.id], key=lambda i: unit_rank.get(i.unit, len(unit_rank)))
-            entry = Entry(folder, ind, f"{folder}/{safe_name(f'{ind.id} {ind.content}', NAME_LIMIT)}", items)
+            name = safe_name(f"{ind.id} {ind.content}", NAME_LIMIT)
+            while f"{folder}/{name}" in used:  # ids that differ only in characters a file name cannot hold
+                name += "_"
+            used.add(f"{folder}/{name}")
+            entry = Entry(folder, ind, f"{folder}/{name}", items)
             _fill(entry, [(i.unit, f) for i in items for f in files_of[(i.unit, ind.id)]], findings_of, unit_rank)
             entries.append(entry)
     return Plan(entries, method)

@@ -70,7 +70,8 @@ class Facts:
 
 def title_of(facts: Facts) -> str:
     scope = f"（{facts.unit}）" if facts.unit else ""
-    return f"{facts.title}{scope}网上申报材料目录"
+    name = facts.title.removesuffix("台账").removesuffix("材料自查") or facts.title  # not 材料自查网上申报…
+    return f"{name}{scope}网上申报材料目录"
 
 
 def _status(entry: Entry) -> str:
@@ -241,7 +242,7 @@ def _catalogue_sheet(ws: WriteOnlyWorksheet, plan: Plan, facts: Facts) -> None:
 def _item_sheet(ws: WriteOnlyWorksheet, plan: Plan, facts: Facts) -> None:
     heads = ["序号", "测评项目", "指标编号", "测评内容", "责任单位", "完成情况", "纳入文件", "未纳入文件", "缺漏情况",
              "所在压缩包"]
-    sheet = _Sheet(ws, facts, heads, [5, 14, 7, 22, 20, 9, 8, 8, 36, 24], "指标情况")
+    sheet = _Sheet(ws, facts, heads, [5, 14, 7, 22, 20, 9, 8, 8, 40, 22], "指标情况")
     for n, entry in enumerate(plan.entries, 1):
         units = "、".join(i.unit for i in entry.items)
         gaps = "\n".join(entry.missing()) or "—"
