@@ -26,7 +26,6 @@ from helpers import (
     UNIT_B,
     UNIT_C,
     clean_files,
-    docx,
     encrypted_pdf,
     indicators_with,
     jpeg,
@@ -105,7 +104,8 @@ def heic_allowed(inds: list) -> None:
 
 
 def project(tmp_path: Path, files: dict | None = None) -> Path:
-    return make_project(tmp_path, indicators=indicators_with(heic_allowed), files=pack_files() if files is None else files)
+    chosen = pack_files() if files is None else files
+    return make_project(tmp_path, indicators=indicators_with(heic_allowed), files=chosen)
 
 
 def pack(root: Path, *args: str) -> tuple[int, str, str]:
@@ -168,7 +168,7 @@ def test_photobook_pages_captions_and_photo_data(packed):
     assert len(reader.pages) == 5
     texts = [page.extract_text() for page in reader.pages]
     for text, name in zip(texts, ["2024-04-02 活动照片1.jpg", "2024-04-02 活动照片2.jpg", "2024-04-02 活动照片3.jpg",
-                                  "2024-04-03 活动照片 竖拍.jpg", "2024-04-04 活动照片 相机.jpg"]):
+                                  "2024-04-03 活动照片 竖拍.jpg", "2024-04-04 活动照片 相机.jpg"], strict=True):
         assert f"原文件名：{name}" in text
         assert f"责任单位：{UNIT_A}" in text
         assert "1.1 理论宣讲" in text and "活动照片" in text
@@ -177,8 +177,12 @@ def test_photobook_pages_captions_and_photo_data(packed):
     # an upright JPEG is embedded as its own bytes; the turned one is turned (240 x 320)
     first = reader.pages[0]["/Resources"]["/XObject"]["/Im0"].get_object()
     assert first.get_data() == (root / PHOTOS[0]).read_bytes()
+    # the turned one too: its page's matrix turns it a quarter (no re-encoding, no loss)
     turned = reader.pages[3]["/Resources"]["/XObject"]["/Im0"].get_object()
-    assert (turned["/Width"], turned["/Height"]) == (240, 320)
+    assert turned.get_data() == (root / ROTATED).read_bytes()
+    matrix = [line for line in reader.pages[3].get_contents().get_data().decode().splitlines() if "/Im0 Do" in line][0]
+    a, b, c, d = (float(v) for v in matrix.split()[1:5])
+    assert a == 0 and d == 0 and b < 0 < c, matrix
     camera = reader.pages[4]["/Resources"]["/XObject"]["/Im0"].get_object()
     assert (camera["/Width"], camera["/Height"]) == (100, 68)  # never scaled down
     assert "苹果.heic" in out and "未编入照片集" in out
@@ -417,3 +421,43 @@ def test_package_follows_the_umask(packed):
                  root / F11 / f"02 {UNIT_A} 活动照片 照片集.pdf", *(package / "压缩包").iterdir()]:
         want = (0o777 if path.is_dir() else 0o666) & ~mask
         assert path.stat().st_mode & 0o777 == want, path
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler's pdftoppm")
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_is_shown_as_pillow_turns_it(tmp_path, orientation):
+    """Rendered page corners == ImageOps.exif_transpose's corners, for all eight orientations."""
+    from PIL import Image, ImageOps
+
+    from civdoc.render.photobook import Photo, write_photobook
+
+    colours = {"R": (255, 0, 0), "G": (0, 255, 0), "B": (0, 0, 255), "Y": (255, 255, 0)}
+    stored = Image.new("RGB", (400, 200))
+    for x, y, c in [(0, 0, "R"), (200, 0, "G"), (0, 100, "B"), (200, 100, "Y")]:
+        stored.paste(colours[c], (x, y, x + 200, y + 100))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    photo = tmp_path / "photo.jpg"
+    stored.save(photo, "JPEG", exif=exif, quality=95)
+
+    def corners(img: Image.Image, box: tuple[int, int, int, int]) -> list[str]:
+        px = img.load()
+        x0, y0, x1, y1 = box
+        named = [px[x0 + 3, y0 + 3], px[x1 - 3, y0 + 3], px[x0 + 3, y1 - 3], px[x1 - 3, y1 - 3]]
+        def nearest(c: tuple[int, int, int]) -> str:
+            return min(colours, key=lambda k: sum((a - b) ** 2 for a, b in zip(colours[k], c, strict=True)))
+
+        return [nearest(c) for c in named]
+
+    upright = ImageOps.exif_transpose(Image.open(photo)).convert("RGB")
+    want = corners(upright, (0, 0, upright.width - 1, upright.height - 1))
+    write_photobook(tmp_path / "book.pdf", "朝向", [Photo(photo, ["原文件名：photo.jpg"])])
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-singlefile", str(tmp_path / "book.pdf"), str(tmp_path / "page")],
+                   check=True)
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    px = page.load()
+    coloured = [(x, y) for y in range(page.height) for x in range(page.width) if max(px[x, y]) - min(px[x, y]) > 120]
+    box = (min(p[0] for p in coloured), min(p[1] for p in coloured),
+           max(p[0] for p in coloured), max(p[1] for p in coloured))
+    assert corners(page, box) == want
+    assert (box[2] - box[0] > box[3] - box[1]) == (upright.width > upright.height)

@@ -4,9 +4,10 @@ The PDF is written object by object to the file, so a photo set of any size need
 photo: reportlab's canvas would hold every image until it saves. Text uses the CID font STSong-Light
 (UniGB-UCS2-H), which every PDF reader provides: no font file is embedded. reportlab measures the text.
 
-Photo data is kept: a JPEG that needs no turning is embedded as its original bytes (DCTDecode); a JPEG
-turned by its EXIF orientation is re-encoded at quality 95 at full size; other images (PNG) are
-embedded losslessly (FlateDecode). Nothing is scaled down: the page scales the image, not the pixels.
+Photo data is kept: a JPEG is embedded as its original bytes (DCTDecode) and the page's matrix turns it
+as its EXIF orientation says, so even a 200-megapixel photo is never decoded in full; a CMYK JPEG is
+re-encoded at quality 95; other images (PNG) are embedded losslessly (FlateDecode). Nothing is scaled
+down: the page scales the image, not the pixels.
 Output is deterministic: no dates, no random ids.
 """
 
@@ -131,6 +132,12 @@ class _Image:
     head: bytes  # the image dictionary without /Length
     source: Path | None  # embed this file's bytes as they are
     data: bytes = b""  # else these bytes
+    orientation: int = 1  # EXIF orientation the page applies when it places the stored image
+
+    @property
+    def upright(self) -> tuple[int, int]:
+        """Width and height as the photo is seen: orientations 5 to 8 turn it a quarter."""
+        return (self.height, self.width) if self.orientation in (5, 6, 7, 8) else (self.width, self.height)
 
     @property
     def length(self) -> int:
@@ -156,14 +163,15 @@ def _load(path: Path) -> _Image:
             orientation = int(im.getexif().get(0x0112, 1) or 1)
         except Exception:  # broken EXIF: the photo is shown as stored
             orientation = 1
-        if im.format == "JPEG" and im.mode in _SPACES and orientation in (0, 1):
-            # the whole entropy-coded stream is decoded (at 1/8 scale, fast) to prove it is sound
+        if im.format == "JPEG" and im.mode in _SPACES:
+            # the whole entropy-coded stream is decoded (at 1/8 scale, fast) to prove it is sound; the
+            # original bytes are embedded and the page turns them (_placement): no re-encoding at any size
             w, h = im.size
             im.draft(im.mode, (max(1, w // 8), max(1, h // 8)))
             im.load()
             head = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
                     b"/Filter /DCTDecode" % (w, h, _SPACES[im.mode]))
-            return _Image(w, h, head, path)
+            return _Image(w, h, head, path, orientation=orientation if orientation in _TURNS else 1)
         im.load()
         upright = ImageOps.exif_transpose(im) if orientation not in (0, 1) else im
         if upright.mode in ("RGBA", "LA", "P", "PA") or "transparency" in upright.info:
@@ -209,12 +217,34 @@ def _page_content(image: _Image, title: str, counter: str, caption: list[str]) -
     box_bottom = MARGIN + caption_h + 14
     box_top = rule_y - 14
     box_w, box_h = usable, box_top - box_bottom
-    scale = min(box_w / image.width, box_h / image.height)
-    w, h = image.width * scale, image.height * scale
+    seen_w, seen_h = image.upright
+    scale = min(box_w / seen_w, box_h / seen_h)
+    w, h = seen_w * scale, seen_h * scale
     x = MARGIN + (box_w - w) / 2
     y = box_bottom + (box_h - h) / 2
-    parts.append(b"q %.4f 0 0 %.4f %.4f %.4f cm /Im0 Do Q\n" % (w, h, x, y))
+    parts.append(b"q %.4f %.4f %.4f %.4f %.4f %.4f cm /Im0 Do Q\n" % _placement(image.orientation, x, y, w, h))
     return b"".join(parts)
+
+
+# EXIF orientation -> where a point (u, v) of the stored image (unit square, v up) is seen: (X, Y) as
+# (coefficient of u, of v, constant) each. 2 mirrors, 3 turns half, 4 flips, 5 transposes, 6 turns a
+# quarter clockwise, 7 transverses, 8 turns a quarter anticlockwise (as ImageOps.exif_transpose does).
+_TURNS: dict[int, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
+    1: ((1, 0, 0), (0, 1, 0)),
+    2: ((-1, 0, 1), (0, 1, 0)),
+    3: ((-1, 0, 1), (0, -1, 1)),
+    4: ((1, 0, 0), (0, -1, 1)),
+    5: ((0, -1, 1), (-1, 0, 1)),
+    6: ((0, 1, 0), (-1, 0, 1)),
+    7: ((0, 1, 0), (1, 0, 0)),
+    8: ((0, -1, 1), (1, 0, 0)),
+}
+
+
+def _placement(orientation: int, x: float, y: float, w: float, h: float) -> tuple[float, ...]:
+    """The `cm` matrix that draws the stored image upright in the box (x, y, w, h)."""
+    (xu, xv, x0), (yu, yv, y0) = _TURNS.get(orientation, _TURNS[1])
+    return (w * xu, h * yu, w * xv, h * yv, x + w * x0, y + h * y0)
 
 
 def write_photobook(target: Path, title: str, photos: list[Photo]) -> Outcome:
