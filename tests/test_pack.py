@@ -461,3 +461,23 @@ def test_every_exif_orientation_is_shown_as_pillow_turns_it(tmp_path, orientatio
            max(p[0] for p in coloured), max(p[1] for p in coloured))
     assert corners(page, box) == want
     assert (box[2] - box[0] > box[3] - box[1]) == (upright.width > upright.height)
+
+
+def test_png_photos_are_embedded_losslessly_and_broken_ones_named(tmp_path):
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from civdoc.render.photobook import Photo, write_photobook
+
+    good = tmp_path / "截图.png"
+    good.write_bytes(png(300, 200, noise=True))
+    clear = tmp_path / "透明.png"
+    Image.new("RGBA", (60, 40), (10, 20, 30, 90)).save(clear)
+    data = png(300, 200, noise=True)
+    broken = tmp_path / "残缺.png"
+    broken.write_bytes(data[: len(data) // 2] + data[-12:])  # IDAT cut short, IEND kept
+    outcome = write_photobook(tmp_path / "book.pdf", "截图", [Photo(p, [p.name]) for p in (good, clear, broken)])
+    assert outcome.pages == 2 and [p.path.name for p, _ in outcome.skipped] == ["残缺.png"]
+    pages = PdfReader(tmp_path / "book.pdf").pages
+    assert pages[0].images[0].image.tobytes() == Image.open(good).convert("RGB").tobytes()
+    assert pages[1].images[0].image.size == (60, 40)

@@ -130,9 +130,10 @@ class _Image:
     width: int
     height: int
     head: bytes  # the image dictionary without /Length
-    source: Path | None  # embed this file's bytes as they are
+    source: Path | None  # embed bytes of this file as they are: all of it, or the ranges
     data: bytes = b""  # else these bytes
     orientation: int = 1  # EXIF orientation the page applies when it places the stored image
+    ranges: list[tuple[int, int]] | None = None  # (offset, length) of the parts of source to embed
 
     @property
     def upright(self) -> tuple[int, int]:
@@ -141,15 +142,26 @@ class _Image:
 
     @property
     def length(self) -> int:
-        return self.source.stat().st_size if self.source else len(self.data)
+        if self.source is None:
+            return len(self.data)
+        if self.ranges is not None:
+            return sum(n for _, n in self.ranges)
+        return self.source.stat().st_size
 
     def chunks(self) -> Iterable[bytes]:
         if self.source is None:
             yield self.data
             return
         with open(self.source, "rb") as f:
-            while chunk := f.read(_CHUNK):
-                yield chunk
+            for offset, length in self.ranges if self.ranges is not None else [(0, -1)]:
+                f.seek(offset)
+                left = length
+                while left != 0:
+                    chunk = f.read(_CHUNK if left < 0 else min(_CHUNK, left))
+                    if not chunk:
+                        break
+                    yield chunk
+                    left -= len(chunk) if left > 0 else 0
 
 
 _SPACES = {"L": b"/DeviceGray", "RGB": b"/DeviceRGB"}
@@ -172,6 +184,11 @@ def _load(path: Path) -> _Image:
             head = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
                     b"/Filter /DCTDecode" % (w, h, _SPACES[im.mode]))
             return _Image(w, h, head, path, orientation=orientation if orientation in _TURNS else 1)
+        if im.format == "PNG":
+            plain = _plain_png(path, im)
+            if plain is not None:
+                plain.orientation = orientation if orientation in _TURNS else 1
+                return plain
         im.load()
         upright = ImageOps.exif_transpose(im) if orientation not in (0, 1) else im
         if upright.mode in ("RGBA", "LA", "P", "PA") or "transparency" in upright.info:
@@ -193,6 +210,56 @@ def _load(path: Path) -> _Image:
         head = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
                 b"/Filter /FlateDecode" % (w, h, space))
         return _Image(w, h, head, None, data)
+
+
+def _plain_png(path: Path, im: Image.Image) -> _Image | None:
+    """An 8-bit grey or RGB PNG without interlacing or transparency: its IDAT data is a PDF Flate stream
+    with PNG predictors, embedded as it is (no decoding, no re-compression). Others return None."""
+    if im.mode not in _SPACES or im.info.get("interlace") or "transparency" in im.info:
+        return None
+    with open(path, "rb") as f:
+        head = f.read(33)
+        if len(head) < 33 or head[8:16] != b"\x00\x00\x00\rIHDR" or head[24] != 8 or head[25] not in (0, 2):
+            return None
+        ranges = []
+        pos = 8
+        while True:
+            f.seek(pos)
+            header = f.read(8)
+            if len(header) < 8:
+                return None
+            length, kind = int.from_bytes(header[:4], "big"), header[4:]
+            if kind == b"IDAT":
+                ranges.append((pos + 8, length))
+            elif kind == b"IEND":
+                break
+            pos += 12 + length
+    w, h = im.size
+    colours = 1 if im.mode == "L" else 3
+    image = _Image(w, h, b"", path, ranges=ranges)
+    if not ranges or not _inflates_to(image.chunks(), h * (1 + w * colours)):
+        raise ValueError("PNG 图像数据不完整")  # a PNG whose data does not decode is no photo for the set
+    head_dict = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
+                 b"/Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>"
+                 % (w, h, _SPACES[im.mode], colours, w))
+    image.head = head_dict
+    return image
+
+
+def _inflates_to(chunks: Iterable[bytes], size: int) -> bool:
+    """Whether a zlib stream, read piece by piece (never whole in memory), ends and gives size bytes."""
+    inflater = zlib.decompressobj()
+    total = 0
+    try:
+        for chunk in chunks:
+            while chunk:
+                total += len(inflater.decompress(chunk, _CHUNK))
+                chunk = inflater.unconsumed_tail
+                if total > size:
+                    return False
+    except zlib.error:
+        return False
+    return inflater.eof and total == size
 
 
 def _text(x: float, y: float, size: float, text: str) -> bytes:
