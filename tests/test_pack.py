@@ -481,3 +481,19 @@ def test_png_photos_are_embedded_losslessly_and_broken_ones_named(tmp_path):
     pages = PdfReader(tmp_path / "book.pdf").pages
     assert pages[0].images[0].image.tobytes() == Image.open(good).convert("RGB").tobytes()
     assert pages[1].images[0].image.size == (60, 40)
+
+
+def test_a_killed_pack_leaves_nothing_after_a_day(tmp_path):
+    import os
+    import time
+
+    root = project(tmp_path)
+    stale = root / "out" / ".网上申报材料.killed"
+    (stale / "思想道德建设").mkdir(parents=True)
+    fresh = root / "out" / ".网上申报材料.running"
+    fresh.mkdir()
+    old = time.time() - 2 * 24 * 3600
+    os.utime(stale, (old, old))
+    code, out, err = pack(root)
+    assert code == 0, out + err
+    assert not stale.exists() and fresh.exists()

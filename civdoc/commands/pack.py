@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ class NothingToPack(CivdocError):
 
 @dataclass
 class Part:
+    aspect: str  # its 测评项目's folder
     name: str  # relative to the package
     size: int
     files: int
@@ -102,7 +104,19 @@ def _build(result: Result, plan: Plan, method: str | None, out: Path, limit: int
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    _remove_leftovers(out)
     return made
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary folders of packs killed (power cut, kill -9) more than a day ago: no pack runs that long."""
+    stale = time.time() - 24 * 3600
+    for folder in out.glob(f".{PACKAGE}.*"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < stale:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _umask() -> int:
@@ -184,17 +198,14 @@ def _photobooks(plan: Plan, temp: Path) -> dict[str, BookInfo]:
     books: dict[str, BookInfo] = {}
     for entry in plan.entries:
         for book in entry.photobooks:
-            photos = [Photo(inside(temp, p.rel), _caption(p)) for p in book.photos]
+            originals = {inside(temp, p.rel): p for p in book.photos}
+            photos = [Photo(path, _caption(p)) for path, p in originals.items()]
             title = f"{entry.indicator.id} {entry.indicator.content}　{book.requirement}（{book.unit}）"
             target = inside(temp, book.rel)
             outcome = write_photobook(target, title, photos)
-            skipped = [str(photo.path.name) for photo, _ in outcome.skipped]
-            names = {inside(temp, p.rel).name: p.original_name for p in book.photos}
-            if outcome.pages:
-                books[book.rel] = BookInfo(outcome.pages, _sha256(target), target.stat().st_size,
-                                           [names.get(s, s) for s in skipped])
-            else:  # no photo decodes: no 照片集, and the catalogue names every photo
-                books.pop(book.rel, None)
+            if outcome.pages:  # else no photo decodes: no 照片集, and the catalogue names every photo
+                skipped = [originals[photo.path].original_name for photo, _ in outcome.skipped]
+                books[book.rel] = BookInfo(outcome.pages, _sha256(target), target.stat().st_size, skipped)
     return books
 
 
@@ -231,7 +242,7 @@ def _zips(plan: Plan, temp: Path, limit: int, made: PackResult) -> None:
             target = inside(temp, f"{ZIP_FOLDER}/{name}")
             folder.mkdir(exist_ok=True)
             write_zip(target, members)
-            made.parts.append(Part(f"{ZIP_FOLDER}/{name}", target.stat().st_size, len(members)))
+            made.parts.append(Part(aspect, f"{ZIP_FOLDER}/{name}", target.stat().st_size, len(members)))
 
 
 def _entry_files(entry: Entry, temp: Path) -> list[tuple[str, Path]]:
@@ -246,9 +257,7 @@ def _entry_files(entry: Entry, temp: Path) -> list[tuple[str, Path]]:
 def _part_names(made: PackResult) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for part in made.parts:
-        file = part.name.split("/", 1)[1]
-        aspect = file.rsplit("（第", 1)[0].removesuffix(".zip")
-        names.setdefault(aspect, []).append(file)
+        names.setdefault(part.aspect, []).append(part.name.split("/", 1)[1])
     return names
 
 
