@@ -334,6 +334,24 @@ def collect(
     raise typer.Exit(run_collect(root, source, unit, replace, dry_run, parse_today(today), no_cache, console()))
 
 
+@app.command()
+@handled
+def pack(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只打包这个单位的材料。"),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="只打包按这种测评方法测评的指标，如 网上申报。"),
+    max_mb: Optional[float] = typer.Option(None, "--max-mb", help="每个压缩包的大小上限（MB），默认为单个文件上限的 10 倍。"),
+    today: Optional[str] = TodayOpt,
+    no_cache: bool = NoCacheOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """生成网上申报材料包（out/网上申报材料/）：只收可用的文件，附照片集、材料目录、校验值和分包压缩包。"""
+    from civdoc.commands.pack import run_pack
+
+    root = project_root(project)
+    result = run_check(root, parse_today(today), unit, None, no_cache)
+    run_pack(result, method, max_mb, console(), show_progress())
+
+
 def main() -> None:
     global _PROCESS
     _PROCESS = True
