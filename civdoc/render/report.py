@@ -10,6 +10,7 @@ from civdoc import __version__
 from civdoc.evaluate import Result
 from civdoc.match import DATE_SOURCES
 from civdoc.model import EvidenceFile, Finding, Item
+from civdoc.score import compute
 
 SCHEMA_VERSION = 1
 
@@ -46,6 +47,7 @@ def report(result: Result) -> dict[str, Any]:
             "infos": result.count("info"),
             "waived": result.waived,
         },
+        "score": compute(result).to_dict(),
         "findings": [finding_dict(f) for f in result.findings],
         "items": [_item(result, i) for i in items],
         "files": [_file(f) for f in result.files],
