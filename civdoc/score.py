@@ -224,3 +224,20 @@ def summary_lines(score: Score) -> list[str]:
             line += "（civdoc.yaml 未设 systems 权重，不计加权得分）"
         lines.append(line + "。")
     return lines
+
+
+def template_facts(score: Score) -> dict[str, Any]:
+    """The score for text templates (基本情况.j2): figures as an office writes them ("45.5", "60.7%")."""
+    t = score.overall
+    weighted = score.weighted
+    return {
+        "indicators": t.indicators, "scored": t.scored, "unscored": t.unscored,
+        "possible": points(t.possible), "secured": points(t.secured), "at_risk": points(t.at_risk),
+        "unassessed": points(t.unassessed) if t.unassessed else "",
+        "rate": f"{t.rate * 100:.1f}%" if t.rate is not None else "—",
+        "bonus": points(t.bonus), "bonus_possible": points(t.bonus_possible) if t.bonus_possible else "",
+        "deduction": points(t.deduction),
+        "deduction_possible": points(t.deduction_possible) if t.deduction_possible else "",
+        "weighted": points(weighted.net) if weighted else "",
+        "weighted_possible": points(weighted.possible) if weighted else "",
+    }

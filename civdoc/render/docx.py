@@ -35,6 +35,7 @@ from civdoc.model import Finding, Item
 from civdoc.project import Aspect
 from civdoc.render.labels import SEVERITY, STATUS
 from civdoc.rules.catalogue import RULES
+from civdoc.score import compute, template_facts
 from civdoc.templates import DOSSIER, SUMMARY, Templates, TemplateError, jinja_message, undefined_message
 
 NO_UNIT = "（未归属单位）"
@@ -176,6 +177,7 @@ def summary_facts(result: Result, unit: str | None) -> dict[str, Any]:
         "top_units": [] if unit else _top_units(project.unit_names, open_findings),
         "top_types": _types(open_findings, 3),
         "stages": _stage_progress(project.config.review.stages, required),
+        "score": template_facts(compute(result)),
     }
 
 
