@@ -1,10 +1,11 @@
 """The score at stake (SPEC §9): a pure computation over a check's result.
 
 An indicator is 已落实 when every item of it that needs material is complete with no unwaived error,
-else 有风险; an indicator none of whose items needs material (实地考察, 问卷调查 …) is 不报材料: the
-documents neither secure nor lose its points. Per unit, the unit's own item decides. 基本指标 give
-分值合计 / 已落实 / 有风险; 特色指标 are a bonus claimed when 已落实; 负面清单 are a deduction until the
-material that disproves them is complete. Indicators without 分值 are counted, never given a number.
+else 有风险; a gap a waiver accepts (由市级统一报送 …) puts no points at risk. An indicator none of whose
+items needs material (实地考察, 问卷调查 …) is 不报材料: documents neither secure nor lose its points.
+Per unit, the unit's own item decides. 基本指标 give 分值合计 / 已落实 / 有风险; 特色指标 are a bonus
+claimed when 已落实; 负面清单 are a deduction until the material that disproves them is complete.
+Indicators without 分值 are counted, never given a number.
 """
 
 from __future__ import annotations
@@ -136,13 +137,32 @@ def system_of(ind: Indicator) -> str:
     return ind.system or DEFAULT_SYSTEM
 
 
-def item_ok(item: Item, errored: set[tuple[str, str]]) -> bool:
-    return item.status == "complete" and (item.unit, item.indicator) not in errored
+@dataclass(frozen=True)
+class Judged:
+    """What decides whether an item secures its points: its unwaived errors, and the gaps a waiver accepts."""
+
+    errored: frozenset[tuple[str, str]]  # (unit, indicator); (unit, "") for an error on the unit as a whole
+    waived_gaps: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, result: Result) -> Judged:
+        errored = {(f.unit or "", f.indicator or "") for f in result.findings
+                   if f.severity == "error" and not f.waived}
+        waived = {(f.unit or "", f.indicator or "") for f in result.findings if f.code.startswith("C") and f.waived}
+        return cls(frozenset(errored), frozenset(waived))
+
+    def ok(self, item: Item) -> bool:
+        """Complete, or incomplete only where a waiver accepted it (由市级统一报送 …); no unwaived error on
+        the item or on its unit."""
+        if (item.unit, item.indicator) in self.errored or (item.unit, "") in self.errored:
+            return False
+        return item.status == "complete" or (item.unit, item.indicator) in self.waived_gaps \
+            or (item.unit, "") in self.waived_gaps
 
 
 def compute(result: Result) -> Score:
     project = result.project
-    errored = {(f.unit or "", f.indicator or "") for f in result.findings if f.severity == "error" and not f.waived}
+    judged = Judged.of(result)
     items_of: dict[str, list[Item]] = {}
     for item in result.items:
         items_of.setdefault(item.indicator, []).append(item)
@@ -158,20 +178,20 @@ def compute(result: Result) -> Score:
             items = items_of.get(ind.id)
             if not items:  # outside --unit / --indicator
                 continue
-            state = indicator_state(items, errored)
+            state = indicator_state(items, judged)
             for tally in (overall, by_aspect.setdefault(aspect.name, Tally()),
                           by_system.setdefault(system_of(ind), Tally())):
                 tally.add(ind, state)
             for item in items:
-                by_unit[item.unit].add(ind, indicator_state([item], errored))
+                by_unit[item.unit].add(ind, indicator_state([item], judged))
     return Score(overall, by_aspect, by_unit, by_system, weights, _weighted(by_system, weights))
 
 
-def indicator_state(items: Iterable[Item], errored: set[tuple[str, str]]) -> str:
+def indicator_state(items: Iterable[Item], judged: Judged) -> str:
     material = [i for i in items if i.status != "not_required"]
     if not material:
         return UNASSESSED
-    return SECURED if all(item_ok(i, errored) for i in material) else AT_RISK
+    return SECURED if all(judged.ok(i) for i in material) else AT_RISK
 
 
 def _weighted(by_system: dict[str, Tally], weights: dict[str, float]) -> Weighted | None:
