@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import encrypted_pdf, pdf, put, run
 from leaders_project import A, B, C, folder, leaders_project
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import report, run, write_yaml
-from leaders_project import A, B, C, CONFIG, INDICATORS, MINORS, NATIONAL, leaders_project
+from leaders_project import CONFIG, INDICATORS, MINORS, NATIONAL, A, B, C, leaders_project
 
 
 def by_name(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
