@@ -66,9 +66,8 @@ def bulletin_bytes(result: Result, leaders: Leaders, templates: Templates) -> by
     title = bulletin_title(result.project.config.name)
     page.add(title_break(title), "title")
     page.add("各责任单位：", "plain")
-    since = f"{cn_date(change.since.day)}以来" if change else ""
     page.add(f"为及时掌握材料自查工作进展，推动各项测评内容佐证材料按时保质完成，现将截至{cn_date(result.today)}"
-             f"{'、' + since if since else ''}的工作进展情况通报如下。")
+             "的工作进展情况通报如下。")
     page.add("一、总体情况", "h1")
     for text in _overall(result, leaders, states, units, list(everyone.values())):
         page.add(text)
