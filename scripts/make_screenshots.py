@@ -50,10 +50,7 @@ def shrink(png: Path, target: Path, width: int) -> None:
     image = Image.open(png).convert("RGB")
     while True:
         scaled = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
-        scaled.save(target, optimize=True)
-        if target.stat().st_size <= MAX_BYTES:
-            return
-        # a palette keeps flat UI colours, but median cut drops the thin blue line: octree keeps it
+        # a palette keeps flat colours and text; median cut drops the thin blue line, octree keeps it
         scaled.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(target, optimize=True)
         if target.stat().st_size <= MAX_BYTES or width < 500:
             return
