@@ -114,7 +114,11 @@ def folder(root: Path) -> Path:
 def write(root: Path, snapshot: Snapshot) -> Path:
     """history/<date>.json, atomically; the last build of a day replaces that day's snapshot."""
     path = folder(root) / f"{snapshot.day.isoformat()}.json"
-    write_text(path, to_json(snapshot))
+    try:
+        write_text(path, to_json(snapshot))
+    except OSError as exc:
+        raise CivdocError(f"无法写入进展记录 {FOLDER}/{path.name}（{exc.strerror or exc}）。"
+                          f"请确认 {FOLDER} 是项目中可写的文件夹。out/ 中的文件已生成。") from None
     return path
 
 

@@ -110,3 +110,12 @@ def test_history_is_never_written_into_evidence(tmp_path: Path) -> None:
     assert code == 2 and "history/" in err and "evidence" in err
     assert not list((root / "evidence").glob("*.json"))
     assert not (root / "out").exists()  # refused before anything was written
+
+
+def test_history_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    root = leaders_project(tmp_path)
+    (root / "history").write_text("not a folder", encoding="utf-8")
+    code, out, err = run(root, "build", today=D1)
+    assert code == 2 and "history/2026-05-01.json" in err and "内部错误" not in err
+    code, out, err = run(root, "check", today=D1)
+    assert code == 1  # a check reads no snapshot from it and goes on

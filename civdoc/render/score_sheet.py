@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from civdoc.render import xlsx
 from civdoc.score import Score, Tally, number
 
-HEADERS = ("分值合计", "已落实", "有风险", "不报材料", "特色加分", "负面清单扣分", "未设分值指标")
+HEADERS = ("分值合计", "已落实", "有风险", "不报材料", "特色加分", "负面扣分", "未设分值")
 
 
 def score_table(ws: Worksheet, top: int, score: Score) -> int:
@@ -27,6 +27,7 @@ def score_table(ws: Worksheet, top: int, score: Score) -> int:
     header = top + 1
     for j, head in enumerate(["测评项目", *HEADERS], start=1):
         xlsx.put(ws, header, j, head, font=xlsx.HEAD, alignment=xlsx.CENTER, fill=xlsx.HEAD_FILL)
+    ws.row_dimensions[header].height = 20
     r = header
     for r, (name, tally) in enumerate(score.by_aspect.items(), start=header + 1):
         _row(ws, r, name, tally, bold=False)
@@ -46,7 +47,8 @@ def score_table(ws: Worksheet, top: int, score: Score) -> int:
                 xlsx.put(ws, r, j, value, font=xlsx.BOLD, alignment=xlsx.WRAP if j == 1 else xlsx.CENTER,
                          fill=xlsx.TOTAL_FILL)
     r += 1
-    xlsx.put(ws, r, 1, "已落实：该指标各责任单位的材料均已齐全且无未豁免的错误；加权得分含特色加分、减去负面清单扣分。",
+    xlsx.put(ws, r, 1, "已落实：该指标各责任单位的材料均已齐全且无未豁免的错误；不报材料：以实地考察等方式测评；"
+             "未设分值：未填写分值的指标数（不计入分值）。",
              font=xlsx.GREY, alignment=Alignment(vertical="center"), border=None)
     return r
 
