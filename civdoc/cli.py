@@ -37,7 +37,8 @@ FORMATS = ("text", "json", "github", "junit")
 ProjectOpt = typer.Option(None, "--project", "-p", help="项目文件夹（含 civdoc.yaml）；默认从当前文件夹向上查找。")
 TodayOpt = typer.Option(None, "--today", envvar="CIVDOC_TODAY", help="把“今天”固定为 YYYY-MM-DD，便于复现结果。")
 NoCacheOpt = typer.Option(False, "--no-cache", help="不使用 .civdoc/ 中的检查缓存，重新检查每个文件。")
-SinceOpt = typer.Option(None, "--since", help="与 history/ 中这一天（YYYY-MM-DD）的记录比较；默认与此前最近的一次比较。")
+SinceOpt = typer.Option(None, "--since",
+                        help="与 history/ 中这一天（YYYY-MM-DD）的记录比较；默认与此前最近的一次比较。")
 
 
 def console(stderr: bool = False) -> Console:
@@ -209,7 +210,7 @@ def build(
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
 ) -> None:
-    """先检查，再生成台账、工作进展通报、index.html 和 report.json（写入 out/），并在 history/ 中记录当天的进展。"""
+    """先检查，再生成台账、工作进展通报、index.html 和 report.json（写入 out/），并在 history/ 记录当天进展。"""
     from civdoc.build import build as build_outputs
 
     root = project_root(project)

@@ -22,7 +22,8 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 WEEKS = ["2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22"]
-HELD_BACK = [["区文化和旅游局", "区民政局", "区生态环境局", "团区委"], ["区民政局", "区生态环境局"], ["区生态环境局"], []]
+HELD_BACK = [["区文化和旅游局", "区民政局", "区生态环境局", "团区委"], ["区民政局", "区生态环境局"],
+             ["区生态环境局"], []]
 WIDTH, HEIGHT = 1366, 2400
 MAX_BYTES = 300 * 1024
 
@@ -35,7 +36,7 @@ def civdoc(root: Path, *args: str) -> None:
 def build_weeks(root: Path) -> None:
     aside = root.parent / "aside"
     aside.mkdir()
-    for day, held in zip(WEEKS, HELD_BACK):
+    for day, held in zip(WEEKS, HELD_BACK, strict=True):
         for unit in list(aside.iterdir()):
             if unit.name not in held:
                 shutil.move(str(unit), root / "evidence" / unit.name)
@@ -70,11 +71,12 @@ def bulletin(root: Path, work: Path) -> None:
     shutil.copy(root / "out" / "工作进展通报.docx", docx)
     subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(docx)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "2", str(work / "bulletin.pdf"), str(work / "page")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "2", str(work / "bulletin.pdf"),
+                    str(work / "page")], check=True)
     pages = [Image.open(p).convert("RGB") for p in sorted(work.glob("page-*.png"))]
     gap = 16
-    sheet = Image.new("RGB", (sum(p.width for p in pages) + gap * (len(pages) + 1), pages[0].height + 2 * gap), "#d0d4d8")
+    size = (sum(p.width for p in pages) + gap * (len(pages) + 1), pages[0].height + 2 * gap)
+    sheet = Image.new("RGB", size, "#d0d4d8")
     x = gap
     for page in pages:
         sheet.paste(page, (x, gap))

@@ -116,7 +116,8 @@ def test_score_in_the_ledgers(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(root / "out" / "材料自查台账.xlsx")["汇总"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     top = next(i for i, r in enumerate(rows) if r[0] == "三、分值测算")
-    assert rows[top + 1][:8] == ["测评项目", "分值合计", "已落实", "有风险", "不报材料", "特色加分", "负面扣分", "未设分值"]
+    assert rows[top + 1][:8] == ["测评项目", "分值合计", "已落实", "有风险", "不报材料", "特色加分", "负面扣分",
+                                 "未设分值"]
     table = {r[0]: r[1:8] for r in rows[top + 2:] if r[0]}
     assert table["思想道德建设"] == [10, 6, 3, 1, 2, 5, 1]
     assert table["合计"] == [27, 16, 10, 1, 2, 5, 1]
@@ -124,6 +125,7 @@ def test_score_in_the_ledgers(tmp_path: Path) -> None:
     assert table["加权得分"][:3] == [12.1, 5.1, 4.2]  # possible, net, at risk
     text = "".join(p.text for p in Document(str(root / "out" / "材料自查台账.docx")).paragraphs)
     assert "按指标分值测算，基本指标分值合计27分，材料已落实16分（占59.3%），有失分风险的10分" in text
-    assert "特色指标可加3分，已落实2分；负面清单尚未排除的扣分5分；按同创同测权重折算，加权得分5.1分（满分12.1分）" in text
+    assert ("特色指标可加3分，已落实2分；负面清单尚未排除的扣分5分；"
+            "按同创同测权重折算，加权得分5.1分（满分12.1分）") in text
     unit = "".join(p.text for p in Document(str(root / "out" / "分单位台账" / f"{A}.docx")).paragraphs)
     assert "基本指标分值合计10分，材料已落实7分（占70.0%），有失分风险的2分" in unit
