@@ -152,7 +152,7 @@ def load(root: Path, path: Path) -> Snapshot:
     shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
         data = json.loads(_read(path))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: [[[[… nested past the stack
         raise HistoryError(f"{shown} 无法读取（{_why(exc)}），已忽略。") from None
     try:
         return _parse(data, path)
@@ -216,6 +216,8 @@ def _why(exc: Exception) -> str:
         return f"第 {exc.lineno} 行 JSON 格式有误"
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
+    if isinstance(exc, RecursionError):
+        return "嵌套层数过多"
     return str(exc)
 
 
