@@ -37,6 +37,8 @@ FORMATS = ("text", "json", "github", "junit")
 ProjectOpt = typer.Option(None, "--project", "-p", help="项目文件夹（含 civdoc.yaml）；默认从当前文件夹向上查找。")
 TodayOpt = typer.Option(None, "--today", envvar="CIVDOC_TODAY", help="把“今天”固定为 YYYY-MM-DD，便于复现结果。")
 NoCacheOpt = typer.Option(False, "--no-cache", help="不使用 .civdoc/ 中的检查缓存，重新检查每个文件。")
+SinceOpt = typer.Option(None, "--since",
+                        help="与 history/ 中这一天（YYYY-MM-DD）的记录比较；默认与此前最近的一次比较。")
 
 
 def console(stderr: bool = False) -> Console:
@@ -99,6 +101,20 @@ def _emit(text: str, output: Optional[Path]) -> None:
         write_text(output, text)
 
 
+def parse_since(value: Optional[str]) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--since 的日期“{value}”无法识别，请写成 2024-07-15 的形式。") from None
+
+
+def _history_problems(problems: list[str]) -> None:
+    for problem in problems:
+        stderr_console().print(Text(f"提示：{problem}", style="yellow"), soft_wrap=True)
+
+
 def parse_today(value: Optional[str]) -> date:
     if not value:
         return date.today()
@@ -145,22 +161,27 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="有未豁免的警告也返回退出码 1。"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条显示“提示”级别的问题。"),
     today: Optional[str] = TodayOpt,
+    since: Optional[str] = SinceOpt,
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
 ) -> None:
     """检查佐证材料：列出每个缺漏和问题，并告诉您怎么改。"""
     if fmt not in FORMATS:
         raise UsageError(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
+    since_day = parse_since(since)
     # only the JSON report lists every file: the others need no more of a remembered item than its outcome
     result = run_check(project_root(project), parse_today(today), unit, indicator, no_cache, files=fmt == "json")
     if fmt == "text":
+        from civdoc.leaders.gather import closing_lines
         from civdoc.render.text import render
 
+        closing, problems = closing_lines(result, since_day)
+        _history_problems(problems)
         if output is None:
-            render(result, console(), verbose)
+            render(result, console(), verbose, closing)
         else:
             recorder = Console(record=True, file=io.StringIO(), width=120, highlight=False)
-            render(result, recorder, verbose)
+            render(result, recorder, verbose, closing)
             _emit(recorder.export_text(), output)
     elif fmt == "json":
         from civdoc.render.report import report, to_json
@@ -185,22 +206,29 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="台账照常生成；但有未豁免的错误或警告时返回退出码 1。"),
     force: bool = typer.Option(False, "--force", help="即使 out/ 中的台账有尚未导入的审核内容，也覆盖它。"),
     today: Optional[str] = TodayOpt,
+    since: Optional[str] = SinceOpt,
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
 ) -> None:
-    """先检查，再生成 Excel 和 Word 台账、分单位台账和 report.json（写入 out/）。"""
+    """先检查，再生成台账、工作进展通报、index.html 和 report.json（写入 out/），并在 history/ 记录当天进展。"""
     from civdoc.commands.build import build as build_outputs
 
     root = project_root(project)
+    since_day = parse_since(since)
     result = run_check(root, parse_today(today), unit, None, no_cache)
     target = (out if out is not None else root / "out").resolve()
-    built = build_outputs(result, target, unit=result.unit, force=force)
+    built = build_outputs(result, target, unit=result.unit, force=force, since=since_day)
+    _history_problems(built.problems)
     out = console()
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
     out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
         out.print(f"  {path.relative_to(target).as_posix()}")
+    if built.history is not None:
+        out.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
+    if built.change:
+        out.print(Text(built.change))
     out.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
                   f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
     failed = result.failed(strict) if strict else False

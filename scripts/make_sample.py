@@ -620,7 +620,7 @@ def xlsx_bytes(title: str, unit: str, when: date, seed: int) -> bytes:
         for i in range(6):
             m = (start - 6 + i) % 12 + 1
             ws.append([i + 1, f"{m}月", rnd.randint(3, 40), rnd.randint(50, 1200), ""])
-        ws.append(["合计", None, f"=SUM(C4:C9)", f"=SUM(D4:D9)", None])
+        ws.append(["合计", None, "=SUM(C4:C9)", "=SUM(D4:D9)", None])
     for col, width in zip("ABCDE", [8, 14, 14, 14, 20]):
         ws.column_dimensions[col].width = width
     created = datetime(when.year, when.month, when.day, 9, 0, 0)

@@ -7,11 +7,14 @@ overwritten (unless forced): those entries would be lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from civdoc.check.evaluate import Result
 from civdoc.commands.review_import import pending_entries
 from civdoc.errors import CivdocError
+from civdoc.leaders import history
+from civdoc.leaders.gather import Leaders, gather
 from civdoc.render.docx import dossier_bytes
 from civdoc.render.report import report, to_json
 from civdoc.render.templating import Templates
@@ -20,18 +23,23 @@ from civdoc.store.atomic import write_bytes
 
 LEDGER = "材料自查台账"
 PER_UNIT = "分单位台账"
+BULLETIN = "工作进展通报.docx"
+DASHBOARD = "index.html"
 
 
 @dataclass
 class Built:
     out: Path
     written: list[Path] = field(default_factory=list)
+    history: Path | None = None  # today's snapshot (whole-project builds only)
+    problems: list[str] = field(default_factory=list)  # history files left out
+    change: str | None = None  # the change since the snapshot compared with, in a sentence
 
 
 @dataclass(frozen=True)
 class Output:
     path: Path
-    kind: str  # xlsx | docx | json
+    kind: str  # xlsx | docx | json | bulletin | dashboard
     unit: str | None  # None: the whole project
 
 
@@ -42,7 +50,8 @@ def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
     outputs: list[Output] = []
     if unit is None:
         outputs += [Output(out / f"{LEDGER}.xlsx", "xlsx", None), Output(out / f"{LEDGER}.docx", "docx", None),
-                    Output(out / "report.json", "json", None)]
+                    Output(out / "report.json", "json", None), Output(out / BULLETIN, "bulletin", None),
+                    Output(out / DASHBOARD, "dashboard", None)]
     for u in units:
         outputs += [Output(out / PER_UNIT / f"{u}.xlsx", "xlsx", u), Output(out / PER_UNIT / f"{u}.docx", "docx", u)]
     return outputs
@@ -62,7 +71,16 @@ def guard_unimported(result: Result, paths: list[Path], force: bool) -> None:
                     "确认不需要这些内容时，可加 --force 覆盖。")
 
 
-def render(result: Result, output: Output, templates: Templates) -> bytes:
+def render(result: Result, output: Output, templates: Templates, leaders: Leaders | None = None) -> bytes:
+    if output.kind in ("bulletin", "dashboard"):
+        assert leaders is not None
+        if output.kind == "bulletin":
+            from civdoc.render.bulletin import bulletin_bytes
+
+            return bulletin_bytes(result, leaders, templates)
+        from civdoc.render.dashboard import dashboard_bytes
+
+        return dashboard_bytes(result, leaders, output.path.parent)
     view = _scope(result, output.unit) if output.unit else result
     if output.kind == "xlsx":
         return workbook_bytes(view, unit=output.unit, path=output.path)
@@ -71,16 +89,25 @@ def render(result: Result, output: Output, templates: Templates) -> bytes:
     return to_json(report(result)).encode("utf-8")
 
 
-def build(result: Result, out: Path, unit: str | None = None, force: bool = False) -> Built:
+def build(result: Result, out: Path, unit: str | None = None, force: bool = False,
+          since: date | None = None) -> Built:
     templates = Templates(result.project.root)
     outputs = planned(result, out, unit)
     guard_unimported(result, [o.path for o in outputs], force)
+    # the snapshots cover the whole project: a --unit build neither compares nor records one
+    leaders = gather(result, since) if unit is None else None
+    if leaders:
+        history.folder(result.project.root)  # refused before anything is written
     # everything is made before anything is written, so a broken template leaves out/ as it was
-    rendered = [(o.path, render(result, o, templates)) for o in outputs]
+    rendered = [(o.path, render(result, o, templates, leaders)) for o in outputs]
     built = Built(out)
     for path, data in rendered:
         write_bytes(path, data)
         built.written.append(path)
+    if leaders:
+        built.history = history.write(result.project.root, leaders.today)
+        built.problems = leaders.problems
+        built.change = history.change_line(leaders.change) if leaders.change else None
     return built
 
 

@@ -81,6 +81,15 @@ class Config(Strict):
     kinds: dict[str, list[str]] = {}
     rules: dict[str, Severity] = {}
     waivers: list[Waiver] = []
+    systems: dict[str, float] = {}  # 同创同测 (SPEC §9): weight of each 测评体系 in the weighted total
+
+    @field_validator("systems")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, weight in value.items():
+            if weight <= 0:
+                raise invalid(f"测评体系“{name}”的权重应大于 0，而不是 {weight}。")
+        return value
 
     @field_validator("rules", mode="before")
     @classmethod

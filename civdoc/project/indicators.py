@@ -96,6 +96,7 @@ class Indicator(Strict):
     method: str | None = None
     score: float | None = None
     category: Literal["基本指标", "特色指标", "负面清单"] = "基本指标"
+    system: str | None = None  # 测评体系 (SPEC §9); None: the file's, else 全国文明城市
     lead: str | None = None
     units: list[str] = []
     deadline: date | None = None
@@ -150,4 +151,5 @@ class Indicator(Strict):
 class IndicatorFile(Strict):
     aspect: str = Field(min_length=1)
     order: int | None = None
+    system: str | None = None  # 测评体系 of every indicator in the file that names none
     indicators: list[Indicator] = Field(min_length=1)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from civdoc.store.cache import Cache
 
 CONFIG_NAME = "civdoc.yaml"
+DEFAULT_SYSTEM = "全国文明城市"  # SPEC §9: the 测评体系 of an indicator that names none
 IMPLICIT_REQUIREMENT = "佐证材料"
 
 
@@ -168,13 +169,15 @@ def _load(root: Path, files: list[Path]) -> Project:
     kinds = {**KIND_TYPES, **{k: clean_types(v) for k, v in config.kinds.items()}}
     lookup = unit_lookup(config.units)
     aspects = [
-        Aspect(m.aspect, m.order, s.file, [_resolve(ind, lookup, kinds) for ind in m.indicators]) for s, m in parsed
+        Aspect(m.aspect, m.order, s.file, [_resolve(ind, lookup, kinds, m.system) for ind in m.indicators])
+        for s, m in parsed
     ]
     aspects.sort(key=lambda a: (a.order if a.order is not None else 10**6, a.file))
     return Project(root=root, config=config, aspects=aspects, kinds=kinds)
 
 
-def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]]) -> Indicator:
+def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]],
+             system: str | None = None) -> Indicator:
     """Canonical unit names, the lead among the units, each requirement's accepted types spelled out."""
     canon = lambda names: [lookup[norm(n)] for n in names]  # noqa: E731
     lead = lookup[norm(ind.lead)] if ind.lead else None
@@ -188,7 +191,8 @@ def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]]
     ]
     if not requirements and ind.needs_material:
         requirements = [Requirement(name=IMPLICIT_REQUIREMENT, types=all_types(kinds), match=[])]
-    return ind.model_copy(update={"lead": lead, "units": units, "requirements": requirements})
+    return ind.model_copy(update={"lead": lead, "units": units, "requirements": requirements,
+                                  "system": ind.system or system})
 
 
 def _validate(model: type[BaseModel], source: Source, problems: list[DefinitionProblem], ids: list[tuple]) -> Any:
@@ -338,6 +342,7 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
             if not (lead or units):
                 problems.append(DefinitionProblem("D102", source.file, source.line(at), dotted(at),
                                                   f"指标“{ident}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
+    problems += _unknown_systems(raw, sources)
     rules = raw.get("rules") if isinstance(raw.get("rules"), dict) else {}
     for name in rules:
         if str(name) not in RULES or str(name).startswith("D"):
@@ -355,4 +360,33 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
         if ident is not None and norm(str(ident)) not in seen_ids:
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "indicator")), f"waivers[{i}].indicator",
                                               f"指标编号“{ident}”不存在，请检查豁免条目中的 indicator。"))
+    return problems
+
+
+def _unknown_systems(raw: dict[str, Any], sources: list[Source]) -> list[DefinitionProblem]:
+    """With `systems:` weights in civdoc.yaml, every 测评体系 an indicator names must be one of them."""
+    systems = raw.get("systems")
+    if not isinstance(systems, dict) or not systems:
+        return []
+    known = [str(k) for k in systems]
+    problems: list[DefinitionProblem] = []
+    for source in sources:
+        data = source.data if isinstance(source.data, dict) else {}
+        file_system = data.get("system")
+        named = [(("system",), file_system)] if isinstance(file_system, str) else []
+        named += [(("indicators", i, "system"), ind["system"]) for i, ind in _raw_indicators(source)
+                  if isinstance(ind.get("system"), str)]
+        implicit = not isinstance(file_system, str) and any(not isinstance(ind.get("system"), str)
+                                                            for _, ind in _raw_indicators(source))
+        if implicit:
+            named.append(((), DEFAULT_SYSTEM))
+        for loc, name in named:
+            if name not in known:
+                near = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+                hint = f"您是否想写“{near[0]}”？" if near and loc else ""
+                what = f"测评体系“{name}”" if loc else f"未写 system 的指标属于默认测评体系“{name}”，它"
+                problems.append(DefinitionProblem(
+                    "D105", source.file, source.line(loc) if loc else 1, dotted(loc) if loc else "system",
+                    f"{what}不在 civdoc.yaml 的 systems 中（已有：{'、'.join(known)}）。{hint}"
+                    "请改正名称，或在 systems 中为它设置权重。"))
     return problems

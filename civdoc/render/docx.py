@@ -32,6 +32,7 @@ from lxml import etree
 
 from civdoc.check.evaluate import Result
 from civdoc.findings import RULES
+from civdoc.leaders.score import compute, template_facts
 from civdoc.model import Finding, Item
 from civdoc.project.load import Aspect
 from civdoc.render.labels import SEVERITY, STATUS
@@ -176,6 +177,7 @@ def summary_facts(result: Result, unit: str | None) -> dict[str, Any]:
         "top_units": [] if unit else _top_units(project.unit_names, open_findings),
         "top_types": _types(open_findings, 3),
         "stages": _stage_progress(project.config.review.stages, required),
+        "score": template_facts(compute(result)),
     }
 
 

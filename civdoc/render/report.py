@@ -8,6 +8,7 @@ from typing import Any
 from civdoc import __version__
 from civdoc.check.evaluate import Result
 from civdoc.evidence.record import encode as _encode
+from civdoc.leaders.score import compute
 from civdoc.model import Finding, Item
 
 SCHEMA_VERSION = 1
@@ -45,6 +46,7 @@ def report(result: Result) -> dict[str, Any]:
             "infos": result.count("info"),
             "waived": result.waived,
         },
+        "score": compute(result).to_dict(),
         "findings": [finding_dict(f) for f in result.findings],
         "items": [_item(result, i) for i in items],
         "files": Encoded(result.file_records()),

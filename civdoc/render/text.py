@@ -49,7 +49,8 @@ class _Lines:
             self.run = []
 
 
-def render(result: Result, console: Console, verbose: bool = False) -> None:
+def render(result: Result, console: Console, verbose: bool = False, closing: list[str] | None = None) -> None:
+    """closing: sentences printed before the verdict (the score and the change since the last snapshot)."""
     project = result.project
     out = _Lines(console)
     out.line(Text(project.config.name, style="bold"))
@@ -65,6 +66,8 @@ def render(result: Result, console: Console, verbose: bool = False) -> None:
         _unit_block(result, out, unit, required.get(unit, []), by_unit[unit], verbose)
     out.flush()
     _summary_table(result, console, required)
+    for line in closing or []:
+        console.print(Text(line), soft_wrap=True)
     _verdict(result, console)
 
 

@@ -690,9 +690,17 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     for j, head in enumerate(heads, start=2):
         ws.column_dimensions[get_column_letter(j)].width = max(text_width(head) + 3, 9)
     chart_units = [u for u in units if u != OTHER_UNIT and by_unit[u].required]
+    below = row + 2
     if len(chart_units) > 1:  # a unit's own ledger has one bar: the table says it all
         chart = _rate_chart(ws, unit_top + 1, len(chart_units), row + 2)
         page.keep_together(ws, row + 1, _cm(1) + chart.height)
+        below = row + 3 + int(chart.height / ROW_CM) + 1
+    from civdoc.leaders.score import compute
+    from civdoc.render.score_sheet import score_table
+
+    score = compute(result)
+    page.keep_together(ws, below, _cm(len(score.by_aspect) + len(score.by_system) + 5))
+    score_table(ws, below, score)
 
 
 ROW_CM = 0.56  # a 15 pt row, with its grid line
