@@ -156,6 +156,8 @@ def take(project: Project, listing: Listing, unit: str, own_folder: bool, source
     placer = Placer(project, unit, own_folder)
     intake = Intake(unit, source, listing.kind, dry_run)
     placed = [placer.place(e) for e in listing.entries]
+    if not dry_run:
+        project.evidence.mkdir(exist_ok=True)
     _enough_room(project.root, [o for o in placed if o.target])
     writer = _Writer(project.root, replace, dry_run, today, intake)
     try:

@@ -376,3 +376,13 @@ def test_control_characters_in_names_never_reach_the_terminal(tmp_path: Path) ->
         raw_entry(archive, b"\x1b[31m/1.1/a.pdf", pdf(), flags=0x800)
     code, out, err = collect(root, tmp_path / "esc2.zip")
     assert code == 2 and "\x1b" not in err and "\\x1b[31m" in err
+
+
+def test_a_project_without_evidence_folder_yet(tmp_path: Path) -> None:
+    import shutil
+
+    root = make_project(tmp_path, files={})
+    shutil.rmtree(root / "evidence")
+    code, out, err = collect(root, windows_zip(tmp_path / "a.zip", unit_a_files()))
+    assert code == 0, out + err
+    assert (root / DIR_A / PLAN_NAME).is_file()
