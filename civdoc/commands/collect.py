@@ -4,6 +4,7 @@ evidence/, then a receipt (printed, and out/回执/<unit>-<YYYYMMDD-HHMMSS>.xlsx
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -106,10 +107,18 @@ def _receipt_path(root: Path, unit: str, today: date, now: datetime) -> Path:
     return path
 
 
+def shown(text: str) -> str:
+    """A name from a zip as it can be printed: control characters (an ESC that would drive the terminal,
+    a newline that would fake a line of the receipt) are shown escaped."""
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+                   for c in text)
+
+
 def print_receipt(intake: Intake, state: UnitState | None, started: datetime, out: Console) -> None:
     head = "收取预演（--dry-run，没有写入任何文件）" if intake.dry_run else "材料收取回执"
     out.print(Text(f"{head}：{intake.unit}", style="bold"))
-    out.print(Text(f"来源：{intake.source}（{intake.kind}）  ·  时间：{started:%Y-%m-%d %H:%M:%S}"), soft_wrap=True)
+    out.print(Text(f"来源：{shown(intake.source)}（{intake.kind}）  ·  时间：{started:%Y-%m-%d %H:%M:%S}"),
+              soft_wrap=True)
     for label, count in intake.guessed.items():
         how = "Windows 中文编码" if label == "GB18030" else "UTF-8"
         out.print(f"名称编码：{count} 个文件名没有标明编码，已按 {label}（{how}）识别；请核对下面的文件名是否正确。")
@@ -121,7 +130,7 @@ def print_receipt(intake: Intake, state: UnitState | None, started: datetime, ou
     if added:
         out.print(Text(f"新增{'（将写入）' if intake.dry_run else ''}：", style="green"))
         for o in added[:SHOWN_ADDED]:
-            out.print(Text(f"  {o.target}"), soft_wrap=True)
+            out.print(Text(f"  {shown(o.target or '')}"), soft_wrap=True)
         if len(added) > SHOWN_ADDED:
             out.print(f"  ……另有 {len(added) - SHOWN_ADDED} 个（回执 Excel 中逐一列出）")
     _listed(out, "替换（新文件写入，原文件保留在 replaced/ 中）：", intake.having(REPLACED), "yellow")
@@ -129,7 +138,7 @@ def print_receipt(intake: Intake, state: UnitState | None, started: datetime, ou
     _listed(out, "未收取：", intake.having(REFUSED), "red")
     junk = intake.having(JUNK)
     if junk:
-        names = "、".join(o.entry.name for o in junk[:5])
+        names = "、".join(shown(o.entry.name) for o in junk[:5])
         out.print(Text(f"已略去 {len(junk)} 个系统或临时文件：{names}{'等' if len(junk) > 5 else ''}", style="dim"),
                   soft_wrap=True)
     if intake.having(CONFLICT):
@@ -144,8 +153,8 @@ def _listed(out: Console, title: str, outcomes: list, style: str) -> None:  # ty
         return
     out.print(Text(title, style=style))
     for o in outcomes:
-        where = f" → {o.target}" if o.target and o.target != f"evidence/{o.entry.name}" else ""
-        out.print(Text(f"  {o.entry.name}{where}"), soft_wrap=True)
+        where = f" → {shown(o.target)}" if o.target and o.target != f"evidence/{o.entry.name}" else ""
+        out.print(Text(f"  {shown(o.entry.name)}{where}"), soft_wrap=True)
         if o.note:
             out.print(Text(f"      {o.note}", style="dim"), soft_wrap=True)
 

@@ -80,16 +80,22 @@ def whose(project: Project, listing: Listing, wanted: str | None) -> tuple[str, 
         return own, True
     if unit is not None:
         return unit, False
-    tops = sorted({e.parts[0] for e in listing.entries if len(e.parts) > 1 and not e.junk})
+    tops = sorted({e.name.replace("\\", "/").lstrip("/").split("/")[0] for e in listing.entries
+                   if "/" in e.name.replace("\\", "/").lstrip("/") and not e.junk})
     units = sorted({u for u in (project.unit(t) for t in tops) if u}, key=project.unit_names.index)
     if len(units) == 1:
         return units[0], False
     if units:
         raise UsageError(f"{listing.kind}中有多个单位的文件夹（{'、'.join(units)}）。一次只收取一个单位的材料："
                          "请用 --unit 指明收取哪个单位（其他单位的文件夹会被拒收）。")
-    seen = "、".join(f"“{t}”" for t in tops[:8]) or "（没有文件夹）"
+    seen = "、".join(f"“{_escaped(t)}”" for t in tops[:8]) or "（没有文件夹）"
     raise UsageError(f"无法确定这些材料属于哪个单位：{listing.kind}顶层的文件夹是 {seen}，不是已登记的单位名称或简称。"
                      "请用 --unit 单位名称 指明，例如 civdoc collect 材料.zip --unit 区教育局。")
+
+
+def _escaped(text: str) -> str:
+    return "".join(c.encode("unicode_escape").decode("ascii") if ord(c) < 32 or 127 <= ord(c) < 160 else c
+                   for c in text)
 
 
 class Placer:
@@ -150,6 +156,8 @@ def take(project: Project, listing: Listing, unit: str, own_folder: bool, source
     placer = Placer(project, unit, own_folder)
     intake = Intake(unit, source, listing.kind, dry_run)
     placed = [placer.place(e) for e in listing.entries]
+    if not dry_run:
+        project.evidence.mkdir(exist_ok=True)
     _enough_room(project.root, [o for o in placed if o.target])
     writer = _Writer(project.root, replace, dry_run, today, intake)
     try:

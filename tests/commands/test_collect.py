@@ -376,3 +376,27 @@ def test_names_garbled_by_another_tool_are_recovered(tmp_path: Path) -> None:
     assert code == 0, out + err
     assert (root / DIR_A / PLAN_NAME).is_file()
     assert "GB18030" in out
+
+
+def test_control_characters_in_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    with zipfile.ZipFile(tmp_path / "esc.zip", "w") as archive:
+        raw_entry(archive, "宣传部/1.1/\x1b[2J\x1b[31mfake\nline.pdf".encode(), pdf(), flags=0x800)
+        raw_entry(archive, b"\x1b[31m/1.1/a.pdf", pdf(), flags=0x800)
+    code, out, err = collect(root, tmp_path / "esc.zip")
+    assert code == 1, out + err
+    assert "\x1b" not in out and "\\x1b[2J" in out and "fake\\nline.pdf" in out
+    with zipfile.ZipFile(tmp_path / "esc2.zip", "w") as archive:
+        raw_entry(archive, b"\x1b[31m/1.1/a.pdf", pdf(), flags=0x800)
+    code, out, err = collect(root, tmp_path / "esc2.zip")
+    assert code == 2 and "\x1b" not in err and "\\x1b[31m" in err
+
+
+def test_a_project_without_evidence_folder_yet(tmp_path: Path) -> None:
+    import shutil
+
+    root = make_project(tmp_path, files={})
+    shutil.rmtree(root / "evidence")
+    code, out, err = collect(root, windows_zip(tmp_path / "a.zip", unit_a_files()))
+    assert code == 0, out + err
+    assert (root / DIR_A / PLAN_NAME).is_file()

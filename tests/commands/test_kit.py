@@ -121,3 +121,12 @@ def test_round_trip_kit_unzip_fill_zip_as_windows_collect_counted(tmp_path: Path
     assert item_report["status"] == "complete"
     found = {r["name"]: r["found"] for r in item_report["requirements"]}
     assert found == {"工作方案": 1, "活动照片": 3}
+
+
+def test_out_leading_into_evidence_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    (root / "evidence" / "x").mkdir()
+    (root / "out").symlink_to(root / "evidence" / "x")
+    code, _, err = kit(root)
+    assert code == 2 and "evidence/" in err
+    assert list((root / "evidence" / "x").iterdir()) == []
