@@ -129,3 +129,14 @@ def test_score_in_the_ledgers(tmp_path: Path) -> None:
             "按同创同测权重折算，加权得分5.1分（满分12.1分）") in text
     unit = "".join(p.text for p in Document(str(root / "out" / "分单位台账" / f"{A}.docx")).paragraphs)
     assert "基本指标分值合计10分，材料已落实7分（占70.0%），有失分风险的2分" in unit
+
+
+def test_indicator_system_overrides_the_files(tmp_path: Path) -> None:
+    import copy
+
+    indicators = copy.deepcopy(INDICATORS)
+    indicators["02-未成年人.yaml"]["indicators"][2]["system"] = NATIONAL  # 2.3: 2 points at risk
+    root = leaders_project(tmp_path, indicators=indicators)
+    score = report(root, today="2026-05-01")["score"]
+    assert picked(by_name(score["by_system"], NATIONAL), "possible", "at_risk") == {"possible": 12, "at_risk": 5}
+    assert picked(by_name(score["by_system"], MINORS), "possible", "at_risk") == {"possible": 15, "at_risk": 5}
