@@ -227,8 +227,8 @@ def build(
         out.print(f"  {path.relative_to(target).as_posix()}")
     if built.history is not None:
         out.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
-    if built.change:
-        out.print(Text(built.change))
+    for line in built.closing:
+        out.print(Text(line))
     out.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
                   f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
     failed = result.failed(strict) if strict else False

@@ -15,6 +15,7 @@ from civdoc.commands.review_import import pending_entries
 from civdoc.errors import CivdocError
 from civdoc.leaders import history
 from civdoc.leaders.gather import Leaders, gather
+from civdoc.leaders.score import summary_lines
 from civdoc.render.docx import dossier_bytes
 from civdoc.render.report import report, to_json
 from civdoc.render.templating import Templates
@@ -33,7 +34,7 @@ class Built:
     written: list[Path] = field(default_factory=list)
     history: Path | None = None  # today's snapshot (whole-project builds only)
     problems: list[str] = field(default_factory=list)  # history files left out
-    change: str | None = None  # the change since the snapshot compared with, in a sentence
+    closing: list[str] = field(default_factory=list)  # the score, and the change since the snapshot compared with
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def build(result: Result, out: Path, unit: str | None = None, force: bool = Fals
     if leaders:
         built.history = history.write(result.project.root, leaders.today)
         built.problems = leaders.problems
-        built.change = history.change_line(leaders.change) if leaders.change else None
+        built.closing = summary_lines(leaders.score)
+        built.closing += [history.change_line(leaders.change)] if leaders.change else []
     return built
 
 

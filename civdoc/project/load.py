@@ -373,7 +373,9 @@ def _unknown_systems(raw: dict[str, Any], sources: list[Source]) -> list[Definit
     for source in sources:
         data = source.data if isinstance(source.data, dict) else {}
         file_system = data.get("system")
-        named = [(("system",), file_system)] if isinstance(file_system, str) else []
+        named: list[tuple[tuple[str | int, ...], str]] = []
+        if isinstance(file_system, str):
+            named.append((("system",), file_system))
         named += [(("indicators", i, "system"), ind["system"]) for i, ind in _raw_indicators(source)
                   if isinstance(ind.get("system"), str)]
         implicit = not isinstance(file_system, str) and any(not isinstance(ind.get("system"), str)

@@ -353,6 +353,7 @@ def _requirements(result: Result, leaders: Leaders, units: list[UnitProgress], t
         "project": result.project.config.name,
         "today": cn_date(result.today),
         "deadline": cn_date(deadline) if deadline else "",
+        "deadline_passed": bool(deadline and deadline < result.today),
         "rate": rate_text(complete / total if total else None),
         "counts": {"required": total, "complete": complete, "incomplete": total - complete,
                    "overdue": sum(u.overdue for u in units), "errors": sum(u.errors for u in units),

@@ -91,6 +91,16 @@ def test_no_score_anywhere(tmp_path: Path) -> None:
     assert "指标均未设分值（score），无法测算得分" in out
     code, out, err = run(root, "build", today="2026-05-01")
     assert code == 0, err
+    import openpyxl
+    from docx import Document
+
+    assert '"score":null' in (root / "out" / "index.html").read_text(encoding="utf-8")  # the page says 未设分值
+    bulletin = "".join(p.text for p in Document(str(root / "out" / "工作进展通报.docx")).paragraphs)
+    assert "分值" not in bulletin.split("二、")[0]
+    dossier = "".join(p.text for p in Document(str(root / "out" / "材料自查台账.docx")).paragraphs)
+    assert "各项指标均未设分值，暂不测算得分。" in dossier
+    ws = openpyxl.load_workbook(root / "out" / "材料自查台账.xlsx")["汇总"]
+    assert "各项指标均未设分值，不测算得分。" in [c.value for row in ws.iter_rows() for c in row]
 
 
 def test_unknown_system_and_bad_weight_are_definition_errors(tmp_path: Path) -> None:
@@ -129,3 +139,14 @@ def test_score_in_the_ledgers(tmp_path: Path) -> None:
             "按同创同测权重折算，加权得分5.1分（满分12.1分）") in text
     unit = "".join(p.text for p in Document(str(root / "out" / "分单位台账" / f"{A}.docx")).paragraphs)
     assert "基本指标分值合计10分，材料已落实7分（占70.0%），有失分风险的2分" in unit
+
+
+def test_indicator_system_overrides_the_files(tmp_path: Path) -> None:
+    import copy
+
+    indicators = copy.deepcopy(INDICATORS)
+    indicators["02-未成年人.yaml"]["indicators"][2]["system"] = NATIONAL  # 2.3: 2 points at risk
+    root = leaders_project(tmp_path, indicators=indicators)
+    score = report(root, today="2026-05-01")["score"]
+    assert picked(by_name(score["by_system"], NATIONAL), "possible", "at_risk") == {"possible": 12, "at_risk": 5}
+    assert picked(by_name(score["by_system"], MINORS), "possible", "at_risk") == {"possible": 15, "at_risk": 5}
