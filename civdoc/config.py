@@ -81,6 +81,8 @@ class Config(Strict):
     kinds: dict[str, list[str]] = {}
     rules: dict[str, Severity] = {}
     waivers: list[Waiver] = []
+    methods: list[str] = []  # 测评方法 beyond the known ones (methods.py)
+    office: str | None = None  # the compiling office, for the dossier's 落款; else the unit that is the 文明办
 
     @field_validator("rules", mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from civdoc.codehash import code_digest
 from civdoc.config import Config, Unit, Waiver
 from civdoc.errors import DefinitionErrors, DefinitionProblem, ProjectNotFound
 from civdoc.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
+from civdoc.methods import method_problems
 from civdoc.names import norm
 from civdoc.rules.catalogue import RULES
 from civdoc.yamlsrc import Source, dotted, load_yaml
@@ -162,6 +163,7 @@ def _load(root: Path, files: list[Path]) -> Project:
 
     if config_source is not None:
         problems += _cross_check(config_source, sources)
+        problems += method_problems(config_source, sources)
     if problems:
         raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None
