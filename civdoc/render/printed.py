@@ -17,8 +17,8 @@ from civdoc.project import Project
 
 # a finding shown as a state elsewhere (台账's 审核情况), never as a problem row
 NOT_A_PROBLEM = {"R601"}
-JARGON = re.compile(r"civdoc|\.ya?ml\b|yaml|(?<![\w-])--[a-z]|evidence/|waivers|units 中|until\b|min_pixels|max_file_mb",
-                    re.IGNORECASE)
+JARGON = re.compile(r"civdoc|\.ya?ml\b|yaml|(?<![\w-])--[a-z]|evidence/|waivers|units 中|until\b|min_pixels|"
+                    r"max_file_mb", re.IGNORECASE)
 OFFICE_WORDS = ("文明办", "创文办", "文明委")
 
 
@@ -42,7 +42,7 @@ def _rewrites(office_name: str) -> list[tuple[re.Pattern[str], str]]:
         (r"如确需由本单位报送，请在指标定义的 units 中加入本单位。", f"如确需由本单位报送，{ask}调整责任单位。"),
         (r"同一材料确需用于多个指标时，可在 civdoc\.yaml 的 waivers 中说明理由。",
          f"同一材料确需用于多个指标时，{ask}说明理由。"),
-        (r"请整改，或经批准后在 civdoc\.yaml 中延长 until。", f"请整改，或{ask}调整豁免。"),
+        (r"请整改，或经批准后在 civdoc\.yaml 中延长 until。", f"请整改，或联系{office_name}调整豁免。"),
         (r"civdoc 不会读取它。", "检查时不会读取它。"),
         (r"civdoc 不会跟随链接读取。", "链接指向的文件不会被读取。"),
         (r"civdoc 已尽量识别出原名。", "已尽量识别出原名。"),

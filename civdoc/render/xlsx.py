@@ -900,7 +900,7 @@ def material_text(item: Item) -> str:
         if r.min == 0:
             lines.append(f"{r.name} {r.found}份（可选）")
         else:
-            lines.append(f"{r.name} {r.found}/{r.min}" + (f"，缺{r.min - r.found}" if r.found < r.min else ""))
+            lines.append(f"{r.name} {r.found}/{r.min}")
     return "\n".join(lines)
 
 
