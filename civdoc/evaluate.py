@@ -215,7 +215,8 @@ def _coverage(project: Project, scan: Scan, items: list[Item]) -> list[Finding]:
             required.setdefault(item.unit, []).append(item.indicator)
     for unit, ids in required.items():
         if unit not in scan.unit_folders:
-            findings.append(coverage.unit_folder_missing(unit, ids, layout, scan.misnamed.get((unit, None))))
+            misnamed = next((name for (owner, _), name in scan.misnamed.items() if owner == unit), None)
+            findings.append(coverage.unit_folder_missing(unit, ids, layout, misnamed))
     for item in items:
         if item.status == "not_required" or item.unit not in scan.unit_folders:
             continue
