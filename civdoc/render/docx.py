@@ -654,7 +654,7 @@ def _ledger_rows(result: Result, aspect: Aspect, items: list[Item], unit: str | 
         else:
             status = STATUS[item.status]
             if (item.unit, item.indicator) in overdue:
-                status = Cell([status, "（已逾期）"], style="overdue")
+                status = Cell([status, "已逾期"], style="overdue")
             row += [[f"{r.name}（可选）" if r.min == 0 else f"{r.name}{r.min}份" for r in item.requirements],
                     [f"{r.found}份" + (f"，缺{r.min - r.found}份" if r.found < r.min else "") for r in item.requirements],
                     status, _deadline(item)]

@@ -65,7 +65,7 @@ class Wording:
         for pattern, replacement in self._rewrites:
             text = pattern.sub(replacement, text)
         text = re.sub(r"“evidence/([^”]*)”", lambda m: f"“{m.group(1)}”", text)
-        return _drop_jargon(text)
+        return _cn_dates(_drop_jargon(text))
 
     def path(self, f: Finding) -> str:
         return shown_path(f.path, f.unit, self.project.config.layout)
@@ -89,6 +89,18 @@ def _drop_jargon(text: str) -> str:
     sentences = re.findall(r"[^。！？]*[。！？]?", text)
     kept = "".join(s for s in sentences if s and not JARGON.search(s))
     return kept or "详见检查报告。"
+
+
+_ISO = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})(?:-(\d{2}))?(?![\d-])")
+
+
+def _cn_dates(text: str) -> str:
+    """ISO dates in a message as 年月日, except inside “…” (a file's name stays as written)."""
+    parts = re.split(r"(“[^”]*”)", text)
+    for i in range(0, len(parts), 2):
+        parts[i] = _ISO.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月"
+                            + (f"{int(m.group(3))}日" if m.group(3) else ""), parts[i])
+    return "".join(parts)
 
 
 def cn_date(day: date | None) -> str:

@@ -46,12 +46,14 @@ def _break_cost(text: str, i: int) -> float:
     before, after = text[i - 1], text[i]
     if after in CLOSING or before in OPENING:
         return INF
-    if before in "年月" and after.isdigit():
+    if before == "年" and after.isdigit():
         return 0  # 2026年 / 12月31日
+    if before == "月" and after.isdigit():
+        return 5
     if before.isdigit() and after in "年月日号时分秒份个张页天条项":
         return 50  # a number stays with its unit
     if _word_char(before) and _word_char(after):
-        return 50  # inside a Latin word or number: only when it is longer than a line
+        return 150  # inside a Latin word or number: dearer than a line, so only when it is longer than one
     if before in SOFT_AFTER or after in OPENING:
         return 0
     if before in JOINING:

@@ -863,7 +863,8 @@ def problem_text(findings: list[Finding], wording: Wording | None = None) -> str
     for f in shown[:MAX_PROBLEM_LINES]:
         message = wording.message(f) if wording else f.message
         first = message.split("。", 1)[0] + "。"
-        where = f"（{f.path.rsplit('/', 1)[-1]}）" if f.path else ""
+        shown = wording.path(f) if wording else (f.path or "")
+        where = f"（{shown.rsplit('/', 1)[-1]}）" if shown else ""
         lines.append(f"{f.code} {RULES[f.code].title}{where}：{first}")
     if len(shown) > MAX_PROBLEM_LINES:
         lines.append(f"……另有 {len(shown) - MAX_PROBLEM_LINES} 条，见“问题清单”。")
