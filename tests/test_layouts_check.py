@@ -10,7 +10,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-
 from helpers import (
     UNIT_A,
     UNIT_B,

@@ -17,9 +17,8 @@ import docx
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from helpers import DIR_A, PHOTOS, UNIT_A, UNIT_B, config_with, evidence, make_project, pdf, run
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 MIN_POINTS = 9.0
 # a column width unit printed: 7 pixels of Calibri 11 in Excel, 7.43 of its metric twin Carlito in
@@ -188,7 +187,7 @@ def test_no_tool_jargon_in_any_ledger(built: Path) -> None:
 def test_ledgers_speak_to_units_and_the_terminal_keeps_its_words(built: Path) -> None:
     ws = openpyxl.load_workbook(built / "out" / "材料自查台账.xlsx")["问题清单"]
     heads = [str(c.value).replace("\n", "") for c in ws[1]]
-    rows = [dict(zip(heads, (str(v or "").replace("\n", "") for v in r)))
+    rows = [dict(zip(heads, (str(v or "").replace("\n", "") for v in r), strict=False))
             for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
     codes = {r["代码"] for r in rows}
     assert {"P501", "P502", "P503", "P504", "P505", "W801"} <= codes

@@ -126,6 +126,7 @@ def test_ledger_cells(book: openpyxl.Workbook, rep: dict) -> None:
     assert a["材料情况（已报/应报）"] == "工作方案 2/1\n活动照片 2/3"
     assert a["完成情况"] == "未完成"
     assert flat(a["存在问题"]).startswith("C204 材料数量不足：")
+    assert "另有" not in flat(a["存在问题"])  # one problem, no "more in 问题清单"
     assert a["完成时限"] == datetime(2024, 12, 31)
     assert a["初审状态"] == "待审" and a["初审审核人"] is None
     assert a["审核情况"] == "初审：待审\n复审：待审\n终审：待审"
@@ -135,7 +136,7 @@ def test_ledger_cells(book: openpyxl.Workbook, rep: dict) -> None:
     b = by_key[f"{UNIT_B}|1.2"]
     assert flat(b["责任单位"]) == f"{UNIT_B}（牵头）"
     assert b["完成情况"] == "已完成" and b["存在问题"] in (None, "")
-    assert flat(b["审核情况"]).startswith(f"初审：通过（王五 {date.today().month}月{date.today().day}日）")
+    assert b["审核情况"].startswith(f"初审：通过\n王五 {date.today().month}月{date.today().day}日\n复审：待审")
     assert (b["初审状态"], b["初审审核人"], b["初审日期"]) == ("通过", "王五", datetime.combine(date.today(), datetime.min.time()))
     assert b["复审状态"] == "待审" and b["审核意见"] == "初审（通过）：材料齐全"
 
@@ -207,7 +208,7 @@ def test_frozen_filtered_and_print_ready(book: openpyxl.Workbook) -> None:
 
 def test_widths_fit_chinese_text(book: openpyxl.Workbook) -> None:
     ws = book["台账"]
-    assert ws.column_dimensions[column(ws, "测评标准")].width >= 22
+    assert ws.column_dimensions[column(ws, "测评标准")].width >= 20
     assert ws.column_dimensions[column(ws, "初审状态")].width >= 8  # 初审状态: 4 CJK characters
     assert ws.cell(2, headers(ws).index("测评标准") + 1).alignment.wrap_text
 

@@ -689,12 +689,13 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     ws.row_dimensions[1].height = 30
     period = project.config.period
     line = f"材料自查汇总　　测评周期：{cn_date(period.start)}至{cn_date(period.end)}　　检查日期：{cn_date(result.today)}"
-    if unit:
-        contact = project.unit_info(unit).contact
-        line += f"　　联络员：{contact}" if contact else ""
-    put(ws, 2, 1, line, font=SUBTITLE, alignment=Alignment(horizontal="center", vertical="center"), border=None)
+    contact = project.unit_info(unit).contact if unit else None
+    if contact:  # a line of its own: the first is as wide as the tables already
+        line += f"\n联络员：{contact}"
+    put(ws, 2, 1, line, font=SUBTITLE, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        border=None)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    ws.row_dimensions[2].height = 20
+    ws.row_dimensions[2].height = 36 if contact else 20
 
     aspect_of = project.aspect_of
     by_aspect = _tallies(result, lambda i: aspect_of[i.indicator].name,
@@ -814,15 +815,16 @@ def _rate_chart(ws: Worksheet, header_row: int, count: int, anchor_row: int) -> 
 # -- 台账 -------------------------------------------------------------------------------------------
 
 def ledger_columns(stages: list[str]) -> list[Col]:
-    """The printed columns fill A4 landscape at 100% (SPEC §7: text no smaller than 9 pt on paper): 147
-    width units of 5.25 pt, within the 791 pt between the margins. The review columns that reviewers
+    """The printed columns fill A4 landscape at 100% (SPEC §7: text no smaller than 9 pt on paper): 148.5
+    width units of 5.25 pt, within the 791 pt between the margins (LibreOffice's units are 6% wider:
+    it prints them at 94%). The review columns that reviewers
     fill from drop-downs follow, off the print area: on paper one 审核情况 column sums them up."""
     cols = [Col("序号", 5, center=True), Col("指标编号", 6, center=True), Col("测评项目", 10, min_width=10),
-            Col("测评内容", 11, min_width=11), Col("测评标准", 23, min_width=22), Col("测评方法", 9, center=True),
+            Col("测评内容", 11, min_width=11), Col("测评标准", 21, min_width=20), Col("测评方法", 9, center=True),
             Col("分值", 5, center=True), Col("责任单位", 11, min_width=11, center=True),
-            Col(MATERIALS, 15, min_width=15), Col("存在问题", 19, min_width=18),
+            Col(MATERIALS, 17, min_width=17), Col("存在问题", 19, min_width=18),
             Col("完成情况", 7, min_width=7, center=True), Col(DEADLINE, 14.5, min_width=14.5, center=True),
-            Col(REVIEW_SUMMARY, 13, min_width=13)]
+            Col(REVIEW_SUMMARY, 13.5, min_width=13.5)]
     for stage in stages:
         cols += [Col(state_header(stage), 9, min_width=9, center=True, printed=False),
                  Col(reviewer_header(stage), 10, min_width=10, center=True, printed=False),
@@ -863,8 +865,8 @@ def problem_text(findings: list[Finding], wording: Wording | None = None) -> str
     for f in shown[:MAX_PROBLEM_LINES]:
         message = wording.message(f) if wording else f.message
         first = message.split("。", 1)[0] + "。"
-        shown = wording.path(f) if wording else (f.path or "")
-        where = f"（{shown.rsplit('/', 1)[-1]}）" if shown else ""
+        path = wording.path(f) if wording else (f.path or "")
+        where = f"（{path.rsplit('/', 1)[-1]}）" if path else ""
         lines.append(f"{f.code} {RULES[f.code].title}{where}：{first}")
     if len(shown) > MAX_PROBLEM_LINES:
         lines.append(f"……另有 {len(shown) - MAX_PROBLEM_LINES} 条，见“问题清单”。")
@@ -909,11 +911,10 @@ def review_summary(item: Item) -> str:
     """The review columns on paper: each stage's state, and who signed it when."""
     lines = []
     for s in item.stages:
-        line = f"{s.stage}：{s.state}"
-        if s.state != "待审" and s.by:
+        lines.append(f"{s.stage}：{s.state}")
+        if s.state != "待审" and s.by:  # who and when, on a line of its own
             day = _at_date(s.at)
-            line += f"（{s.by}" + (f" {day.month}月{day.day}日" if isinstance(day, date) else "") + "）"
-        lines.append(line)
+            lines.append(s.by + (f" {day.month}月{day.day}日" if isinstance(day, date) else ""))
     return "\n".join(lines)
 
 
