@@ -68,17 +68,19 @@ class Wording:
         return _cn_dates(_drop_jargon(text))
 
     def path(self, f: Finding) -> str:
-        return shown_path(f.path, f.unit, self.project.config.layout)
+        return shown_path(f.path, f.unit, self.project)
 
 
-def shown_path(path: str | None, unit: str | None, layout: str) -> str:
+def shown_path(path: str | None, unit: str | None, project: Project) -> str:
     """A path as a unit reads it: from its own folder (unit/indicator) or from evidence/ (indicator/unit);
-    "" for what is no file (a definition, a waiver)."""
+    "" for what is no file (a definition, a waiver). A folder misnamed for the unit stays in the path."""
     if not path or not path.startswith("evidence/"):
         return ""
     rest = path[len("evidence/"):]
-    if layout == "unit/indicator" and unit and "/" in rest:
-        return rest.split("/", 1)[1]
+    if project.config.layout == "unit/indicator" and unit and "/" in rest:
+        first, inside = rest.split("/", 1)
+        if project.unit(first) == unit:
+            return inside
     return rest
 
 

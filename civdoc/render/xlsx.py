@@ -53,6 +53,7 @@ from civdoc.model import EvidenceFile, Finding, Item, Span
 from civdoc.render.labels import SEVERITY, STATUS
 from civdoc.render.printed import CN_DATE_FORMAT, NOT_A_PROBLEM, Wording, cn_date, shown_path
 from civdoc.render.wrap import wrapped
+from civdoc.project import Project
 from civdoc.rules.catalogue import RULES
 
 # -- the ledger's contract with review_import.py -----------------------------------------------------
@@ -1166,8 +1167,8 @@ def _type_label(f: EvidenceFile) -> str:
     return ext
 
 
-def _file_name(f: EvidenceFile, layout: str) -> str:
-    return f.item_path or shown_path(f.path, f.unit, layout)
+def _file_name(f: EvidenceFile, project: Project) -> str:
+    return f.item_path or shown_path(f.path, f.unit, project)
 
 
 def span_text(span: Span) -> str:
@@ -1190,7 +1191,6 @@ def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> No
     # by unit, indicator and path: two stable sorts make no key tuple a file (see SheetXML.rows)
     files = sorted(result.files, key=attrgetter("path"))
     files.sort(key=lambda f: look.unit_order(f.unit, f.indicator))
-    layout = result.project.config.layout
     unusable: Marks = {10: (RED_BOLD, RED_FILL)}
     undated: Marks = {7: (AMBER, None)}
     neither: Marks = {**unusable, **undated}
@@ -1200,7 +1200,7 @@ def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> No
         ins = f.inspection
         source = DATE_SOURCES.get(f.date_source or "", f.date_source or "") if f.date else ""
         sha = ins.sha256.removeprefix("sha256:") if ins and ins.sha256 else ""
-        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", f.requirement or "", _file_name(f, layout),
+        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", f.requirement or "", _file_name(f, result.project),
                      _type_label(f), _pages_or_pixels(f), span_text(f.date) if f.date else "无法确定", source,
                      size_text(f.size), "是" if f.usable else "否", sha, "打开"))
         marks.append(None if f.usable and f.date else undated if f.usable else unusable if f.date else neither)
