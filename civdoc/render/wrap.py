@@ -23,6 +23,17 @@ OPENING = set("（(［[｛{「『“‘《〈【〔")
 SOFT_AFTER = set("、。，,；;：:？?！!）)」』”’》〉】〕 \u3000/")  # a break after these costs nothing
 JOINING = set("和与及或的")
 
+# two-character words that come back in indicator names, units and messages: no break inside them
+WORDS = set("""
+志愿 服务 建设 教育 工作 活动 管理 宣传 文化 文明 制度 机制 理论 学习 创新 思想 道德 社会 主义 核心 价值 社区
+城市 环境 卫生 安全 生态 治理 公共 设施 群众 未成 成年 家庭 家教 家风 学校 网络 传播 培育 风尚 诚信 法治 公平
+正义 政务 廉洁 高效 营商 生活 和谐 宜居 稳定 交通 秩序 垃圾 分类 污染 防治 农村 乡村 振兴 科普 科学 普及 体育
+健身 养老 医疗 健康 食品 药品 市场 监管 执法 公示 保障 权益 劳动 就业 党员 组织 干部 队伍 阵地 场所 基地 平台
+方案 计划 台账 总结 报告 照片 通知 纪要 制定 开展 落实 推进 整改 常态 长效 理想 信念 雷锋 模范 身边 好人 移风
+易俗 节日 传统 志愿 发展 事业 产业 旅游 新闻 媒体 公益 广告 街道 办事 单位 部门 领导 材料 文件 日期 时限 范围
+完成 情况 编号 指标 测评 内容 标准 方法 问题 说明 类型 名称 图片 清晰 重复 报送 责任 牵头 审核 签字 盖章 分管
+""".split())
+
 LINE_COST = 100  # one more line costs more than any choice of break
 SLACK_COST = 0.5  # each half-em left empty at the end of a line that is not the last: lines stay full
 INF = float("inf")
@@ -60,11 +71,13 @@ def _break_cost(text: str, i: int) -> float:
         return 2
     if before.isascii() or after.isascii():
         return 3
-    # two CJK characters: between two-character words, counted from the last soft break
+    # two CJK characters: not inside a known word; else between two-character words, counted from the
+    # last soft break
+    inside = 6 if before + after in WORDS else 0
     k = i
     while k > 0 and text[k - 1] not in SOFT_AFTER and not text[k - 1].isascii():
         k -= 1
-    return 4 if (i - k) % 2 == 0 else 8
+    return inside + (4 if (i - k) % 2 == 0 else 6)
 
 
 def _lone(line: str) -> bool:
