@@ -481,10 +481,11 @@ class Walker:
                            "文件直接放在单位文件夹中，没有放入指标文件夹，不会被计入。"
                            f"请把它移入对应的指标文件夹（以指标编号开头，如“{self._example(unit)}”）。",
                            unit=unit, path=rel)
-        layout = "evidence/<单位>/<指标>/" if self.project.config.layout == "unit/indicator" else "evidence/<指标>/<单位>/"
+        by_unit = self.project.config.layout == "unit/indicator"
+        layout = "evidence/<单位>/<指标>/" if by_unit else "evidence/<指标>/<单位>/"
         return Finding("P504", "warning",
-                       f"文件直接放在 evidence 文件夹中，不属于任何单位和指标，不会被计入。请把它移入 {layout} 下对应的文件夹。",
-                       path=rel)
+                       "文件直接放在 evidence 文件夹中，不属于任何单位和指标，不会被计入。"
+                       f"请把它移入 {layout} 下对应的文件夹。", path=rel)
 
     def _example(self, unit: str | None) -> str:
         """An indicator folder name from the project itself: the unit's first indicator, or the first."""

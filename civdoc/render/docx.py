@@ -471,11 +471,11 @@ class Writer:
         self.styles = styles
         self.width = 9000
 
-    def paragraph(self, text: str, style: str = "body", right_chars: int | None = None) -> Any:
+    def paragraph(self, text: str, style: str = "body", right_chars: float | None = None) -> Any:
         """right_chars: aligned right, that many characters in from the margin (落款, GB/T 9704 7.3.5)."""
         layout = ""
         if right_chars is not None:
-            layout = (f'<w:ind w:right="{right_chars * 320}" w:rightChars="{right_chars * 100}" w:firstLine="0" '
+            layout = (f'<w:ind w:right="{round(right_chars * 320)}" w:rightChars="{round(right_chars * 100)}" w:firstLine="0" '
                       'w:firstLineChars="0"/><w:jc w:val="right"/>')
         p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles[style]}"/>{layout}</w:pPr>'
                       f'<w:r><w:t xml:space="preserve"></w:t></w:r></w:p>')
@@ -755,10 +755,18 @@ def signature_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
 
 
 def closing_blocks(w: Writer, result: Result) -> list[Any]:
-    """落款 (GB/T 9704 7.3.5): the compiling office and the date, right-aligned, with the 盖章 line."""
+    """落款 (GB/T 9704 7.3.5): the date four characters from the right margin, the compiling office (to
+    be sealed) centred over it."""
+    day = cn_date(result.today)
+    signed = f"{office(result.project)}（盖章）"
+    shift = max((_ems(day) - _ems(signed)) / 2, -4)
     return [w.paragraph("", "body"),
-            w.paragraph(f"{office(result.project)}（盖章）", "body", right_chars=4),
-            w.paragraph(cn_date(result.today), "body", right_chars=4)]
+            w.paragraph(signed, "body", right_chars=4 + shift),
+            w.paragraph(day, "body", right_chars=4)]
+
+
+def _ems(text: str) -> float:
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
 
 
 def _unit_signatures(w: Writer, result: Result, unit: str, stages: list[str]) -> list[Any]:
