@@ -10,8 +10,14 @@ words around the docxtpl tags. Layout follows GB/T 9704-2012 (党政机关公文
 - A4, margins top 37 / bottom 35 / left 28 / right 26 mm; 22 lines of 28.95 pt
 - title 2号 (22 pt) 方正小标宋简体, centred; body 3号 (16 pt) 仿宋_GB2312, first line indented 2 chars
 - 一、 headings 黑体; （一） headings 楷体_GB2312
+- 28 characters a line: w:docGrid type linesAndChars, its charSpace narrowing 16 pt characters to the
+  156 mm line
 - page numbers "— N —" in 4号 宋体, odd pages right, even pages left, one character in
-- the wide tables (二、分项目台账 and 三、问题清单) in a landscape section
+- the wide tables (二、分项目台账 and 三、问题清单) in a landscape section, turned as GB/T 9704 10.1
+  turns them: the head of the table at the binding edge, and the page number where portrait pages have
+  it (a rotated text box on the landscape page's left edge)
+- fontTable.xml names the Chinese fonts with their GB2312 charset and a stand-in Word may use
+- document properties for the office: no template author's notes, no thumbnail
 
 Tags (see README): {{ title }}, {{ subtitle }}, {%p for para in summary %}{{ para }}{%p endfor %},
 and the block placeholders {{ ledger }}, {{ problems }}, {{ signatures }}, each alone in its paragraph.
@@ -21,14 +27,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from lxml import etree
 
 OUT = Path(__file__).resolve().parent.parent / "civdoc" / "templates" / "材料自查台账.docx"
 
@@ -42,6 +51,9 @@ SONGTI = "宋体"
 LINE = 579  # exact line pitch in twentieths of a point: 28.95 pt, 22 lines on the GB/T type area
 BODY_HALF_POINTS = 32  # 3号
 TWO_CHARS = 640  # 2 characters of 16 pt, in twips
+# 28 characters on the 156 mm line (8845 twips): each character's pitch less 16 pt, in 4096ths of a point
+CHARS_PER_LINE = 28
+CHAR_SPACE = round((8845 / 20 / CHARS_PER_LINE - BODY_HALF_POINTS / 2) * 4096)
 
 
 def el(tag: str, **attrs: str) -> OxmlElement:
@@ -171,12 +183,16 @@ def set_styles(doc) -> None:
 
     body = ppr_xml(jc="both", indent_chars=200)
     body.insert(0, el("w:widowControl", val="0"))
-    define(doc, "Normal", "Normal", "paragraph", None, body, rpr_xml(FANGSONG, BODY_HALF_POINTS))
+    normal = rpr_xml(FANGSONG, BODY_HALF_POINTS)
+    # characters a quarter point narrower than the 28-a-line grid pitch (15.79 pt): Word puts one on each
+    # grid cell either way, and LibreOffice, which gives a character wider than a cell two cells, too
+    normal.find(qn("w:color")).addnext(el("w:spacing", val="-5"))
+    define(doc, "Normal", "Normal", "paragraph", None, body, normal)
     define(doc, "Title", "Title", "paragraph", "Normal",
-           ppr_xml(jc="center", line=700, indent_chars=0, keep_next=True),
+           ppr_xml(jc="center", line=700, indent_chars=0, keep_next=True, snap=False),
            rpr_xml(XIAOBIAOSONG, 44, latin=XIAOBIAOSONG), next_style="Normal")
     define(doc, "Subtitle", "Subtitle", "paragraph", "Normal",
-           ppr_xml(jc="center", after=LINE, indent_chars=0, keep_next=True),
+           ppr_xml(jc="center", after=LINE, indent_chars=0, keep_next=True, snap=False),
            rpr_xml(KAITI, BODY_HALF_POINTS), next_style="Normal")
     define(doc, "Heading1", "heading 1", "paragraph", "Normal",
            ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=0),
@@ -190,6 +206,10 @@ def set_styles(doc) -> None:
            rpr_xml(FANGSONG, 21))
     define(doc, "civdocCellCenter", "台账表格文字（居中）", "paragraph", "civdocCell",
            ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False), None)
+    overdue = rpr_xml(FANGSONG, 21, bold=True)
+    overdue.find(qn("w:color")).set(qn("w:val"), "C00000")
+    define(doc, "civdocCellOverdue", "台账表格文字（逾期）", "paragraph", "civdocCellCenter",
+           ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False), overdue)
     define(doc, "civdocHead", "台账表头", "paragraph", "civdocCell",
            ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, keep_next=True, snap=False),
            rpr_xml(HEITI, 21))
@@ -230,9 +250,10 @@ def page(section, landscape: bool) -> None:
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
-        # GB/T margins turned with the page: the head of a landscape table sits at the binding edge
+        # GB/T margins turned with the page, clockwise: the head of the table at the binding edge (the
+        # portrait page's left), the portrait page's foot on the left, its top on the right
         section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-        section.left_margin, section.right_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(35), Mm(37)
         section.header_distance, section.footer_distance = Mm(12), Mm(14)
     else:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -245,6 +266,12 @@ def page(section, landscape: bool) -> None:
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is not None:
         grid.set(qn("w:linePitch"), str(LINE))
+        if landscape:  # tables only, which keep off the grid
+            grid.set(qn("w:type"), "lines")
+            grid.attrib.pop(qn("w:charSpace"), None)
+        else:
+            grid.set(qn("w:type"), "linesAndChars")
+            grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
 def page_number(paragraph, odd: bool) -> None:
@@ -278,6 +305,121 @@ def page_number(paragraph, odd: bool) -> None:
     run(text(" —"))
 
 
+EMU_PER_MM = 36000
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def turned_page_number(paragraph, odd: bool, shape_id: int) -> None:
+    """The page number of a landscape page, where a portrait page has it once the sheet is turned back:
+    on the landscape page's left edge (the portrait foot), 7 mm outside the type area, reading along the
+    edge; odd pages at the portrait right (the landscape bottom), even pages at the portrait left."""
+    paragraph.style = "Footer"
+    across, along = 8, 30  # mm: the box's width (a line of 4号) and length
+    left = 35 - 7 - across  # the landscape left margin is the portrait bottom margin
+    # one character in from the portrait text edges: right 26 mm (odd), left 28 mm (even)
+    top = (210 - 26 - 5 - along) if odd else (28 + 5)
+    jc = "right" if odd else "left"
+    field = (f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{jc}"/></w:pPr>'
+             '<w:r><w:t xml:space="preserve">— </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+    cx, cy = across * EMU_PER_MM, along * EMU_PER_MM
+    xml = (
+        f'<w:r xmlns:w="{W}" xmlns:mc="{MC}" xmlns:wp="{WP}" xmlns:a="{A}" xmlns:wps="{WPS}">'
+        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="page"><wp:posOffset>{left * EMU_PER_MM}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{top * EMU_PER_MM}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:docPr id="{shape_id}" name="页码 {shape_id}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="{WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/>'
+        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+        f'<wps:txbx><w:txbxContent>{field}</w:txbxContent></wps:txbx>'
+        '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" '
+        'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+        '</w:drawing></mc:Choice></mc:AlternateContent></w:r>')
+    paragraph._p.append(parse_xml(xml))
+
+
+def own_footers(section, landscape: bool, first_id: int) -> None:
+    """The section's own odd and even footers, not its predecessor's."""
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    for n, (footer, odd) in enumerate(((section.footer, True), (section.even_page_footer, False))):
+        paragraph = footer.paragraphs[0]
+        if landscape:
+            turned_page_number(paragraph, odd, first_id + n)
+        else:
+            page_number(paragraph, odd)
+
+
+# fonts of GB/T 9704 in fontTable.xml: name, a stand-in Windows has, panose, family, pitch
+CHINESE_FONTS = [
+    (FANGSONG, "仿宋", "02010609030101010101", "modern", "fixed"),
+    (XIAOBIAOSONG, "宋体", "02000000000000000000", "script", "fixed"),
+    (KAITI, "楷体", "02010609030101010101", "modern", "fixed"),
+    (HEITI, "SimHei", "02010609060101010101", "modern", "fixed"),
+    (SONGTI, "SimSun", "02010600030101010101", "auto", "variable"),
+]
+
+
+def font_table(doc) -> None:
+    fonts_part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    root = parse_xml(fonts_part.blob)
+    for old in root.findall(qn("w:font")):
+        if old.get(qn("w:name")) in {f[0] for f in CHINESE_FONTS} | {"ＭＳ 明朝", "ＭＳ ゴシック"}:
+            root.remove(old)
+    for name, alt, panose, family, pitch in CHINESE_FONTS:
+        font = el("w:font", name=name)
+        font.append(el("w:altName", val=alt))
+        font.append(el("w:panose1", val=panose))
+        font.append(el("w:charset", val="86"))  # GB2312
+        font.append(el("w:family", val=family))
+        font.append(el("w:pitch", val=pitch))
+        font.append(el("w:sig", usb0="00000001", usb1="080E0000", usb2="00000010", usb3="00000000",
+                       csb0="00040000", csb1="00000000"))
+        root.append(font)
+    fonts_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           '<Template>Normal.dotm</Template><DocSecurity>0</DocSecurity>'
+           '<ScaleCrop>false</ScaleCrop><Company></Company><LinksUpToDate>false</LinksUpToDate>'
+           '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion>'
+           '</Properties>')
+
+
+def clean_package(data: bytes) -> bytes:
+    """python-docx's default template speaks of itself: a Mac Word application, one page, a blank
+    thumbnail. The office's document says nothing it does not know."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "docProps/thumbnail.jpeg":
+                continue
+            if info.filename == "_rels/.rels":
+                body = re.sub(rb'<Relationship [^>]*Target="docProps/thumbnail.jpeg"[^>]*/>', b"", body)
+            elif info.filename == "[Content_Types].xml":
+                body = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", body)
+            elif info.filename == "docProps/app.xml":
+                body = APP_XML.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, (2024, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dest.writestr(entry, body)
+    return out.getvalue()
+
+
 def build() -> bytes:
     doc = Document()
     set_styles(doc)
@@ -303,6 +445,7 @@ def build() -> bytes:
     doc.add_section(WD_SECTION.NEW_PAGE)
     section_break_paragraph_before_last(doc)
     page(doc.sections[-1], landscape=True)
+    own_footers(doc.sections[-1], landscape=True, first_id=101)
     doc.add_paragraph("二、分项目台账", style="Heading 1")
     doc.add_paragraph("{{ ledger }}")
     doc.add_paragraph("三、问题清单", style="Heading 1")
@@ -311,23 +454,26 @@ def build() -> bytes:
     doc.add_section(WD_SECTION.NEW_PAGE)
     section_break_paragraph_before_last(doc)
     page(doc.sections[-1], landscape=False)
+    own_footers(doc.sections[-1], landscape=False, first_id=103)
     doc.add_paragraph("四、审核签字", style="Heading 1")
     doc.add_paragraph("{{ signatures }}")
 
     props = doc.core_properties
     props.title = "材料自查台账"
     props.subject = "全国文明城市测评材料自查"
-    props.author = "civdoc"
-    props.last_modified_by = "civdoc"
+    props.author = ""
+    props.last_modified_by = ""
     props.language = "zh-CN"
-    # docxtpl renders these properties as Jinja too: no braces here
-    props.comments = "civdoc 内置模板：可复制到项目的 templates 文件夹中，用 Word 修改样式和文字，但请保留其中的标签。"
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
     props.created = props.modified = dt.datetime(2024, 1, 1)
     props.revision = 1
+    font_table(doc)
 
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return clean_package(buf.getvalue())
 
 
 def section_break_paragraph_before_last(doc) -> None:

@@ -183,7 +183,10 @@ class _FileJudge:
                 found.append(placement.unassigned(file, names).about(file))
                 continue
             dated = date_rules.date_finding(file, span, self.today)
-            if dated:
+            misdated = date_rules.impossible_name_date(file)
+            if misdated:  # it says why there is no date, or which date was taken instead
+                found.append(misdated.about(file))
+            if dated and not (misdated and dated.code == "T402"):
                 found.append(dated.about(file))
             file.usable = not dated or dated.code != "T401"
         return found
@@ -216,13 +219,16 @@ def _coverage(project: Project, scan: Scan, items: list[Item]) -> list[Finding]:
             required.setdefault(item.unit, []).append(item.indicator)
     for unit, ids in required.items():
         if unit not in scan.unit_folders:
-            findings.append(coverage.unit_folder_missing(unit, ids, layout))
+            misnamed = next((name for (owner, _), name in scan.misnamed.items() if owner == unit), None)
+            findings.append(coverage.unit_folder_missing(unit, ids, layout, misnamed))
     for item in items:
         if item.status == "not_required" or item.unit not in scan.unit_folders:
             continue
         ind = project.indicators[item.indicator]
         if (item.unit, item.indicator) not in scan.item_folders:
-            findings.append(coverage.indicator_folder_missing(item.unit, ind, layout))
+            if any(r.min > 0 for r in item.requirements):  # optional material alone is never missing
+                findings.append(coverage.indicator_folder_missing(item.unit, ind, layout,
+                                                                  scan.misnamed.get((item.unit, item.indicator))))
             continue
         for status in item.requirements:
             gap = coverage.requirement_gap(item.unit, ind, status)

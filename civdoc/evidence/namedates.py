@@ -47,6 +47,27 @@ def date_in_name(name: str) -> Span | None:
     return quick if quick is not None else _search(text)
 
 
+# date-like text that may be no date at all: 2026-13-05, 2026年2月30日, 20261305 (years civdoc takes)
+_LIKE = [
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), True),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})[-._](\d{1,2})[-._](\d{1,2})(?!\d)"), True),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)"), True),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)"), False),
+]
+
+
+def impossible_date(name: str) -> str | None:
+    """The first text in a name written as a date that is none (month 13, 30 February), as written."""
+    text = unicodedata.normalize("NFKC", name)
+    for pattern, is_day in _LIKE:
+        for m in pattern.finditer(text):
+            y, mo = m.group(1), m.group(2)
+            bad = _day(y, mo, m.group(3)) is None if is_day else _month(y, mo) is None
+            if bad and (is_day or not 1 <= int(mo) <= 12):
+                return m.group(0)
+    return None
+
+
 @lru_cache(maxsize=1 << 14)
 def date_in_folder(name: str) -> Span | None:
     """date_in_name for folder names, which come back for every file below them."""

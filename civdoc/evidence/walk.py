@@ -46,6 +46,8 @@ class Scan:
     findings: list[Finding] = field(default_factory=list)  # placement findings, severity filled in later
     unit_folders: set[str] = field(default_factory=set)  # canonical units that have a folder
     item_folders: dict[ItemKey, list[str]] = field(default_factory=dict)  # (unit, id) -> folders
+    # a folder meant for a unit but misnamed: (unit, id or None) -> its name, for C201/C202's advice
+    misnamed: dict[tuple[str, str | None], str] = field(default_factory=dict)
     _made: dict[ItemKey, list[EvidenceFile]] = field(default_factory=dict, init=False, repr=False)
 
     def item_files(self, key: ItemKey) -> list[EvidenceFile]:
@@ -259,7 +261,11 @@ class Walker:
                 continue
             unit = self.project.unit(name)
             if unit is None:
-                self._unknown_unit_folder(name, rel)
+                ident = self._indicator_of(name)
+                if ident is not None:
+                    self._swapped(name, rel, entry.path, None, ident)
+                else:
+                    self._unknown_unit_folder(name, rel, entry.path, None)
                 continue
             self.scan.unit_folders.add(unit)
             self._grouping(entry.path, rel, unit)
@@ -273,6 +279,10 @@ class Walker:
             if self._link_or_file(entry, child, unit):
                 continue
             ident = self._indicator_of(name)
+            if ident is None and unit is None and self.project.unit(name):
+                found = True  # not a folder leading nowhere: a unit's, in the other layout's order
+                self._swapped(name, child, entry.path, self.project.unit(name), None)
+                continue
             if ident is not None:
                 found = True
                 if unit is not None:
@@ -287,7 +297,7 @@ class Walker:
                 # one finding for a folder leading nowhere, not one per file inside it
                 del self.scan.findings[mark:]
                 self.scan.findings.append(finding("P502", f"文件夹“{name}”不对应任何指标，其中的材料不会被计入。"
-                    "请把它改名为以指标编号开头（如“2.1 学雷锋志愿服务”），或把材料移入对应的指标文件夹。",
+                    f"请把它改名为以指标编号开头（如“{self._example(unit)}”），或把材料移入对应的指标文件夹。",
                     unit=unit, path=child))
         return found
 
@@ -295,11 +305,11 @@ class Walker:
     def _indicator_by_unit(self, folder: str, rel: str, ident: str) -> None:
         for _, name, entry in _entries(folder, rel, self.scan):
             child = f"{rel}/{name}"
-            if self._link_or_file(entry, child, unit=None):
+            if self._link_or_file(entry, child, unit=None, ident=ident):
                 continue
             unit = self.project.unit(name)
             if unit is None:
-                self._unknown_unit_folder(name, child)
+                self._unknown_unit_folder(name, child, entry.path, ident)
                 continue
             self.scan.unit_folders.add(unit)
             self._item_folder(entry.path, child, unit, ident)
@@ -364,8 +374,9 @@ class Walker:
                 return ident
         return None
 
-    def _link_or_file(self, entry: os.DirEntry, rel: str, unit: str | None) -> bool:
-        """Handle an entry that is not a folder to descend into; True when handled."""
+    def _link_or_file(self, entry: os.DirEntry, rel: str, unit: str | None, ident: str | None = None) -> bool:
+        """Handle an entry that is not a folder to descend into; True when handled. ident: the
+        indicator folder (layout indicator/unit) the entry stands in."""
         if entry.is_dir(follow_symlinks=False):
             return False
         if entry.is_file(follow_symlinks=False):
@@ -373,8 +384,7 @@ class Walker:
             if found is None:
                 return True
             self.scan.files.append(found)
-            self.scan.findings.append(finding("P504", "文件没有放在任何指标文件夹中，不会被计入。请把它移入对应的指标文件夹（以指标编号开头的文件夹）。",
-                unit=unit, path=rel))
+            self.scan.findings.append(self._stray(rel, unit, ident))
         else:
             self._not_a_file(entry, rel, unit, None)
         return True
@@ -390,13 +400,83 @@ class Walker:
         self.scan.findings.append(finding("F304", "这是一个链接（快捷方式），civdoc 不会跟随链接读取。请把文件本身复制到这里，替换该链接。",
             unit=unit, indicator=ident, path=rel))
 
-    def _unknown_unit_folder(self, name: str, rel: str) -> None:
-        names = self.project.units_by_name
-        near = difflib.get_close_matches(norm(name)[:200], list(names), n=1, cutoff=0.5)
-        hint = f"您是否想写“{names[near[0]]}”？" if near else "请改为 civdoc.yaml 中登记的单位全称或简称。"
+    def _unknown_unit_folder(self, name: str, rel: str, folder: str, ident: str | None) -> None:
+        """P501. When the unit meant is clear, the finding (and the folder's files, for 文件清单) is
+        that unit's, and its C201/C202 will say to rename the folder rather than make a second one."""
+        near = nearest_unit(self.project, name)
+        if near is None:
+            hint = "请改为 civdoc.yaml 中登记的单位全称或简称。"
+            unit = None
+        else:
+            unit, meant, clear = near
+            hint = f"您是否想写“{meant}”{differing(name, meant)}？"
+            if clear:
+                hint += f"请把文件夹改名为“{meant}”。"
+            else:
+                unit = None
         self.scan.findings.append(finding("P501", f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"
             "如果这是新单位，请在 civdoc.yaml 的 units 中登记。",
-            path=rel))
+            unit=unit, indicator=ident if unit else None, path=rel))
+        if unit is not None:
+            self.scan.misnamed.setdefault((unit, ident), name)
+            self._strays(folder, rel, unit, ident)
+
+    def _swapped(self, name: str, rel: str, folder: str, unit: str | None, ident: str | None) -> None:
+        """A unit folder where the layout wants indicator folders, or the other way round: one finding
+        that says so, not one per file; the files are listed all the same."""
+        if self.project.config.layout == "indicator/unit":
+            self.scan.findings.append(finding("P502", f"文件夹“{name}”是单位文件夹，但本项目的材料按“指标/单位”存放（evidence/<指标>/<单位>/…），"
+                f"其中的材料不会被计入。请把各指标的材料移到对应指标文件夹下的“{name}”文件夹中"
+                f"（如“{self._example(unit)}/{name}”）。",
+                unit=unit, path=rel))
+        else:
+            self.scan.findings.append(finding("P501", f"文件夹“{name}”是指标文件夹，但本项目的材料按“单位/指标”存放（evidence/<单位>/<指标>/…），"
+                f"其中的材料不会被计入。请把各单位的材料移到本单位文件夹下的“{name}”文件夹中。",
+                indicator=ident, path=rel))
+        self._strays(folder, rel, unit, ident)
+
+    def _strays(self, folder: str, rel: str, unit: str | None, ident: str | None) -> None:
+        """The regular files below a folder civdoc does not count, as loose files of the unit and
+        indicator their folders name; no finding of their own."""
+        for _, name, entry in _entries(folder, rel, self.scan):
+            child = f"{rel}/{name}"
+            if entry.is_dir(follow_symlinks=False):
+                self._strays(entry.path, child, unit or self.project.unit(name),
+                             ident or self._indicator_of(name))
+            elif entry.is_file(follow_symlinks=False):
+                found = self._loose_file(entry, child, unit)
+                if found is not None:
+                    found.indicator = ident
+                    self.scan.files.append(found)
+
+    def _stray(self, rel: str, unit: str | None, ident: str | None) -> Finding:
+        """P504, in the project's own layout."""
+        if ident is not None:  # indicator/unit: a file beside the unit folders of an indicator
+            indicator = self.project.indicators[ident]
+            folder = rel.rsplit("/", 2)[-2]
+            owners = indicator.responsible
+            example = owners[0] if owners else "单位名称"
+            return finding("P504", f"文件直接放在指标文件夹“{folder}”中，没有放入单位文件夹，不会被计入。"
+                           f"请把它移入该指标下报送单位的文件夹（如“{folder}/{example}”）。",
+                           unit=owners[0] if len(owners) == 1 else None, indicator=ident, path=rel)
+        if unit is not None:
+            return finding("P504", "文件直接放在单位文件夹中，没有放入指标文件夹，不会被计入。"
+                           f"请把它移入对应的指标文件夹（以指标编号开头，如“{self._example(unit)}”）。",
+                           unit=unit, path=rel)
+        by_unit = self.project.config.layout == "unit/indicator"
+        layout = "evidence/<单位>/<指标>/" if by_unit else "evidence/<指标>/<单位>/"
+        return finding("P504", "文件直接放在 evidence 文件夹中，不属于任何单位和指标，不会被计入。"
+                       f"请把它移入 {layout} 下对应的文件夹。", path=rel)
+
+    def _example(self, unit: str | None) -> str:
+        """An indicator folder name from the project itself: the unit's first indicator, or the first."""
+        chosen = None
+        for ind in self.project.indicators.values():
+            if unit is None or unit in self.responsible[ind.id]:
+                chosen = ind
+                break
+        chosen = chosen or next(iter(self.project.indicators.values()), None)
+        return f"{chosen.id} {chosen.content}" if chosen else "1.1 测评内容"
 
     def _loose_file(self, entry: os.DirEntry, rel: str, unit: str | None) -> EvidenceFile | None:
         try:
@@ -421,6 +501,39 @@ class Walker:
             for i, (path, fs_path, size, mtime_ns, item_path, inside) in enumerate(listing):
                 folder = next(d for d in folders if path.startswith(d + "/"))
                 listing[i] = (path, fs_path, size, mtime_ns, f"{folder.rsplit('/', 1)[-1]}/{item_path}", inside)
+
+
+def nearest_unit(project: Project, name: str) -> tuple[str, str, bool] | None:
+    """The registered unit a folder name was most likely meant as: (unit, the name it is closest to,
+    whether that is clear: close enough, and no other unit nearly as close)."""
+    wanted = norm(name)[:200]
+    best: dict[str, tuple[float, str]] = {}
+    for unit in project.config.units:
+        for written in [unit.name, *unit.aliases]:
+            ratio = difflib.SequenceMatcher(None, wanted, norm(written)).ratio()
+            if ratio > best.get(unit.name, (0.0, ""))[0]:
+                best[unit.name] = (ratio, written)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+    if not ranked or ranked[0][1][0] < 0.5:
+        return None
+    unit, (ratio, written) = ranked[0]
+    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    return unit, written, ratio >= 0.6 and runner_up <= ratio - 0.15
+
+
+def differing(written: str, meant: str) -> str:
+    """Where two names differ, said in characters: "（“肓”应为“育”）", since 肓 and 育 print alike."""
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, written, meant).get_opcodes():
+        if op == "replace":
+            parts.append(f"“{written[a1:a2]}”应为“{meant[b1:b2]}”")
+        elif op == "delete":
+            parts.append(f"多了“{written[a1:a2]}”")
+        elif op == "insert":
+            parts.append(f"少了“{meant[b1:b2]}”")
+    if not parts or len(parts) > 3:
+        return ""
+    return "（" + "，".join(parts) + "）"
 
 
 def _ext(name: str) -> str:

@@ -90,6 +90,8 @@ class Config(Strict):
             if weight <= 0:
                 raise invalid(f"测评体系“{name}”的权重应大于 0，而不是 {weight}。")
         return value
+    methods: list[str] = []  # 测评方法 beyond the known ones (methods.py)
+    office: str | None = None  # the compiling office, for the dossier's 落款; else the unit that is the 文明办
 
     @field_validator("rules", mode="before")
     @classmethod

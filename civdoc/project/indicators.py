@@ -12,6 +12,13 @@ from civdoc.project.config import DateRange, Strict, invalid
 
 MATERIAL_METHODS = {"材料审核", "网上申报"}
 DEFAULT_METHOD = "材料审核"
+KNOWN_METHODS = ("材料审核", "网上申报", "实地考察", "问卷调查", "听取汇报", "网络调查", "网络（电话、媒体）调查",
+                 "整体观察", "主管部门提供意见")
+
+
+def method_list(value: object) -> object:
+    """测评方法: one name or a list of them, as a list."""
+    return [value] if isinstance(value, str) else value
 
 DOCUMENT_TYPES = ["pdf", "ofd", "doc", "docx", "wps", "jpg", "jpeg", "png"]
 KIND_TYPES: dict[str, list[str]] = {
@@ -41,7 +48,12 @@ def clean_types(types: list[str]) -> list[str]:
 
 class Standard(Strict):
     text: str = Field(min_length=1)
-    method: str | None = None
+    method: list[str] | None = None
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _methods(cls, value: object) -> object:
+        return method_list(value)
 
 
 class Requirement(Strict):
@@ -55,10 +67,14 @@ class Requirement(Strict):
 
     @field_validator("min")
     @classmethod
-    def _at_least_one(cls, value: int) -> int:
-        if value < 1:
-            raise invalid("min 至少为 1；不需要的材料请直接删除这一项。")
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise invalid("min 不能小于 0：必须报送的材料写 1 或更多，可选材料写 0。")
         return value
+
+    @property
+    def optional(self) -> bool:
+        return self.min == 0
 
     @field_validator("match", "types", "units", mode="before")
     @classmethod
@@ -93,7 +109,7 @@ class Indicator(Strict):
     id: str = Field(min_length=1)
     content: str = Field(min_length=1)
     standards: list[Standard] = []
-    method: str | None = None
+    method: list[str] | None = None
     score: float | None = None
     category: Literal["基本指标", "特色指标", "负面清单"] = "基本指标"
     system: str | None = None  # 测评体系 (SPEC §9); None: the file's, else 全国文明城市
@@ -117,6 +133,11 @@ class Indicator(Strict):
     def _units(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("method", mode="before")
+    @classmethod
+    def _methods(cls, value: object) -> object:
+        return method_list(value)
+
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
@@ -132,9 +153,19 @@ class Indicator(Strict):
         return self
 
     @property
+    def own_methods(self) -> list[str]:
+        """The indicator's own 测评方法; 材料审核 when neither it nor any standard names one."""
+        if self.method:
+            return list(self.method)
+        return [] if any(s.method for s in self.standards) else [DEFAULT_METHOD]
+
+    @property
     def methods(self) -> list[str]:
-        own = self.method or DEFAULT_METHOD
-        return list(dict.fromkeys([s.method or own for s in self.standards] or [own]))
+        """The indicator's methods, and those its standards add (SPEC §2)."""
+        named = list(self.own_methods)
+        for s in self.standards:
+            named += s.method or []
+        return list(dict.fromkeys(named))
 
     @property
     def needs_material(self) -> bool:

@@ -15,6 +15,7 @@ from civdoc.errors import DefinitionErrors, DefinitionProblem, ProjectNotFound
 from civdoc.findings import RULES
 from civdoc.project.config import Config, Unit, Waiver
 from civdoc.project.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
+from civdoc.project.methods import method_problems
 from civdoc.project.names import norm
 from civdoc.project.yamlsrc import Source, dotted, load_yaml
 from civdoc.store.codehash import code_digest
@@ -163,6 +164,7 @@ def _load(root: Path, files: list[Path]) -> Project:
 
     if config_source is not None:
         problems += _cross_check(config_source, sources)
+        problems += method_problems(config_source, sources)
     if problems:
         raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None

@@ -36,7 +36,9 @@ from civdoc.leaders.score import compute, template_facts
 from civdoc.model import Finding, Item
 from civdoc.project.load import Aspect
 from civdoc.render.labels import SEVERITY, STATUS
+from civdoc.render.printed import NOT_A_PROBLEM, Wording, office
 from civdoc.render.templating import DOSSIER, SUMMARY, TemplateError, Templates, jinja_message, undefined_message
+from civdoc.render.wrap import wrap
 
 NO_UNIT = "（未归属单位）"
 GROUP_PROBLEMS_AT = 40  # more problems than this in the whole dossier: one table per unit
@@ -51,6 +53,7 @@ STYLE_NAMES = {
     "heading": "heading 2",
     "cell": "台账表格文字",
     "center": "台账表格文字（居中）",
+    "overdue": "台账表格文字（逾期）",
     "head": "台账表头",
     "sign": "签字栏文字",
     "sign_head": "签字栏表头",
@@ -452,6 +455,11 @@ class Column:
     header: str
     weight: float
     align: str = "left"  # left | center
+    fold: bool = True  # civdoc breaks its lines (render/wrap.py): no "理想信念教/育", no line starting "、"
+
+
+CELL_POINTS = 10.5  # 台账表格文字 and 台账表头: 五号
+CELL_MARGINS = 114  # twips, left and right (the table style's tblCellMar)
 
 
 def clean(text: Any) -> str:
@@ -465,8 +473,13 @@ class Writer:
         self.styles = styles
         self.width = 9000
 
-    def paragraph(self, text: str, style: str = "body") -> Any:
-        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles[style]}"/></w:pPr>'
+    def paragraph(self, text: str, style: str = "body", right_chars: float | None = None) -> Any:
+        """right_chars: aligned right, that many characters in from the margin (落款, GB/T 9704 7.3.5)."""
+        layout = ""
+        if right_chars is not None:
+            layout = (f'<w:ind w:right="{round(right_chars * 320)}" w:rightChars="{round(right_chars * 100)}" w:firstLine="0" '
+                      'w:firstLineChars="0"/><w:jc w:val="right"/>')
+        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles[style]}"/>{layout}</w:pPr>'
                       f'<w:r><w:t xml:space="preserve"></w:t></w:r></w:p>')
         p[-1][-1].text = clean(text)
         return p
@@ -488,13 +501,15 @@ class Writer:
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
             + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid></w:tbl>")
+        limits = [max((w - CELL_MARGINS) / 20 / (CELL_POINTS / 2) * 0.95, 2) if c.fold else None
+                  for w, c in zip(widths, columns)]
         head = self._row(widths, [head_style] * len(columns), header=True)
         for values in header_rows or [[c.header for c in columns]]:
-            tbl.append(self._fill(copy.deepcopy(head), values, widths))
+            tbl.append(self._fill(copy.deepcopy(head), _folded(values, limits), widths))
         styles = [body_style or ("center" if c.align == "center" else "cell") for c in columns]
         proto = self._row(widths, styles, height=row_height)
         for values in rows:
-            tbl.append(self._fill(copy.deepcopy(proto), values, widths))
+            tbl.append(self._fill(copy.deepcopy(proto), _folded(values, limits), widths))
         return tbl
 
     def _row(self, widths: list[int], styles: list[str], header: bool = False, height: int | None = None) -> Any:
@@ -535,6 +550,25 @@ class Writer:
             for ppr in tr.iter(qn("w:pPr")):
                 ppr.insert(1, copy.deepcopy(_KEEP_NEXT))
         return tr
+
+
+def _folded(values: Sequence[Any], limits: list[float | None]) -> Sequence[Any]:
+    """A row's texts broken into the lines civdoc chooses for each folded column."""
+    out: list[Any] = Keep() if isinstance(values, Keep) else []
+    for value, limit in zip(values, limits):
+        if limit is None or isinstance(value, Cell) and value.span > 1:
+            out.append(value)
+        elif isinstance(value, Cell):
+            out.append(Cell(_fold(value.lines, limit), value.merge, value.span, value.style))
+        else:
+            out.append(_fold(value, limit))
+    return out
+
+
+def _fold(value: Any, limit: float) -> Any:
+    lines = value if isinstance(value, list) else [value]
+    folded = [line for v in lines for line in wrap(clean(v), limit)]
+    return folded if isinstance(value, list) or len(folded) > 1 else (folded[0] if folded else "")
 
 
 class Keep(list):  # type: ignore[type-arg]
@@ -599,6 +633,7 @@ def _ledger_rows(result: Result, aspect: Aspect, items: list[Item], unit: str | 
                  stages: list[str]) -> Iterable[list[Any]]:
     project = result.project
     sizes = Counter(item.indicator for item in items)
+    overdue = {(f.unit, f.indicator) for f in result.findings if f.code == "S701" and not f.waived}
     previous = None
     for n, item in enumerate(items, 1):
         ind = project.indicators[item.indicator]
@@ -619,15 +654,18 @@ def _ledger_rows(result: Result, aspect: Aspect, items: list[Item], unit: str | 
             row += [f"不需报送材料（{methods}）", "—", STATUS[item.status], _deadline(item)]
             row += ["—"] * len(stages)
         else:
-            row += [[f"{r.name}{r.min}份" for r in item.requirements],
+            status = STATUS[item.status]
+            if (item.unit, item.indicator) in overdue:
+                status = Cell([status, "已逾期"], style="overdue")
+            row += [[f"{r.name}（可选）" if r.min == 0 else f"{r.name}{r.min}份" for r in item.requirements],
                     [f"{r.found}份" + (f"，缺{r.min - r.found}份" if r.found < r.min else "") for r in item.requirements],
-                    STATUS[item.status], _deadline(item)]
+                    status, _deadline(item)]
             row += [_stage_lines(_stage(item, stage, i)) for i, stage in enumerate(stages)]
         yield row
 
 
 def _deadline(item: Item) -> str:
-    return item.deadline.isoformat() if item.deadline else "—"
+    return cn_date(item.deadline) if item.deadline else "—"
 
 
 def _stage_lines(state: Any) -> list[str]:
@@ -646,7 +684,8 @@ def _stage_lines(state: Any) -> list[str]:
 # -- 三、问题清单 ---------------------------------------------------------------------------------------
 
 def problem_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
-    problems = [f for f in result.findings if not f.waived and f.severity in ("error", "warning")]
+    problems = [f for f in result.findings
+                if not f.waived and f.severity in ("error", "warning") and f.code not in NOT_A_PROBLEM]
     if not problems:
         waived = f"（另有{result.waived}条问题已按规定豁免）" if result.waived else ""
         return [w.paragraph(f"自查未发现需整改的错误或需核实的警告{waived}。")]
@@ -657,8 +696,9 @@ def problem_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
                                                  ("警告", sum(f.severity == "warning" for f in problems))) if n]
     note = w.paragraph(f"共{len(problems)}条（{'、'.join(counted)}）。"
                        "“错误”须整改后重新审核；“警告”请核实，确属无误的可不处理。", "note")
+    wording = Wording(result.project)
     if unit is not None or len(problems) <= GROUP_PROBLEMS_AT:
-        return [note, w.table(_problem_columns(with_unit=unit is None), _problem_rows(problems, unit is None))]
+        return [note, w.table(_problem_columns(with_unit=unit is None), _problem_rows(problems, unit is None, wording))]
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in problems:
         groups[f.unit or NO_UNIT].append(f)
@@ -666,7 +706,7 @@ def problem_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
     for n, (name, group) in enumerate(groups.items(), 1):
         errors = sum(1 for f in group if f.severity == "error")
         blocks.append(w.heading(f"（{cn_number(n)}）{name}（错误{errors}条，警告{len(group) - errors}条）"))
-        blocks.append(w.table(_problem_columns(with_unit=False), _problem_rows(group, False)))
+        blocks.append(w.table(_problem_columns(with_unit=False), _problem_rows(group, False, wording)))
     return blocks
 
 
@@ -678,15 +718,13 @@ def _problem_columns(with_unit: bool) -> list[Column]:
                       Column("问题类型", 25), Column("说明", 73), Column("文件", 47.5)]
 
 
-def _problem_rows(problems: list[Finding], with_unit: bool) -> Iterable[list[Any]]:
+def _problem_rows(problems: list[Finding], with_unit: bool, wording: Wording) -> Iterable[list[Any]]:
     for n, f in enumerate(problems, 1):
         row: list[Any] = [str(n)]
         if with_unit:
             row.append(f.unit or NO_UNIT)
-        path = f.path or ""
-        if path.startswith("evidence/"):
-            path = path[len("evidence/"):]
-        row += [f.indicator or "—", SEVERITY[f.severity], f.code, RULES[f.code].title, f.message, path or "—"]
+        row += [f.indicator or "—", SEVERITY[f.severity], f.code, RULES[f.code].title, wording.message(f),
+                wording.path(f) or "—"]
         yield row
 
 
@@ -713,9 +751,24 @@ def signature_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
         top += [Cell(stage, span=2), ""]
         second += ["审核人签字", "日期"]
     rows = [[str(n), Cell(u, style="cell")] + [""] * (2 * len(stages)) for n, u in enumerate(units, 1)]
-    table = w.table(columns, rows, header_rows=[top, second], row_height=737, body_style="center",
+    table = w.table(columns, rows, header_rows=[top, second], row_height=620, body_style="center",
                     head_style="head")
-    return [intro, table]
+    return [intro, table, *closing_blocks(w, result)]
+
+
+def closing_blocks(w: Writer, result: Result) -> list[Any]:
+    """落款 (GB/T 9704 7.3.5): the date four characters from the right margin, the compiling office (to
+    be sealed) centred over it."""
+    day = cn_date(result.today)
+    signed = f"{office(result.project)}（盖章）"
+    shift = max((_ems(day) - _ems(signed)) / 2, -4)
+    return [w.paragraph("", "body"),
+            w.paragraph(signed, "body", right_chars=4 + shift),
+            w.paragraph(day, "body", right_chars=4)]
+
+
+def _ems(text: str) -> float:
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
 
 
 def _unit_signatures(w: Writer, result: Result, unit: str, stages: list[str]) -> list[Any]:
@@ -731,4 +784,11 @@ def _unit_signatures(w: Writer, result: Result, unit: str, stages: list[str]) ->
     columns = [Column("审核环节", 16), Column("情况说明", 44), Column("签字", 24), Column("日期", 28)]
     intro = w.paragraph("本单位材料经逐项审核后，由各阶段审核人、联络员和分管领导签字并注明日期。"
                         "分管领导签字即表示对本单位所报材料的真实性、完整性负责。", "note")
-    return [intro, w.table(columns, rows, row_height=850, body_style="sign", head_style="sign_head")]
+    lines = [f"责任单位（盖章）：{unit}", "分管领导（签字）：＿＿＿＿＿＿＿＿", "日　　期：＿＿＿＿年＿＿月＿＿日"]
+    sign = [w.paragraph(line, "body", right_chars=0) for line in lines]
+    for p in sign:  # left, not right: a form the 分管领导 fills in
+        jc = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+        jc.set(qn("w:val"), "left")
+        p.find(f"{qn('w:pPr')}/{qn('w:ind')}").set(qn("w:left"), "640")
+    return [intro, w.table(columns, rows, row_height=850, body_style="sign", head_style="sign_head"),
+            w.paragraph("", "body"), *sign]

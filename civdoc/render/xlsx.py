@@ -49,9 +49,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from civdoc.check.evaluate import Result
 from civdoc.evidence.match import DATE_SOURCES
 from civdoc.findings import RULES
-from civdoc.model import EvidenceFile, Finding, Item
-from civdoc.project.indicators import DEFAULT_METHOD, Indicator
+from civdoc.model import EvidenceFile, Finding, Item, Span
+from civdoc.project.indicators import Indicator
+from civdoc.project.load import Project
 from civdoc.render.labels import SEVERITY, STATUS
+from civdoc.render.printed import CN_DATE_FORMAT, NOT_A_PROBLEM, Wording, cn_date, shown_path
+from civdoc.render.wrap import wrapped
 
 # -- the ledger's contract with review_import.py -----------------------------------------------------
 
@@ -78,12 +81,16 @@ def date_header(stage: str) -> str:
     return f"{stage}日期"
 
 
-LEDGER_HEADERS = ("序号", "指标编号", "测评项目", "测评内容", "测评标准", "测评方法", "分值", "牵头单位", "责任单位",
-                  "应报材料", "已报材料", "存在问题", "完成情况", "完成时限")
-PROBLEM_HEADERS = ("序号", "责任单位", "指标编号", "测评内容", "代码", "问题类型", "说明", "文件", "严重程度",
-                   "豁免理由", "整改时限", "整改情况")
+DEADLINE = "完成时限"
+REVIEW_SUMMARY = "审核情况"  # printed; what the review columns say, as of the build
+SEVERITY_HEADER = "级别"  # the Word dossier's word too
+MATERIALS = "材料情况（已报/应报）"
+LEDGER_HEADERS = ("序号", "指标编号", "测评项目", "测评内容", "测评标准", "测评方法", "分值", "责任单位",
+                  MATERIALS, "存在问题", "完成情况", DEADLINE, REVIEW_SUMMARY)
+PROBLEM_HEADERS = ("序号", "责任单位", "指标编号", "测评内容", SEVERITY_HEADER, "代码", "问题类型", "说明", "文件",
+                   "整改时限", "整改情况")
 FILE_HEADERS = ("序号", "责任单位", "指标编号", "材料项", "文件名", "类型", "页数/像素", "日期", "日期来源", "大小",
-                "SHA-256", "可用", "打开文件")
+                "可用", "SHA-256", "打开文件")
 SUMMARY_HEADERS = ("应报事项", "已完成", "未完成", "完成率", "错误", "警告")
 
 LEDGER_FILE = "材料自查台账"
@@ -103,7 +110,7 @@ AMBER = Font(name=FONT_NAME, size=10, color="9C5700")
 GREY = Font(name=FONT_NAME, size=10, color="808080")
 GREEN = Font(name=FONT_NAME, size=10, color="006100")
 LINK = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
-MONO = Font(name="Consolas", size=8)
+MONO = Font(name="Consolas", size=9)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 REVIEW_FILL = PatternFill("solid", fgColor="FFF2CC")  # the columns reviewers fill in
 REVIEW_HEAD_FILL = PatternFill("solid", fgColor="FFE699")
@@ -118,7 +125,7 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center")
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = CN_DATE_FORMAT  # 年月日 on paper, as in the text of the Word dossier
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ class Col:
     hidden: bool = False
     font: Font | None = None
     fill: PatternFill | None = None
+    printed: bool = True  # on paper; the columns that are not follow the printed ones, off the print area
 
 
 # the data cells of a row that look different from the rest of their column: column index (from 0) ->
@@ -429,7 +437,10 @@ def _table(sheet: SheetXML, top: int, cols: Sequence[Col], rows: Sequence[Sequen
 
     heads = [looks.xf(font=HEAD, alignment=CENTER, fill=(head or {}).get(j, (None, HEAD_FILL))[1])
              for j in range(len(cols))]
-    sheet.rows[top] = (None, [cell_xml(f"{letters[j]}{top}", heads[j], c.header) for j, c in enumerate(cols)])
+    titles = [wrapped(c.header, half_ems(w, HEAD.sz)) if c.printed and not c.hidden else c.header
+              for c, w in zip(cols, final)]
+    sheet.rows[top] = (row_height(max(t.count("\n") + 1 for t in titles)),
+                       [cell_xml(f"{letters[j]}{top}", heads[j], t) for j, t in enumerate(titles)])
     marked: list[dict[int, tuple[Font | None, PatternFill | None]]] = [{} for _ in cols]
     for i, mark in enumerate(marks or ()):
         for j, look in (mark or {}).items():
@@ -441,23 +452,26 @@ def _table(sheet: SheetXML, top: int, cols: Sequence[Col], rows: Sequence[Sequen
         font = _first(col.font, BODY)
         plain = looks.xf(font=font, alignment=align, fill=col.fill)
         dated = looks.xf(font=font, alignment=align, fill=col.fill, number_format=DATE_FORMAT)
-        usable = None if col.hidden else max(final[j] - 0.5, 2)
-        known: dict[str, tuple[str, float]] = {}
+        usable = half_ems(final[j], (font.sz or 10)) if col.printed and not col.hidden else None
+        known: dict[str, tuple[str, float, str]] = {}
         body: list[str] = []
         lines: list[float] = []
-        for value in column:
+        values = list(column)
+        for i, value in enumerate(column):
             if type(value) is str:
                 hit = known.get(value)
                 if hit is None:
-                    hit = known[value] = (_cell_body(plain, value), _lines(value, usable) if value and usable else 1)
+                    shown = wrapped(value, usable) if value and usable else value
+                    hit = known[value] = (_cell_body(plain, shown), shown.count("\n") + 1, shown)
                 body.append(hit[0])
                 lines.append(hit[1])
+                values[i] = hit[2]
             else:
                 body.append(_cell_body(dated if isinstance(value, date) else plain, value))
                 lines.append(1)
         looked: dict[tuple[int, int, bool], int] = {}
         for i, (mark_font, mark_fill) in marked[j].items():  # the cells that look different
-            value = column[i]
+            value = values[i]
             is_date = isinstance(value, date)
             key = (id(mark_font), id(mark_fill), is_date)
             xf = looked.get(key)
@@ -502,11 +516,19 @@ def _column_width(col: Col, values: Iterable[Any]) -> float:
     return min(col.max_width, widest + 2)
 
 
-LINE_POINTS = 13.5  # one line of 10 pt 宋体 (or its Noto CJK stand-in) with leading
+LINE_POINTS = 15.0  # one line of 10 pt 宋体 (its Noto CJK stand-in needs 14.5), with room to spare
+POINTS_PER_WIDTH = 5.25  # a column width unit: 7 pixels of Calibri 11 (the Normal style), 3/4 pt each
+CELL_PADDING = 4.0  # points of a cell kept clear of text
 
 
 def row_height(lines: int) -> float:
-    return max(18.0, lines * LINE_POINTS + 4)
+    return max(18.0, lines * LINE_POINTS + 6)
+
+
+def half_ems(col_width: float, font_size: float) -> float:
+    """How many half-ems of text at font_size fit a column, a little to spare so that no program wraps
+    a line civdoc measured again."""
+    return max((col_width * POINTS_PER_WIDTH - CELL_PADDING) / (font_size / 2) * 0.95, 2)
 
 
 def line_count(value: Any, width: float) -> int:
@@ -533,26 +555,30 @@ def _data_sheet(ws: Worksheet, last_row: int, ncols: int, freeze: str = "A2") ->
     ws.print_title_rows = "1:1"
 
 
+MARGIN_INCHES = 0.35  # left and right: 791 pt of A4 landscape between them
+
+
 def _print_setup(ws: Worksheet, result: Result, unit: str | None) -> None:
+    # offices print on A4: the printed columns of every sheet fit its width at 100% (see ledger_columns);
+    # fit-to-width stays on as a guard should a reviewer widen a column
     ws.page_setup.orientation = "landscape"
-    # 台账 has 25 visible columns: on A4 they print at about 5 pt, on A3 at a readable size
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if ws.title == "台账" else ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = MARGIN_INCHES
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     ws.page_margins.header = ws.page_margins.footer = 0.3
     title = f"{_title(result, unit)[:80]}·{ws.title}".replace("&", "&&")  # Excel allows 255 characters in all
     ws.oddHeader.center.text = title
     ws.oddHeader.center.size = 10
     ws.oddHeader.center.font = f"{FONT_NAME},Regular"
-    ws.oddHeader.right.text = f"检查日期 {result.today.isoformat()}"
-    ws.oddHeader.right.size = 9
+    ws.oddHeader.right.text = f"检查日期 {cn_date(result.today)}"
+    ws.oddHeader.right.size = 10
     ws.oddHeader.right.font = f"{FONT_NAME},Regular"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = 10
     ws.oddFooter.center.font = f"{FONT_NAME},Regular"
 
 
@@ -663,13 +689,14 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 30
     period = project.config.period
-    line = f"材料自查汇总　　测评周期：{period.start} 至 {period.end}　　检查日期：{result.today.isoformat()}"
-    if unit:
-        contact = project.unit_info(unit).contact
-        line += f"　　联络员：{contact}" if contact else ""
-    put(ws, 2, 1, line, font=SUBTITLE, alignment=Alignment(horizontal="center", vertical="center"), border=None)
+    line = f"材料自查汇总　　测评周期：{cn_date(period.start)}至{cn_date(period.end)}　　检查日期：{cn_date(result.today)}"
+    contact = project.unit_info(unit).contact if unit else None
+    if contact:  # a line of its own: the first is as wide as the tables already
+        line += f"\n联络员：{contact}"
+    put(ws, 2, 1, line, font=SUBTITLE, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        border=None)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    ws.row_dimensions[2].height = 20
+    ws.row_dimensions[2].height = 36 if contact else 20
 
     aspect_of = project.aspect_of
     by_aspect = _tallies(result, lambda i: aspect_of[i.indicator].name,
@@ -703,7 +730,7 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     score_table(ws, below, score)
 
 
-ROW_CM = 0.56  # a 15 pt row, with its grid line
+ROW_CM = 0.66  # an 18 pt row, with its grid line
 PAGE_CM = 17.0  # A4 landscape less the margins, at 100% (the 汇总 tables are narrower than the page)
 
 
@@ -746,6 +773,7 @@ def _summary_table(ws: Worksheet, top: int, caption: str, first: str, heads: lis
 
 
 def _summary_row(ws: Worksheet, r: int, values: list[Any], fill: PatternFill | None, bold: bool = False) -> None:
+    ws.row_dimensions[r].height = 18
     for j, value in enumerate(values, start=1):
         font = BOLD if bold else BODY
         number_format = None
@@ -796,18 +824,23 @@ def _rate_chart(ws: Worksheet, header_row: int, count: int, anchor_row: int) -> 
 # -- 台账 -------------------------------------------------------------------------------------------
 
 def ledger_columns(stages: list[str]) -> list[Col]:
-    """Narrow enough that A4 landscape prints at a readable scale; headers wrap onto two lines."""
-    cols = [Col("序号", 5, center=True), Col("指标编号", 6, center=True), Col("测评项目", 10, min_width=8),
-            Col("测评内容", 12, min_width=10), Col("测评标准", 28, min_width=24), Col("测评方法", 8, center=True),
-            Col("分值", 5, center=True), Col("牵头单位", 10, center=True), Col("责任单位", 10, center=True),
-            Col("应报材料", 14, min_width=12), Col("已报材料", 14, min_width=12), Col("存在问题", 28, min_width=20),
-            Col("完成情况", 7, center=True), Col("完成时限", 11, min_width=11, center=True)]
+    """The printed columns fill A4 landscape at 100% (SPEC §7: text no smaller than 9 pt on paper): 148.5
+    width units of 5.25 pt, within the 791 pt between the margins (LibreOffice's units are 6% wider:
+    it prints them at 94%). The review columns that reviewers
+    fill from drop-downs follow, off the print area: on paper one 审核情况 column sums them up."""
+    cols = [Col("序号", 5, center=True), Col("指标编号", 6, center=True), Col("测评项目", 10, min_width=10),
+            Col("测评内容", 11, min_width=11), Col("测评标准", 21, min_width=20), Col("测评方法", 9, center=True),
+            Col("分值", 5, center=True), Col("责任单位", 11, min_width=11, center=True),
+            Col(MATERIALS, 17, min_width=17), Col("存在问题", 19, min_width=18),
+            Col("完成情况", 7, min_width=7, center=True), Col(DEADLINE, 14.5, min_width=14.5, center=True),
+            Col(REVIEW_SUMMARY, 13.5, min_width=13.5)]
     for stage in stages:
-        cols += [Col(state_header(stage), 9, min_width=9, center=True),
-                 Col(reviewer_header(stage), 10, min_width=10, center=True),
-                 Col(date_header(stage), 11, min_width=11, center=True)]
-    cols += [Col(NOTE, 12, min_width=12), Col(REMARK, 10, min_width=10),
-             Col(KEY, hidden=True), Col(FINGERPRINT, hidden=True), Col(SNAPSHOT, hidden=True)]
+        cols += [Col(state_header(stage), 9, min_width=9, center=True, printed=False),
+                 Col(reviewer_header(stage), 10, min_width=10, center=True, printed=False),
+                 Col(date_header(stage), 14.5, min_width=14.5, center=True, printed=False)]
+    cols += [Col(NOTE, 16, min_width=12, printed=False), Col(REMARK, 12, min_width=10, printed=False),
+             Col(KEY, hidden=True, printed=False), Col(FINGERPRINT, hidden=True, printed=False),
+             Col(SNAPSHOT, hidden=True, printed=False)]
     return cols
 
 
@@ -817,8 +850,9 @@ def ledger_items(result: Result, look: Lookup | None = None) -> list[Item]:
 
 
 def standards_text(ind: Indicator) -> str:
-    own = ind.method or DEFAULT_METHOD
-    clauses = [s.text + (f"（{s.method}）" if s.method and s.method != own else "") for s in ind.standards]
+    own = ind.own_methods
+    clauses = [s.text + (f"（{'、'.join(m for m in s.method if m not in own)}）"
+                         if s.method and set(s.method) - set(own) else "") for s in ind.standards]
     if len(clauses) > 1:
         clauses = [f"{n}. {c}" for n, c in enumerate(clauses, start=1)]
     return "\n".join(clauses)
@@ -833,13 +867,15 @@ def _score(value: float | None) -> float | int | str:
 MAX_PROBLEM_LINES = 6
 
 
-def problem_text(findings: list[Finding]) -> str:
+def problem_text(findings: list[Finding], wording: Wording | None = None) -> str:
     """The item's open errors and warnings, one short line each: code, type, file, first sentence."""
     shown = [f for f in findings if not f.waived and f.severity in ("error", "warning")]
     lines = []
     for f in shown[:MAX_PROBLEM_LINES]:
-        first = f.message.split("。", 1)[0] + "。"
-        where = f"（{f.path.rsplit('/', 1)[-1]}）" if f.path else ""
+        message = wording.message(f) if wording else f.message
+        first = message.split("。", 1)[0] + "。"
+        path = wording.path(f) if wording else (f.path or "")
+        where = f"（{path.rsplit('/', 1)[-1]}）" if path else ""
         lines.append(f"{f.code} {RULES[f.code].title}{where}：{first}")
     if len(shown) > MAX_PROBLEM_LINES:
         lines.append(f"……另有 {len(shown) - MAX_PROBLEM_LINES} 条，见“问题清单”。")
@@ -869,9 +905,32 @@ def _at_date(at: str | None) -> date | str:
         return at[:10]
 
 
+def material_text(item: Item) -> str:
+    """Each requirement: found of wanted; optional material (min 0) says so and is never short."""
+    lines = []
+    for r in item.requirements:
+        if r.min == 0:
+            lines.append(f"{r.name} {r.found}份（可选）")
+        else:
+            lines.append(f"{r.name} {r.found}/{r.min}")
+    return "\n".join(lines)
+
+
+def review_summary(item: Item) -> str:
+    """The review columns on paper: each stage's state, and who signed it when."""
+    lines = []
+    for s in item.stages:
+        lines.append(f"{s.stage}：{s.state}")
+        if s.state != "待审" and s.by:  # who and when, on a line of its own
+            day = _at_date(s.at)
+            lines.append(s.by + (f" {day.month}月{day.day}日" if isinstance(day, date) else ""))
+    return "\n".join(lines)
+
+
 def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Lookup) -> None:
     ws = sheet.ws
     project = result.project
+    wording = Wording(project)
     stages = project.config.review.stages
     cols = ledger_columns(stages)
     index = {c.header: j for j, c in enumerate(cols)}
@@ -879,6 +938,7 @@ def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Looku
     review_cols = [j for s in stages for j in (index[state_header(s)], index[reviewer_header(s)],
                                                   index[date_header(s)])] + [index[NOTE]]
     status_col, problem_col = index["完成情况"], index["存在问题"]
+    deadline_col = index[DEADLINE]
     grey: Marks = {j: (GREY, None) for j in range(len(cols))}
     standards: dict[str, str] = {}  # an indicator's, the same for each of its units
     rows: list[tuple[Any, ...]] = []
@@ -888,45 +948,56 @@ def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Looku
         ind = project.indicators[item.indicator]
         required = item.status != "not_required"
         findings = look.findings.get((item.unit, item.indicator), [])
+        status = STATUS[item.status]
         if required:
-            wanted = "\n".join(f"{r.name} ≥{r.min}" for r in item.requirements)
-            have = "\n".join(f"{r.name} {r.found}/{r.min}" for r in item.requirements)
+            materials = material_text(item)
             review: list[Any] = []
             for s in item.stages:
                 review += [s.state, s.by or "", _at_date(s.at)]
             note = _review_note(item)
             remark = ""
-            problems = problem_text(findings)
+            problems = problem_text(findings, wording)
             mark: Marks = {j: (None, REVIEW_FILL) for j in review_cols}
             mark[status_col] = (RED_BOLD, RED_FILL) if item.status == "incomplete" else (GREEN, None)
+            if any(f.code == "S701" and not f.waived for f in findings):
+                status += "\n已逾期"
+                mark[deadline_col] = (RED_BOLD, None)
             if any(f.severity == "error" and not f.waived for f in findings):
                 mark[problem_col] = (RED, None)
             elif problems:
                 mark[problem_col] = (AMBER, None)
+            summary = review_summary(item)
         else:
-            wanted, have = "不需报送材料", "—"
+            materials = f"不需报送材料（以{'、'.join(ind.methods)}方式测评）"
             review = ["—", "", ""] * len(stages)
             note = ""
-            remark = f"以{'、'.join(ind.methods)}方式测评，不需报送材料"
+            remark = ""
             problems = ""
+            summary = "—"
             mark = grey
         if ind.id not in standards:
             standards[ind.id] = standards_text(ind)
+        responsible = f"{item.unit}（牵头）" if item.unit == ind.lead and len(ind.responsible) > 1 else item.unit
         rows.append((n, ind.id, project.aspect_of[ind.id].name, ind.content, standards[ind.id],
-                     "、".join(ind.methods), _score(ind.score), ind.lead or "", item.unit, wanted, have,
-                     problems, STATUS[item.status], item.deadline or "",
+                     "\n".join(ind.methods), _score(ind.score), responsible, materials,
+                     problems, status, item.deadline or "", summary,
                      *review, note, remark, item.key, item.fingerprint or "",
                      _snapshot(item, note) if required else ""))
         marks.append(mark)
     last = _table(sheet, 1, cols, rows, marks, head={j: (None, REVIEW_HEAD_FILL) for j in review_cols})
     _data_sheet(ws, last, len(cols), freeze="E2")
-    sheet.height(1, 30)
 
     required_rows = [r for r, item in enumerate(items, start=2) if item.status != "not_required"]
     _state_validation(ws, [j + 1 for j in state_cols], required_rows)
     _state_colours(ws, [j + 1 for j in state_cols], len(items) + 1)
     if unit:
-        _sign_off(sheet, result, unit, last + 2)
+        last = _sign_off(sheet, result, unit, last + 2)
+    _print_area(ws, cols, last)
+
+
+def _print_area(ws: Worksheet, cols: Sequence[Col], last_row: int) -> None:
+    printed = sum(1 for c in cols if c.printed)
+    ws.print_area = f"A1:{get_column_letter(printed)}{max(last_row, 1)}"
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -948,7 +1019,7 @@ def _state_validation(ws: Worksheet, state_cols: list[int], rows: list[int]) -> 
     dv.error = "请从下拉列表中选择：待审、通过 或 退回。"
     dv.errorStyle = "stop"
     dv.promptTitle = "审核状态"
-    dv.prompt = "选择“通过”或“退回”，并填写审核人和日期。“失效”由 civdoc 标注：签署后材料有变动，需重新审核。"
+    dv.prompt = "选择“通过”或“退回”，并填写审核人和日期。“失效”表示签署后材料有变动，需重新审核。"
     for col in state_cols:
         letter = get_column_letter(col)
         for a, b in _runs(rows):
@@ -969,9 +1040,9 @@ def _state_colours(ws: Worksheet, state_cols: list[int], last_row: int) -> None:
                                                        font=Font(color="9C5700")))
 
 
-def _sign_off(sheet: SheetXML, result: Result, unit: str, top: int) -> None:
+def _sign_off(sheet: SheetXML, result: Result, unit: str, top: int) -> int:
     """Where the unit's 分管领导 and 联络员 sign: plain text lines below the table, no merged cells
-    (merged cells would stop a reviewer sorting the sheet)."""
+    (merged cells would stop a reviewer sorting the sheet). Returns the last row written."""
     contact = result.project.unit_info(unit).contact or ""
     blank = "＿＿＿＿＿＿＿＿"
     day = "＿＿＿＿年＿＿月＿＿日"
@@ -982,47 +1053,47 @@ def _sign_off(sheet: SheetXML, result: Result, unit: str, top: int) -> None:
         (f"责任单位（盖章）：{unit}", Font(name=FONT_NAME, size=12, bold=True)),
         (f"分管领导（签字）：{blank}　　　　日期：{day}", big),
         (f"{liaison}　　　　日期：{day}", big),
-        ("说明：本台账由 civdoc 根据佐证材料自动生成；“存在问题”所列事项请于完成时限前整改。", GREY),
+        ("说明：本台账根据各单位报送的佐证材料汇总生成；“存在问题”所列事项请于完成时限前整改。", GREY),
     ]
+    r = top
     for k, (text, font) in enumerate(lines):
         r = top + k * 2
         sheet.put(r, 2, text, sheet.looks.xf(font=font, alignment=LEFT, border=None))
         sheet.height(r, 26)
+    return r
 
 
 # -- 问题清单 ----------------------------------------------------------------------------------------
 
 def _problem_sheet(sheet: SheetXML, result: Result, look: Lookup) -> None:
+    """A row per finding to put right. Pending reviews (R601) are no problem: 台账's 审核情况 shows them."""
     project = result.project
-    cols = [Col("序号", 6, center=True), Col("责任单位", 14, center=True), Col("指标编号", 8, center=True),
-            Col("测评内容", 16), Col("代码", 7, center=True), Col("问题类型", 14), Col("说明", 50, min_width=30),
-            Col("文件", 36, min_width=16), Col("严重程度", 10, center=True), Col("豁免理由", 24, min_width=10),
-            Col("整改时限", 11, min_width=11, center=True), Col("整改情况", 16, min_width=14, fill=REVIEW_FILL)]
+    wording = Wording(project)
+    cols = [Col("序号", 5, center=True), Col("责任单位", 11, min_width=11, center=True),
+            Col("指标编号", 6, center=True), Col("测评内容", 11, min_width=11), Col(SEVERITY_HEADER, 5.5, center=True),
+            Col("代码", 6, center=True), Col("问题类型", 10, min_width=10), Col("说明", 38, min_width=30),
+            Col("文件", 27, min_width=16), Col("整改时限", 14.5, min_width=14.5, center=True),
+            Col("整改情况", 14, min_width=14, fill=REVIEW_FILL)]
     # what must be put right first (errors and warnings, by unit), then hints and waived findings
-    findings = sorted(result.findings, key=lambda f: (f.waived or f.severity == "info",
-                                                     look.unit_order(f.unit, f.indicator),
-                                                     {"error": 0, "warning": 1, "info": 2}[f.severity],
-                                                     f.code, f.path or ""))
+    findings = sorted((f for f in result.findings if f.code not in NOT_A_PROBLEM),
+                      key=lambda f: (f.waived or f.severity == "info", look.unit_order(f.unit, f.indicator),
+                                     {"error": 0, "warning": 1, "info": 2}[f.severity], f.code, f.path or ""))
     waived: Marks = {j: (GREY, None) for j in range(len(cols))}
-    severity_marks: dict[str, Marks] = {"error": {8: (RED_BOLD, RED_FILL)}, "warning": {8: (AMBER, AMBER_FILL)}}
+    severity_marks: dict[str, Marks] = {"error": {4: (RED_BOLD, RED_FILL)}, "warning": {4: (AMBER, AMBER_FILL)}}
     rows = []
     marks: list[Marks | None] = []
     for n, f in enumerate(findings, start=1):
         ind = project.indicators.get(f.indicator or "")
-        severity = SEVERITY[f.severity] + ("（已豁免）" if f.waived else "")
-        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", ind.content if ind else "", f.code,
-                     RULES[f.code].title, f.message, _shown_path(f.path), severity, f.waiver_reason or "",
+        message = wording.message(f)
+        if f.waived:
+            message += f"（已豁免：{f.waiver_reason}）" if f.waiver_reason else "（已豁免）"
+        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", ind.content if ind else "",
+                     SEVERITY[f.severity], f.code, RULES[f.code].title, message, wording.path(f),
                      look.deadline(f.unit, f.indicator) or "", ""))
         marks.append(waived if f.waived else severity_marks.get(f.severity))
     last = _table(sheet, 1, cols, rows, marks)
     _data_sheet(sheet.ws, last, len(cols))
-    sheet.height(1, 24)
-
-
-def _shown_path(path: str | None) -> str:
-    if not path:
-        return ""
-    return path[len("evidence/"):] if path.startswith("evidence/") else path
+    _print_area(sheet.ws, cols, last)
 
 
 # -- 文件清单 ----------------------------------------------------------------------------------------
@@ -1104,21 +1175,31 @@ def _type_label(f: EvidenceFile) -> str:
     return ext
 
 
-def _file_name(f: EvidenceFile) -> str:
-    return f.item_path or _shown_path(f.path)
+def _file_name(f: EvidenceFile, project: Project) -> str:
+    return f.item_path or shown_path(f.path, f.unit, project)
+
+
+def span_text(span: Span) -> str:
+    """A file's date in 年月日, or its month."""
+    if span.start == span.end:
+        return cn_date(span.start)
+    return f"{span.start.year}年{span.start.month}月"
 
 
 def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> None:
     links = Links(result.project.root, base)
-    cols = [Col("序号", 6, center=True), Col("责任单位", 14, center=True), Col("指标编号", 8, center=True),
-            Col("材料项", 14), Col("文件名", 44, min_width=20), Col("类型", 10, center=True),
-            Col("页数/像素", 11, center=True), Col("日期", 11, min_width=11, center=True), Col("日期来源", 14),
-            Col("大小", 10, center=True), Col("SHA-256", 34, min_width=34, font=MONO), Col("可用", 6, center=True),
-            Col("打开文件", 9, center=True, font=LINK)]
+    # SHA-256 and the link are for the screen: they follow the printed columns, off the print area
+    cols = [Col("序号", 5, center=True), Col("责任单位", 11, min_width=11, center=True),
+            Col("指标编号", 6, center=True), Col("材料项", 11, min_width=8), Col("文件名", 50, min_width=20),
+            Col("类型", 9, center=True), Col("页数/像素", 11, min_width=9, center=True),
+            Col("日期", 15.5, min_width=15.5, center=True), Col("日期来源", 11, min_width=9),
+            Col("大小", 8, center=True), Col("可用", 5, center=True),
+            Col("SHA-256", 66, min_width=66, font=MONO, printed=False),
+            Col("打开文件", 9, center=True, font=LINK, printed=False)]
     # by unit, indicator and path: two stable sorts make no key tuple a file (see SheetXML.rows)
     files = sorted(result.files, key=attrgetter("path"))
     files.sort(key=lambda f: look.unit_order(f.unit, f.indicator))
-    unusable: Marks = {11: (RED_BOLD, RED_FILL)}
+    unusable: Marks = {10: (RED_BOLD, RED_FILL)}
     undated: Marks = {7: (AMBER, None)}
     neither: Marks = {**unusable, **undated}
     rows = []
@@ -1127,11 +1208,11 @@ def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> No
         ins = f.inspection
         source = DATE_SOURCES.get(f.date_source or "", f.date_source or "") if f.date else ""
         sha = ins.sha256.removeprefix("sha256:") if ins and ins.sha256 else ""
-        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", f.requirement or "", _file_name(f),
-                     _type_label(f), _pages_or_pixels(f), f.date.label() if f.date else "无法确定", source,
-                     size_text(f.size), sha, "是" if f.usable else "否", "打开"))
+        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", f.requirement or "", _file_name(f, result.project),
+                     _type_label(f), _pages_or_pixels(f), span_text(f.date) if f.date else "无法确定", source,
+                     size_text(f.size), "是" if f.usable else "否", sha, "打开"))
         marks.append(None if f.usable and f.date else undated if f.usable else unusable if f.date else neither)
         sheet.link(n + 1, len(cols), links.target(f.path))
     last = _table(sheet, 1, cols, rows, marks)
     _data_sheet(sheet.ws, last, len(cols))
-    sheet.height(1, 24)
+    _print_area(sheet.ws, cols, last)

@@ -7,18 +7,23 @@ from civdoc.model import Finding, RequirementStatus
 from civdoc.project.indicators import Indicator
 
 
-def unit_folder_missing(unit: str, indicators: list[str], layout: str) -> Finding:
+def _rename(misnamed: str | None, unit: str) -> str:
+    return f"，或把“{misnamed}”文件夹改名为“{unit}”" if misnamed else ""
+
+
+def unit_folder_missing(unit: str, indicators: list[str], layout: str, misnamed: str | None = None) -> Finding:
+    """misnamed: a folder that was evidently meant as this unit's (P501)."""
     where = f"evidence/{unit}/" if layout == "unit/indicator" else f"各指标文件夹下的“{unit}”文件夹"
     shown = "、".join(indicators[:6]) + ("等" if len(indicators) > 6 else "")
     return finding("C201", f"{unit}没有报送任何材料：找不到 {where}。该单位应报送 {len(indicators)} 个指标"
-                   f"（{shown}）。请新建文件夹并放入材料。", unit=unit)
+                   f"（{shown}）。请新建文件夹并放入材料{_rename(misnamed, unit)}。", unit=unit)
 
 
-def indicator_folder_missing(unit: str, indicator: Indicator, layout: str) -> Finding:
+def indicator_folder_missing(unit: str, indicator: Indicator, layout: str, misnamed: str | None = None) -> Finding:
     if layout == "unit/indicator":
         hint = f"请在 evidence/{unit}/ 下新建“{indicator.id} {indicator.content}”文件夹并放入材料。"
     else:
-        hint = f"请在指标 {indicator.id} 的文件夹下新建“{unit}”文件夹并放入材料。"
+        hint = f"请在指标 {indicator.id} 的文件夹下新建“{unit}”文件夹并放入材料{_rename(misnamed, unit)}。"
     return finding("C202", f"缺少指标 {indicator.id}（{indicator.content}）的文件夹。{hint}",
                    unit=unit, indicator=indicator.id)
 

@@ -33,7 +33,8 @@ def file_problem(file: EvidenceFile, requirement: Requirement | None, known_type
     if ins.encrypted:
         return finding("F305", "文件设置了密码，测评人员无法打开。请去除密码后重新导出，再替换该文件。")
     if not ins.readable:
-        return finding("F304", ins.problem or "文件已损坏，无法打开。请重新导出或扫描后替换。")
+        problem = ins.problem or "文件已损坏，无法打开。请重新导出或扫描后替换。"
+        return finding("F304", problem if problem.endswith(("。", "！", "？")) else problem + "。")
     return None
 
 

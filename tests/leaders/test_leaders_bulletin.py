@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from tests.leaders.test_leaders_history import improve
 
+from tests.leaders.test_leaders_history import improve
 from tests.support.helpers import run
 from tests.support.leaders_project import A, B, C, leaders_project
 

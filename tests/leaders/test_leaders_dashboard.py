@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.leaders.test_leaders_history import improve
 
+from tests.leaders.test_leaders_history import improve
 from tests.support.helpers import make_project, pdf, run
 from tests.support.leaders_project import A, B, C, leaders_project
 

@@ -218,11 +218,11 @@ IND_21 = INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区�
     (IND_21 + '    deadline: "2024-13-45"\n', 6, ["2024-13-45"]),
     (IND_21 + "    deadline: 2024-13-45\n", 6, ["2024-13-45"]),
     (IND_21 + "    deadline: 2024-02-30\n", 6, []),
-    (IND_21 + "    requirements:\n      - name: 照片\n        min: 0\n", 8, ["min"]),
+    (IND_21 + "    requirements:\n      - name: 照片\n        min: -1\n", 8, ["min"]),
     (IND_21 + "    requirements:\n      - name: 照片\n        min_pixels: big\n", 8, ["big"]),
     (IND_21 + "    requirements:\n      - name: 照片\n        kind: 照片类\n", 8, ["照片类"]),
     (IND_21 + "    category: 加分项\n", 6, ["加分项"]),
-], ids=["window-reversed", "bad-date-quoted", "bad-date", "no-such-day", "min-0", "min_pixels", "kind", "category"])
+], ids=["window-reversed", "bad-date-quoted", "bad-date", "no-such-day", "min-negative", "min_pixels", "kind", "category"])
 def test_D105_invalid_value(project, text, line, words):
     root = broken(project, {"02.yaml": text})
     assert_problem(problems(root), "D105", "indicators/02.yaml", line, *words)
