@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# how every output names the owner of a finding or file that belongs to no unit
+NO_UNIT = "（未归属单位）"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from civdoc.errors import CivdocError, UsageError
-from civdoc.leaders.progress import NO_UNIT, OVERDUE, item_states
+from civdoc.leaders.progress import OVERDUE, item_states
+from civdoc.model import NO_UNIT
 from civdoc.store.atomic import write_text
 
 if TYPE_CHECKING:

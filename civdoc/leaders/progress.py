@@ -7,12 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from civdoc.model import NO_UNIT
+
 if TYPE_CHECKING:
     from civdoc.check.evaluate import Result
     from civdoc.model import Item
 
 COMPLETE, INCOMPLETE, OVERDUE, NOT_REQUIRED = "complete", "incomplete", "overdue", "not_required"
-NO_UNIT = "（未归属单位）"
 
 
 @dataclass

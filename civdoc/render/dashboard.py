@@ -20,7 +20,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from civdoc.findings import RULES
-from civdoc.leaders.progress import NO_UNIT, OVERDUE, item_states, ranked, unit_progress
+from civdoc.leaders.progress import OVERDUE, item_states, ranked, unit_progress
+from civdoc.model import NO_UNIT
 from civdoc.render.labels import SEVERITY
 from civdoc.render.templating import TemplateError, Templates, jinja_message
 

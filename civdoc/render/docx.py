@@ -33,14 +33,13 @@ from lxml import etree
 from civdoc.check.evaluate import Result
 from civdoc.findings import RULES
 from civdoc.leaders.score import compute, template_facts
-from civdoc.model import Finding, Item
+from civdoc.model import NO_UNIT, Finding, Item
 from civdoc.project.load import Aspect
 from civdoc.render.labels import SEVERITY, STATUS
 from civdoc.render.printed import NOT_A_PROBLEM, Wording, office
 from civdoc.render.templating import DOSSIER, SUMMARY, TemplateError, Templates, jinja_message, undefined_message
 from civdoc.render.wrap import wrap
 
-NO_UNIT = "（未归属单位）"
 GROUP_PROBLEMS_AT = 40  # more problems than this in the whole dossier: one table per unit
 BLOCKS = ("ledger", "problems", "signatures")
 TOKEN = "〔civdoc:{}〕"  # what a block placeholder renders to before it is replaced

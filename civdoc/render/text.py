@@ -13,7 +13,7 @@ from rich.text import Text
 
 from civdoc.errors import DefinitionProblem
 from civdoc.findings import RULES
-from civdoc.model import Finding, Item
+from civdoc.model import NO_UNIT, Finding, Item
 from civdoc.render.labels import SEVERITY, indicator_label
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARK = {"error": "✗", "warning": "!", "info": "i"}
-NO_UNIT = "（未归属单位）"
 SUMMARY_COLUMNS = ["单位", "应报事项", "已完成", "未完成", "完成率", "错误", "警告", "提示"]
 
 

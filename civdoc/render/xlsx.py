@@ -49,7 +49,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from civdoc.check.evaluate import Result
 from civdoc.evidence.match import DATE_SOURCES
 from civdoc.findings import RULES
-from civdoc.model import EvidenceFile, Finding, Item, Span
+from civdoc.model import NO_UNIT, EvidenceFile, Finding, Item, Span
 from civdoc.project.indicators import Indicator
 from civdoc.project.load import Project
 from civdoc.render.labels import SEVERITY, STATUS
@@ -676,7 +676,6 @@ def _tallies(result: Result, group_of_item: Any, group_of_finding: Any) -> dict[
 
 
 OTHER_ASPECT = "（不属于任何指标）"
-OTHER_UNIT = "（未归属单位）"
 
 
 def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
@@ -701,10 +700,10 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     aspect_of = project.aspect_of
     by_aspect = _tallies(result, lambda i: aspect_of[i.indicator].name,
                          lambda f: aspect_of[f.indicator].name if f.indicator in aspect_of else OTHER_ASPECT)
-    by_unit = _tallies(result, lambda i: i.unit, lambda f: f.unit or OTHER_UNIT)
+    by_unit = _tallies(result, lambda i: i.unit, lambda f: f.unit or NO_UNIT)
     aspects = list(dict.fromkeys(a.name for a in project.aspects))
     aspects += [OTHER_ASPECT] if OTHER_ASPECT in by_aspect else []
-    units = [u for u in project.unit_names if u in by_unit] + ([OTHER_UNIT] if OTHER_UNIT in by_unit else [])
+    units = [u for u in project.unit_names if u in by_unit] + ([NO_UNIT] if NO_UNIT in by_unit else [])
 
     row = _summary_table(ws, 4, "一、按测评项目统计", "测评项目", heads, aspects, by_aspect, stages, unit)
     page = Page(used=_cm(row) + 1.0)
@@ -716,7 +715,7 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     ws.column_dimensions["A"].width = min(max(first_col, 16), 36)
     for j, head in enumerate(heads, start=2):
         ws.column_dimensions[get_column_letter(j)].width = max(text_width(head) + 3, 9)
-    chart_units = [u for u in units if u != OTHER_UNIT and by_unit[u].required]
+    chart_units = [u for u in units if u != NO_UNIT and by_unit[u].required]
     below = row + 2
     if len(chart_units) > 1:  # a unit's own ledger has one bar: the table says it all
         chart = _rate_chart(ws, unit_top + 1, len(chart_units), row + 2)
@@ -1087,7 +1086,7 @@ def _problem_sheet(sheet: SheetXML, result: Result, look: Lookup) -> None:
         message = wording.message(f)
         if f.waived:
             message += f"（已豁免：{f.waiver_reason}）" if f.waiver_reason else "（已豁免）"
-        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", ind.content if ind else "",
+        rows.append((n, f.unit or NO_UNIT, f.indicator or "", ind.content if ind else "",
                      SEVERITY[f.severity], f.code, RULES[f.code].title, message, wording.path(f),
                      look.deadline(f.unit, f.indicator) or "", ""))
         marks.append(waived if f.waived else severity_marks.get(f.severity))
@@ -1208,7 +1207,7 @@ def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> No
         ins = f.inspection
         source = DATE_SOURCES.get(f.date_source or "", f.date_source or "") if f.date else ""
         sha = ins.sha256.removeprefix("sha256:") if ins and ins.sha256 else ""
-        rows.append((n, f.unit or OTHER_UNIT, f.indicator or "", f.requirement or "", _file_name(f, result.project),
+        rows.append((n, f.unit or NO_UNIT, f.indicator or "", f.requirement or "", _file_name(f, result.project),
                      _type_label(f), _pages_or_pixels(f), span_text(f.date) if f.date else "无法确定", source,
                      size_text(f.size), "是" if f.usable else "否", sha, "打开"))
         marks.append(None if f.usable and f.date else undated if f.usable else unusable if f.date else neither)
