@@ -28,7 +28,7 @@ from civdoc.commands.sign import refusal
 from civdoc.errors import CivdocError
 from civdoc.model import Item
 from civdoc.project import reviews
-from civdoc.render.xlsx import (
+from civdoc.render.xlsx.columns import (
     FINGERPRINT,
     KEY,
     LEDGER_SHEET,

@@ -35,7 +35,7 @@ from civdoc.render.plainsheet import (
     title,
     workbook_bytes,
 )
-from civdoc.render.xlsx import problem_text
+from civdoc.render.xlsx.ledger import problem_text
 
 # the unit acts on these; the review process and waivers are the office's business
 UNIT_CODES = ("C", "F", "T", "P", "S", "R602")

@@ -23,7 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from civdoc.pack.plan import Entry, Packed, Photobook, Plan
 from civdoc.render.docx import cn_date
-from civdoc.render.xlsx import (
+from civdoc.render.xlsx.files import size_text
+from civdoc.render.xlsx.measure import line_count, row_height
+from civdoc.render.xlsx.styles import (
     BODY,
     BOLD,
     BOX,
@@ -37,9 +39,6 @@ from civdoc.render.xlsx import (
     RED,
     TITLE,
     WRAP,
-    line_count,
-    row_height,
-    size_text,
 )
 
 GROUP_FILL = GREY_FILL
