@@ -41,7 +41,19 @@ def clean_types(types: list[str]) -> list[str]:
 
 class Standard(Strict):
     text: str = Field(min_length=1)
-    method: str | None = None
+    method: str | list[str] | None = None
+
+
+class ListSource(Strict):
+    """Where an indicator was read from in the office's 任务清单 (written by civdoc init/import)."""
+
+    file: str
+    sheet: str | None = None
+    rows: str | None = None
+
+
+def method_names(method: str | list[str] | None) -> list[str]:
+    return [method] if isinstance(method, str) else list(method or [])
 
 
 class Requirement(Strict):
@@ -93,9 +105,11 @@ class Indicator(Strict):
     id: str = Field(min_length=1)
     content: str = Field(min_length=1)
     standards: list[Standard] = []
-    method: str | None = None
+    method: str | list[str] | None = None
     score: float | None = None
     category: Literal["基本指标", "特色指标", "负面清单"] = "基本指标"
+    group: str | None = None
+    source: ListSource | None = None
     lead: str | None = None
     units: list[str] = []
     deadline: date | None = None
@@ -132,8 +146,8 @@ class Indicator(Strict):
 
     @property
     def methods(self) -> list[str]:
-        own = self.method or DEFAULT_METHOD
-        return list(dict.fromkeys([s.method or own for s in self.standards] or [own]))
+        own = method_names(self.method) or [DEFAULT_METHOD]
+        return list(dict.fromkeys([m for s in self.standards for m in (method_names(s.method) or own)] or own))
 
     @property
     def needs_material(self) -> bool:

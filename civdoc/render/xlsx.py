@@ -47,7 +47,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civdoc.evaluate import Result
-from civdoc.indicators import DEFAULT_METHOD, Indicator
+from civdoc.indicators import DEFAULT_METHOD, Indicator, method_names
 from civdoc.match import DATE_SOURCES
 from civdoc.model import EvidenceFile, Finding, Item
 from civdoc.render.labels import SEVERITY, STATUS
@@ -809,8 +809,9 @@ def ledger_items(result: Result, look: Lookup | None = None) -> list[Item]:
 
 
 def standards_text(ind: Indicator) -> str:
-    own = ind.method or DEFAULT_METHOD
-    clauses = [s.text + (f"（{s.method}）" if s.method and s.method != own else "") for s in ind.standards]
+    own = method_names(ind.method) or [DEFAULT_METHOD]
+    clauses = [s.text + (f"（{'、'.join(method_names(s.method))}）" if s.method and method_names(s.method) != own else "")
+               for s in ind.standards]
     if len(clauses) > 1:
         clauses = [f"{n}. {c}" for n, c in enumerate(clauses, start=1)]
     return "\n".join(clauses)

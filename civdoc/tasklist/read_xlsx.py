@@ -1,0 +1,100 @@
+"""Excel lists: every sheet as a grid, merged ranges filled in, formulas read through their cached values."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from civdoc.errors import UsageError
+from civdoc.tasklist.model import Cell, Grid
+
+_FORMULA = re.compile(rb"<f[ >/]")
+
+
+def read_xlsx(path: Path) -> list[Grid]:
+    import openpyxl
+
+    shown = path.name
+    _refuse_encrypted(path)
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UsageError(f"无法读取 {shown}：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。"
+                         "请在 Excel 中打开并另存为 .xlsx 后重试。") from None
+    formulas = _formula_cells(path) if _has_formulas(path) else {}
+    grids: list[Grid] = []
+    for sheet in book.worksheets:
+        grids.append(_grid(sheet, formulas.get(sheet.title, {})))
+    book.close()
+    return grids
+
+
+def _refuse_encrypted(path: Path) -> None:
+    """A password-protected workbook is an OLE file holding an EncryptedPackage, not a zip."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UsageError(f"{path.name} 设有打开密码（或是旧版 .xls 文件），civdoc 无法读取。"
+                         "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后重试。")
+    if not head.startswith(b"PK"):
+        raise UsageError(f"{path.name} 不是有效的 Excel 工作簿（.xlsx）。请在 Excel 中打开并另存为 .xlsx 后重试。")
+
+
+def _has_formulas(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(_FORMULA.search(archive.read(n)) for n in archive.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet, the cells holding a formula, with the formula (only read when the workbook has any)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet in book.worksheets:
+        cells: dict[tuple[int, int], str] = {}
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("="):
+                    cells[(r, c)] = value
+        found[sheet.title] = cells
+    book.close()
+    return found
+
+
+def _grid(sheet: Any, formulas: dict[tuple[int, int], str]) -> Grid:
+    rows: list[list[Cell | None]] = []
+    for r, values in enumerate(sheet.iter_rows(values_only=True)):
+        rows.append([None if v is None or v == "" else Cell(v, _coord(r, c)) for c, v in enumerate(values)])
+    grid = Grid(sheet.title, rows, "xlsx")
+    for (r, c), formula in formulas.items():
+        if r < len(rows) and (c >= len(rows[r]) or rows[r][c] is None):
+            grid.notes.append(f"{_coord(r, c)} 是公式 {formula}，但文件中没有保存计算结果，按空白处理"
+                              "（请在 Excel 中打开、保存后重新导入）")
+    for merged in sheet.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        anchor = rows[top][left]
+        for r in range(top, min(merged.max_row, len(rows))):
+            row = rows[r]
+            if len(row) < merged.max_col:
+                row.extend([None] * (merged.max_col - len(row)))
+            for c in range(left, merged.max_col):
+                row[c] = anchor
+    return grid
+
+
+def _coord(r: int, c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(c + 1)}{r + 1}"

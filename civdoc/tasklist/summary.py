@@ -1,0 +1,43 @@
+"""What civdoc init and import print about a list they read: per sheet, counts, every guess."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from civdoc.tasklist.model import BONUS, NEGATIVE, TaskList
+
+
+def read_lines(tasklist: TaskList) -> list[str]:
+    lines = ["读取情况："]
+    for sheet in tasklist.sheets:
+        if sheet.header_row is None:
+            first = "；".join(sheet.first_rows) or "空白"
+            lines.append(f"  {sheet.name}：没有找到表头，已跳过（{first}）")
+        else:
+            lines.append(f"  {sheet.name}：表头在第 {sheet.header_row} 行，读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行")
+    inds = tasklist.indicators
+    bonus = sum(1 for i in inds if i.category == BONUS)
+    negative = sum(1 for i in inds if i.category == NEGATIVE)
+    extra = f"（其中特色指标 {bonus} 个、负面清单 {negative} 个）" if bonus or negative else ""
+    standards = sum(len(i.standards) for i in inds)
+    requirements = sum(len(i.requirements) for i in inds)
+    lines.append(f"共 {len(tasklist.aspects)} 个测评项目、{len(inds)} 个测评内容{extra}、{standards} 条测评标准、"
+                 f"{len(tasklist.units)} 个单位、{requirements} 项佐证材料。")
+    return lines
+
+
+def guess_lines(tasklist: TaskList, head: list[str]) -> list[str]:
+    lines = ["请确认以下推断（写入的文件中以“推断：”注释标出）："] + [f"  {h}" for h in head]
+    if tasklist.collectives:
+        names = "、".join(f"{n.text}（{n.sheet}!{n.cell}）" for n in tasklist.collectives)
+        lines.append(f"  集合名称，已原样登记为单位，请按需在 civdoc.yaml 中拆分为具体单位：{names}")
+    lines += [f"  {g}" for g in tasklist.guesses]
+    if tasklist.warnings:
+        lines.append("请注意：")
+        lines += [f"  {w}" for w in tasklist.warnings]
+    return lines
+
+
+def print_lines(lines: list[str], out: Callable[[str], None]) -> None:
+    for line in lines:
+        out(line)

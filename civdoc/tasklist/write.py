@@ -1,0 +1,150 @@
+"""Indicator files and civdoc.yaml as a person would write them: SPEC §2 key order, `source:` on each
+indicator, comments on every guess. ruamel.yaml's round-trip types carry the comments and styles."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from civdoc.tasklist.model import BASIC, ListIndicator, TaskList
+
+# SPEC §2: the order of an indicator's keys
+KEY_ORDER = ["id", "content", "standards", "method", "score", "category", "group", "system", "source", "lead",
+             "units", "deadline", "window", "requirements"]
+GUESS = "推断："  # comments civdoc writes on guesses start so; import drops them when the value changes
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def yaml_rt() -> YAML:
+    rt = YAML()
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.width = 4096  # never fold a long 测评标准 across lines
+    rt.preserve_quotes = True
+    return rt
+
+
+def dump(data: Any, header: str = "") -> str:
+    out = io.StringIO()
+    yaml_rt().dump(data, out)
+    return header + out.getvalue()
+
+
+def flow(items: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def method_value(methods: list[str]) -> Any:
+    return methods[0] if len(methods) == 1 else flow(list(methods))
+
+
+def number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def indicator_fields(ind: ListIndicator, file: str) -> dict[str, Any]:
+    """The fields the list carries, as YAML values (what import replaces)."""
+    common = ind.methods
+    standards = CommentedSeq()
+    for s in ind.standards:
+        own = [m for m in s.methods if m not in common]
+        if own:
+            item = CommentedMap([("text", s.text), ("method", method_value(own))])
+            standards.append(item)
+        else:
+            standards.append(s.text)
+    source = CommentedMap([("file", file), ("sheet", ind.sheet), ("rows", DoubleQuotedScalarString(ind.rows_text))])
+    source.fa.set_flow_style()
+    return {
+        "content": ind.content,
+        "standards": standards if ind.standards else None,
+        "method": method_value(common) if common else None,
+        "score": number(ind.score) if ind.score is not None else None,
+        "category": ind.category if ind.category != BASIC else None,
+        "group": ind.group,
+        "source": source,
+        "lead": ind.lead,
+        "units": flow(ind.units) if ind.units else None,
+        "deadline": ind.deadline,
+    }
+
+
+def indicator_map(ind: ListIndicator, file: str) -> CommentedMap:
+    node = CommentedMap()
+    node["id"] = DoubleQuotedScalarString(ind.id)
+    for key, value in indicator_fields(ind, file).items():
+        if value is not None:
+            node[key] = value
+    if ind.deadline_note:
+        node.yaml_add_eol_comment(f"{GUESS}{ind.deadline_note}，请确认", "deadline")
+    if ind.units_placeholder:
+        node.yaml_add_eol_comment(f"{GUESS}清单未写责任单位，请改为实际单位", "units")
+    if ind.requirements:
+        reqs = CommentedSeq()
+        for r in ind.requirements:
+            item = CommentedMap([("name", r.name)])
+            if r.kind:
+                item["kind"] = r.kind
+            if r.min != 1:
+                item["min"] = r.min
+            if r.match:
+                item["match"] = flow(r.match)
+            item.yaml_add_eol_comment(f"{GUESS}{r.guess}，请确认", "name")
+            reqs.append(item)
+        node["requirements"] = reqs
+    return node
+
+
+def aspect_file_name(order: int, aspect: str) -> str:
+    return f"{order:02d}-{_UNSAFE_FILE_CHARS.sub('_', aspect).strip(' .') or '测评项目'}.yaml"
+
+
+def aspect_document(aspect: str, order: int, indicators: list[ListIndicator], tasklist: TaskList) -> str:
+    node = CommentedMap([("aspect", aspect), ("order", order)])
+    seq = CommentedSeq(indicator_map(i, tasklist.file) for i in indicators)
+    node["indicators"] = seq
+    header = (f"# indicators/{aspect_file_name(order, aspect)} — 测评项目 {order}：{aspect}\n"
+              f"# 由 civdoc init 从 {tasklist.file} 生成。注释中以“{GUESS}”开头的是 civdoc 的推断，请逐项确认。\n"
+              "# 清单修订后运行 civdoc import 新清单.xlsx：清单中的字段会更新，手工补充的内容（如 requirements、window、注释）保留。\n\n")
+    text = dump(node, header)
+    # a blank line between indicators, as people write them
+    return re.sub(r"\n  - id:", "\n\n  - id:", text).replace("indicators:\n\n  - id:", "indicators:\n  - id:")
+
+
+def unit_entry(unit: str, collective: bool) -> CommentedMap:
+    from civdoc.tasklist.parse import PLACEHOLDER_UNIT
+
+    entry = CommentedMap([("name", unit)])
+    if collective:
+        entry.yaml_add_eol_comment(f"{GUESS}集合名称，请按需拆分为具体单位", "name")
+    elif unit == PLACEHOLDER_UNIT:
+        entry.yaml_add_eol_comment(f"{GUESS}清单中有指标未写责任单位，请改为实际单位", "name")
+    return entry
+
+
+def config_document(tasklist: TaskList | None, name: str, period: tuple[date, date], period_note: str) -> str:
+    node = CommentedMap()
+    node["name"] = name
+    span = CommentedMap([("start", period[0]), ("end", period[1])])
+    span.fa.set_flow_style()
+    node["period"] = span
+    node.yaml_add_eol_comment(period_note, "period")
+    node["layout"] = "unit/indicator"
+    node.yaml_add_eol_comment("材料放在 evidence/<单位>/<指标>/ 下；也可改为 indicator/unit", "layout")
+    units = CommentedSeq()
+    collectives = {n.text for n in tasklist.collectives} if tasklist else set()
+    for unit in tasklist.units if tasklist else []:
+        units.append(unit_entry(unit, unit in collectives))
+    node["units"] = units
+    source = f"由 civdoc init 从 {tasklist.file} 生成" if tasklist else "由 civdoc init 生成"
+    header = (f"# civdoc 项目设置（{source}）。字段说明见 README“civdoc.yaml：项目设置”。\n"
+              "# 单位可补充简称和联系人，例如：\n"
+              "#   - name: 区委宣传部\n#     aliases: [宣传部]\n#     contact: 张三 13800000000\n\n")
+    return dump(node, header)
