@@ -6,6 +6,7 @@ ruamel.yaml's round trip. The result is loaded with civdoc's own loader before a
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -139,11 +140,18 @@ def _match(indicators: list[ListIndicator], entries: list[_Entry]) -> dict[int, 
         if id(ind) in matched:
             continue
         hit = next((e for e in free if norm(str(e.node.get("id", ""))) == norm(ind.id)
-                    and (ind.id_from_list or norm(e.aspect) == norm(ind.aspect))), None)
+                    and (ind.id_from_list or (norm(e.aspect) == norm(ind.aspect) and _renamed(e, ind)))), None)
         if hit is not None:
             matched[id(ind)] = hit
             free.remove(hit)
     return matched
+
+
+def _renamed(entry: _Entry, ind: ListIndicator) -> bool:
+    """A derived id names a position, not an indicator: at the same place, a content this close is the
+    same indicator renamed; another is a new one (and the old one is gone)."""
+    old = norm(str(entry.node.get("content", "")))
+    return difflib.SequenceMatcher(None, old, norm(ind.content)).ratio() >= 0.5
 
 
 def plain(value: Any) -> Any:
