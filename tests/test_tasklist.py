@@ -23,20 +23,54 @@ def xlsx_list(path: Path, revised: bool = False) -> Path:
     ws.title = "任务清单"
     ws.append([TITLE])
     ws.merge_cells("A1:J1")
-    ws.append(["序号", "测评\n项目", "测评内容", "测评标准", "测评方法", "分值", "责任单位", None, "完成时限", "佐证材料"])
+    ws.append(
+        ["序号", "测评\n项目", "测评内容", "测评标准", "测评方法", "分值", "责任单位", None, "完成时限", "佐证材料"]
+    )
     ws.append([None, None, None, None, None, None, "牵头单位", "配合单位", None, None])
     for col in "ABCDEFIJ":
         ws.merge_cells(f"{col}2:{col}3")
     ws.merge_cells("G2:H2")
     score = "3分" if revised else "2分"
     rows: list[list[Any]] = [
-        [1, "一、思想道德建设", "1.学雷锋志愿服务", "1)建立工作机制；\n2)开展常态化活动。", "1)材料审核\n2)材料审核、问卷调查", score,
-         "区文明办", "团区委、区教育局", datetime(2025, 6, 30), "1.工作方案；2.活动照片（不少于5张）"],
+        [
+            1,
+            "一、思想道德建设",
+            "1.学雷锋志愿服务",
+            "1)建立工作机制；\n2)开展常态化活动。",
+            "1)材料审核\n2)材料审核、问卷调查",
+            score,
+            "区文明办",
+            "团区委、区教育局",
+            datetime(2025, 6, 30),
+            "1.工作方案；2.活动照片（不少于5张）",
+        ],
         [2, None, None, "注册志愿者比例达标。", "网上申报", None, None, None, None, None],
-        [3, None, "2.诚信建设", "开展诚信宣传。", "材料审核", 1.5, "区教育局", "各街道办事处", "2025年7月31日", "制度文件"],
+        [
+            3,
+            None,
+            "2.诚信建设",
+            "开展诚信宣传。",
+            "材料审核",
+            1.5,
+            "区教育局",
+            "各街道办事处",
+            "2025年7月31日",
+            "制度文件",
+        ],
         [4, None, "3.网络文明", "开展网络文明活动。", "材料审核", 1, "团区委", None, "2025.8.31", "活动方案"],
         [5, None, "4.文明交通", "路口秩序良好。", "实地考察", "2", "区公安分局", None, "2025/9/30", None],
-        [6, "二、文明风尚培育", "1.移风易俗", "红白理事会覆盖。", "材料审核", 2, "区民政局", None, "2025-10-31", "工作台账"],
+        [
+            6,
+            "二、文明风尚培育",
+            "1.移风易俗",
+            "红白理事会覆盖。",
+            "材料审核",
+            2,
+            "区民政局",
+            None,
+            "2025-10-31",
+            "工作台账",
+        ],
         [7, None, "2.文明家庭", "开展评选。", "材料审核", 1, "区民政局", None, "6月底前", "评选通知"],
         [8, None, "3.社区服务", "设施覆盖。", "材料审核", 1, "区民政局", None, "6月30日前", "统计表"],
         [9, None, "4.志愿服务站", "站点运行。", "材料审核", 1, "区民政局", None, "长期坚持", "服务记录"],
@@ -46,7 +80,9 @@ def xlsx_list(path: Path, revised: bool = False) -> Path:
         rows[3][2] = "3.网络文明建设"  # renamed, same place: matched by id
         rows[4][8] = "2025/12/31"
         rows = [r for r in rows if r[2] != "5.邻里互助"]  # removed
-        rows.append([11, None, "5.文明餐桌", "倡导光盘行动。", "材料审核", 1, "区市场监管局", None, "2025-11-30", "宣传报道"])
+        rows.append(
+            [11, None, "5.文明餐桌", "倡导光盘行动。", "材料审核", 1, "区市场监管局", None, "2025-11-30", "宣传报道"]
+        )
     for row in rows:
         ws.append(row)
     ws.merge_cells("B4:B8")  # 测评项目 merged over its rows; rows 9-13 continue by empty cells
@@ -90,21 +126,39 @@ def test_init_from_xlsx_field_by_field(tmp_path: Path) -> None:
     code, out, err, root = init(tmp_path, xlsx_list(tmp_path / "清单.xlsx"))
     assert code == 0, err
     inds = by_id(root)
-    assert sorted((root / "indicators").iterdir()) == [root / "indicators" / n for n in
-                                                        ["01-思想道德建设.yaml", "02-文明风尚培育.yaml", "03-特色指标.yaml", "04-负面清单.yaml"]]
+    assert sorted((root / "indicators").iterdir()) == [
+        root / "indicators" / n
+        for n in ["01-思想道德建设.yaml", "02-文明风尚培育.yaml", "03-特色指标.yaml", "04-负面清单.yaml"]
+    ]
     first = inds["1.1"]
-    assert list(first)[:11] == ["id", "content", "standards", "method", "score", "source", "lead", "units", "deadline",
-                                "requirements", "_file"]
+    assert list(first)[:11] == [
+        "id",
+        "content",
+        "standards",
+        "method",
+        "score",
+        "source",
+        "lead",
+        "units",
+        "deadline",
+        "requirements",
+        "_file",
+    ]
     assert first["content"] == "学雷锋志愿服务"
-    assert first["standards"] == ["建立工作机制", {"text": "开展常态化活动。", "method": "问卷调查"},
-                                  {"text": "注册志愿者比例达标。", "method": "网上申报"}]
+    assert first["standards"] == [
+        "建立工作机制",
+        {"text": "开展常态化活动。", "method": "问卷调查"},
+        {"text": "注册志愿者比例达标。", "method": "网上申报"},
+    ]
     assert first["method"] == "材料审核"
     assert first["score"] == 2
     assert first["source"] == {"file": "清单.xlsx", "sheet": "任务清单", "rows": "4-5"}
     assert first["lead"] == "区文明办" and first["units"] == ["团区委", "区教育局"]
     assert first["deadline"] == date(2025, 6, 30)
-    assert first["requirements"] == [{"name": "工作方案", "kind": "正式发文", "match": ["方案"]},
-                                     {"name": "活动照片", "kind": "实景图片", "min": 5, "match": ["照片"]}]
+    assert first["requirements"] == [
+        {"name": "工作方案", "kind": "正式发文", "match": ["方案"]},
+        {"name": "活动照片", "kind": "实景图片", "min": 5, "match": ["照片"]},
+    ]
     assert inds["1.2"]["score"] == 1.5 and inds["1.2"]["deadline"] == date(2025, 7, 31)
     assert inds["1.2"]["units"] == ["各街道办事处"]
     assert inds["1.3"]["deadline"] == date(2025, 8, 31)
@@ -124,10 +178,19 @@ def test_init_from_xlsx_field_by_field(tmp_path: Path) -> None:
     config = yaml.safe_load((root / "civdoc.yaml").read_text(encoding="utf-8"))
     assert config["name"] == "测试区2025年创建全国文明城市材料自查"
     assert config["period"] == {"start": date(2025, 1, 1), "end": date(2025, 12, 31)}
-    assert [u["name"] for u in config["units"]] == ["区文明办", "团区委", "区教育局", "各街道办事处", "区公安分局", "区民政局"]
+    assert [u["name"] for u in config["units"]] == [
+        "区文明办",
+        "团区委",
+        "区教育局",
+        "各街道办事处",
+        "区公安分局",
+        "区民政局",
+    ]
     text = (root / "civdoc.yaml").read_text(encoding="utf-8")
     assert "各街道办事处  # 推断：集合名称" in text
-    assert "# 推断：“6月底前”按 2025 年理解为 2025-06-30" in (root / "indicators" / "02-文明风尚培育.yaml").read_text(encoding="utf-8")
+    assert "# 推断：“6月底前”按 2025 年理解为 2025-06-30" in (root / "indicators" / "02-文明风尚培育.yaml").read_text(
+        encoding="utf-8"
+    )
     assert (root / "evidence").is_dir() and (root / ".gitignore").read_text() == "out/\n.civdoc/\n"
     # the summary: per sheet, counts, guesses with sheet and cell, warnings
     assert "任务清单：表头在第 3 行，读取 10 行" in out
@@ -172,9 +235,18 @@ def docx_list(path: Path) -> Path:
         table.cell(0, c).text = text
     section = table.cell(1, 0).merge(table.cell(1, 5))
     section.text = "一、理想信念教育"
-    data = [["1", "理论\n学习", "（1）制定学习计划；（2）按计划学习。", "材料审核", "区委宣传部、区教育局", "2026年3月31日"],
-            ["2", None, "学习有记录。", "网上申报", None, None],
-            ["3", "理论宣讲", "宣讲进社区。", "材料审核", "团区委", "长期坚持"]]
+    data = [
+        [
+            "1",
+            "理论\n学习",
+            "（1）制定学习计划；（2）按计划学习。",
+            "材料审核",
+            "区委宣传部、区教育局",
+            "2026年3月31日",
+        ],
+        ["2", None, "学习有记录。", "网上申报", None, None],
+        ["3", "理论宣讲", "宣讲进社区。", "材料审核", "团区委", "长期坚持"],
+    ]
     for r, values in enumerate(data, start=2):
         for c, text in enumerate(values):
             if text is not None:
@@ -222,7 +294,12 @@ def test_unreadable_lists_are_refused_and_nothing_written(tmp_path: Path, case: 
         source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     code, _, err, root = init(tmp_path, source)
     assert code == 2 and not root.exists()
-    expected = {"xls": "另存为”Excel 工作簿（.xlsx）", "corrupt": "无法读取", "encrypted": "设有打开密码", "no_file": "找不到"}
+    expected = {
+        "xls": "另存为”Excel 工作簿（.xlsx）",
+        "corrupt": "无法读取",
+        "encrypted": "设有打开密码",
+        "no_file": "找不到",
+    }
     assert expected[case] in err
 
 
@@ -286,7 +363,9 @@ def test_reimport_keeps_hand_edits_and_applies_the_list(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     # by hand: a requirement's minimum raised and a comment added, a window added to 1.3
     text = text.replace("        min: 5\n", "        min: 8        # 领导要求至少8张\n", 1)
-    text = text.replace("    content: 网络文明\n", "    content: 网络文明\n    window: {start: 2025-03-01, end: 2025-09-30}\n")
+    text = text.replace(
+        "    content: 网络文明\n", "    content: 网络文明\n    window: {start: 2025-03-01, end: 2025-09-30}\n"
+    )
     path.write_text(text, encoding="utf-8")
     config_before = (root / "civdoc.yaml").read_text(encoding="utf-8")
     revised = xlsx_list(tmp_path / "清单修订.xlsx", revised=True)

@@ -34,8 +34,17 @@ from civdoc.tasklist.write import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-FIELD_NAMES = {"content": "测评内容", "standards": "测评标准", "method": "测评方法", "score": "分值", "category": "类别",
-               "group": "指标名称", "lead": "牵头单位", "units": "责任单位", "deadline": "完成时限"}
+FIELD_NAMES = {
+    "content": "测评内容",
+    "standards": "测评标准",
+    "method": "测评方法",
+    "score": "分值",
+    "category": "类别",
+    "group": "指标名称",
+    "lead": "牵头单位",
+    "units": "责任单位",
+    "deadline": "完成时限",
+}
 
 
 @dataclass
@@ -66,8 +75,12 @@ def import_task_list(root: Path, source: Path, dry_run: bool, prune: bool, colum
     tasklist = read_task_list(source, columns)
     outcome = ImportOutcome(tasklist, dry_run, prune)
     docs = _load_indicator_files(root)
-    entries = [_Entry(path, node, str(doc.get("aspect", ""))) for path, doc in docs.items()
-               for node in doc.get("indicators") or [] if hasattr(node, "get")]
+    entries = [
+        _Entry(path, node, str(doc.get("aspect", "")))
+        for path, doc in docs.items()
+        for node in doc.get("indicators") or []
+        if hasattr(node, "get")
+    ]
     matched = _match(tasklist.indicators, entries)
     dirty: set[Path] = set()
     new_texts: dict[Path, str] = {}
@@ -77,7 +90,9 @@ def import_task_list(root: Path, source: Path, dry_run: bool, prune: bool, colum
             continue
         changes = _apply(entry.node, ind, tasklist)
         if changes:
-            outcome.changed.append(f"{entry.node.get('id')} {ind.content}（{_rel(root, entry.file)}）：{'；'.join(changes)}")
+            outcome.changed.append(
+                f"{entry.node.get('id')} {ind.content}（{_rel(root, entry.file)}）：{'；'.join(changes)}"
+            )
             dirty.add(entry.file)
         else:
             outcome.unchanged += 1
@@ -90,7 +105,9 @@ def import_task_list(root: Path, source: Path, dry_run: bool, prune: bool, colum
                 entry_seq = docs[entry.file]["indicators"]
                 entry_seq.remove(entry.node)
                 dirty.add(entry.file)
-    new_texts.update(_add_new(root, docs, [i for i in tasklist.indicators if id(i) not in matched], tasklist, outcome, dirty))
+    new_texts.update(
+        _add_new(root, docs, [i for i in tasklist.indicators if id(i) not in matched], tasklist, outcome, dirty)
+    )
     for path in dirty:
         if path in docs and path not in new_texts:
             new_texts[path] = dump(docs[path]) if docs[path].get("indicators") else ""
@@ -117,8 +134,10 @@ def _load_indicator_files(root: Path) -> dict[Path, Any]:
         try:
             doc = rt.load(path.read_text(encoding="utf-8-sig"))
         except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds; each means "fix this file first"
-            raise UsageError(f"无法读取 {_rel(root, path)}（{type(exc).__name__}）。请先运行 civdoc check 改正该文件，"
-                             "再导入清单；没有写入任何文件。") from None
+            raise UsageError(
+                f"无法读取 {_rel(root, path)}（{type(exc).__name__}）。请先运行 civdoc check 改正该文件，"
+                "再导入清单；没有写入任何文件。"
+            ) from None
         if hasattr(doc, "get"):
             docs[path] = doc
     return docs
@@ -129,8 +148,14 @@ def _match(indicators: list[ListIndicator], entries: list[_Entry]) -> dict[int, 
     free = list(entries)
     matched: dict[int, _Entry] = {}
     for ind in indicators:
-        hit = next((e for e in free if norm(str(e.node.get("content", ""))) == norm(ind.content)
-                    and norm(e.aspect) == norm(ind.aspect)), None)
+        hit = next(
+            (
+                e
+                for e in free
+                if norm(str(e.node.get("content", ""))) == norm(ind.content) and norm(e.aspect) == norm(ind.aspect)
+            ),
+            None,
+        )
         if hit is None:
             hit = next((e for e in free if norm(str(e.node.get("content", ""))) == norm(ind.content)), None)
         if hit is not None:
@@ -139,8 +164,15 @@ def _match(indicators: list[ListIndicator], entries: list[_Entry]) -> dict[int, 
     for ind in indicators:
         if id(ind) in matched:
             continue
-        hit = next((e for e in free if norm(str(e.node.get("id", ""))) == norm(ind.id)
-                    and (ind.id_from_list or (norm(e.aspect) == norm(ind.aspect) and _renamed(e, ind)))), None)
+        hit = next(
+            (
+                e
+                for e in free
+                if norm(str(e.node.get("id", ""))) == norm(ind.id)
+                and (ind.id_from_list or (norm(e.aspect) == norm(ind.aspect) and _renamed(e, ind)))
+            ),
+            None,
+        )
         if hit is not None:
             matched[id(ind)] = hit
             free.remove(hit)
@@ -221,8 +253,14 @@ def _put(node: Any, key: str, value: Any) -> None:
     node.insert(position, key, value)
 
 
-def _add_new(root: Path, docs: dict[Path, Any], new: list[ListIndicator], tasklist: TaskList,
-             outcome: ImportOutcome, dirty: set[Path]) -> dict[Path, str]:
+def _add_new(
+    root: Path,
+    docs: dict[Path, Any],
+    new: list[ListIndicator],
+    tasklist: TaskList,
+    outcome: ImportOutcome,
+    dirty: set[Path],
+) -> dict[Path, str]:
     """New indicators join their 测评项目's file with the next free id; a new 测评项目 gets a file."""
     taken = {norm(str(n.get("id"))) for d in docs.values() for n in d.get("indicators") or [] if hasattr(n, "get")}
     by_aspect = {norm(str(d.get("aspect", ""))): p for p, d in docs.items()}
@@ -272,7 +310,9 @@ def _register_units(root: Path, tasklist: TaskList, outcome: ImportOutcome) -> s
     try:
         config = rt.load(path.read_text(encoding="utf-8-sig"))
     except Exception as exc:  # noqa: BLE001 - as for indicator files
-        raise UsageError(f"无法读取 civdoc.yaml（{type(exc).__name__}）。请先改正它再导入清单；没有写入任何文件。") from None
+        raise UsageError(
+            f"无法读取 civdoc.yaml（{type(exc).__name__}）。请先改正它再导入清单；没有写入任何文件。"
+        ) from None
     units = config.get("units") if hasattr(config, "get") else None
     if not isinstance(units, list):
         raise UsageError("civdoc.yaml 中没有 units 列表，无法登记清单中的单位。请先改正 civdoc.yaml。")
@@ -322,7 +362,9 @@ def _write(texts: dict[Path, str]) -> None:
             write_text(path, text)
             os.chmod(path, mode)
         except OSError as exc:
-            raise UsageError(f"写入 {path} 失败（{exc.strerror}）。已写入的文件都是完整的，请处理后重新运行。") from None
+            raise UsageError(
+                f"写入 {path} 失败（{exc.strerror}）。已写入的文件都是完整的，请处理后重新运行。"
+            ) from None
 
 
 def render_import_changes(outcome: ImportOutcome, out: Console) -> None:

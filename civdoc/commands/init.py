@@ -35,8 +35,10 @@ class InitOutcome:
 
 def init_project(target: Path, source: Path | None, name: str | None, columns: str | None = None) -> InitOutcome:
     if (target / CONFIG).exists():
-        raise UsageError(f"{target / CONFIG} 已存在，civdoc init 不会覆盖已有项目。"
-                         "要按修订后的任务清单更新指标，请在项目中运行 civdoc import 新清单.xlsx。")
+        raise UsageError(
+            f"{target / CONFIG} 已存在，civdoc init 不会覆盖已有项目。"
+            "要按修订后的任务清单更新指标，请在项目中运行 civdoc import 新清单.xlsx。"
+        )
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} 已存在且不是文件夹，请换一个项目文件夹名称。")
     if source is not None:
@@ -91,7 +93,9 @@ def _refuse_existing(target: Path, files: dict[str, str]) -> None:
     if not target.is_dir():
         return
     clash = [rel for rel in files if (target / rel).exists()]
-    existing = sorted(p.name for p in (target / "indicators").glob("*.y*ml")) if (target / "indicators").is_dir() else []
+    existing = (
+        sorted(p.name for p in (target / "indicators").glob("*.y*ml")) if (target / "indicators").is_dir() else []
+    )
     if clash or existing:
         shown = "、".join(clash or [f"indicators/{n}" for n in existing])
         raise UsageError(f"{target} 中已有 {shown}，civdoc init 不会覆盖。请换一个空文件夹，或先移走这些文件。")
@@ -122,7 +126,9 @@ def _write(target: Path, files: dict[str, str]) -> list[str]:
         _validate(staging)
         return _move_into_place(staging, target)
     except OSError as exc:
-        raise UsageError(f"写入 {target} 失败（{exc.strerror}）：{exc.filename or ''}。没有留下不完整的项目。") from None
+        raise UsageError(
+            f"写入 {target} 失败（{exc.strerror}）：{exc.filename or ''}。没有留下不完整的项目。"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -134,7 +140,9 @@ def _validate(root: Path) -> None:
         load_project(root)
     except DefinitionErrors as exc:  # a bug in civdoc's writer, said plainly rather than written
         problems = "\n".join(f"  {p.where()} {p.code} {p.message}" for p in exc.problems)
-        raise UsageError(f"生成的项目未通过 civdoc 自身的检查，没有写入任何文件。请把以下信息发给维护人员：\n{problems}") from None
+        raise UsageError(
+            f"生成的项目未通过 civdoc 自身的检查，没有写入任何文件。请把以下信息发给维护人员：\n{problems}"
+        ) from None
 
 
 def _move_into_place(staging: Path, target: Path) -> list[str]:

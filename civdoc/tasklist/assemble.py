@@ -22,8 +22,15 @@ def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: b
     special = {BONUS: 0, NEGATIVE: 0}
     bad_units: list[str] = []
     for b in builders:
-        ind = ListIndicator(id="", content=b.content, aspect=b.aspect, category=b.category, group=b.group,
-                            sheet=b.grid.name, rows=(b.first_row, b.last_row))
+        ind = ListIndicator(
+            id="",
+            content=b.content,
+            aspect=b.aspect,
+            category=b.category,
+            group=b.group,
+            sheet=b.grid.name,
+            rows=(b.first_row, b.last_row),
+        )
         per_aspect[b.aspect] = per_aspect.get(b.aspect, 0) + 1
         if b.category in special:
             special[b.category] += 1
@@ -40,17 +47,30 @@ def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: b
         if not ind.lead and not ind.units:
             ind.units, ind.units_placeholder = [PLACEHOLDER_UNIT], True
             if has_units:
-                result.warnings.append(Note(b.grid.name, f"第{b.first_row}行",
-                                            f"{ind.id} {ind.content} 没有填写责任单位，暂记为“{PLACEHOLDER_UNIT}”，请改为实际单位"))
+                result.warnings.append(
+                    Note(
+                        b.grid.name,
+                        f"第{b.first_row}行",
+                        f"{ind.id} {ind.content} 没有填写责任单位，暂记为“{PLACEHOLDER_UNIT}”，请改为实际单位",
+                    )
+                )
         result.indicators.append(ind)
     if not has_units:
-        result.warnings.append(Note(result.file, "", f"清单中没有“责任单位”或“牵头单位”列：各指标暂记为“{PLACEHOLDER_UNIT}”，"
-                                                     "请在指标文件中改为实际的责任单位"))
+        result.warnings.append(
+            Note(
+                result.file,
+                "",
+                f"清单中没有“责任单位”或“牵头单位”列：各指标暂记为“{PLACEHOLDER_UNIT}”，"
+                "请在指标文件中改为实际的责任单位",
+            )
+        )
     if any(i.units_placeholder for i in result.indicators) and PLACEHOLDER_UNIT not in result.units:
         result.units.append(PLACEHOLDER_UNIT)
     if bad_units:
-        raise UsageError("清单中有单位名称不能用作文件夹名称（每个单位的材料放在以其名称命名的文件夹中），"
-                         "请在清单中改正后重新运行，没有写入任何文件：\n" + "\n".join(f"  {b}" for b in bad_units))
+        raise UsageError(
+            "清单中有单位名称不能用作文件夹名称（每个单位的材料放在以其名称命名的文件夹中），"
+            "请在清单中改正后重新运行，没有写入任何文件：\n" + "\n".join(f"  {b}" for b in bad_units)
+        )
     _refuse_duplicate_ids(result)
 
 
@@ -103,8 +123,13 @@ def _deadline(ind: ListIndicator, b: _Builder, result: TaskList, year: int) -> N
     if found:
         ind.deadline = max(found)
         if len(set(found)) > 1:
-            result.guesses.append(Note(b.grid.name, b.cells["完成时限"][0].anchor,
-                                       f"{ind.id} 有多个完成时限，取最晚的 {ind.deadline.isoformat()}"))
+            result.guesses.append(
+                Note(
+                    b.grid.name,
+                    b.cells["完成时限"][0].anchor,
+                    f"{ind.id} 有多个完成时限，取最晚的 {ind.deadline.isoformat()}",
+                )
+            )
 
 
 def _units(ind: ListIndicator, b: _Builder, result: TaskList) -> list[str]:
@@ -147,9 +172,13 @@ def _refuse_duplicate_ids(result: TaskList) -> None:
         key = norm(ind.id)
         if key in seen:
             first = seen[key]
-            clashes.append(f"  编号“{ind.id}”：{first.sheet} 第{first.rows_text}行“{first.content}”与 "
-                           f"{ind.sheet} 第{ind.rows_text}行“{ind.content}”")
+            clashes.append(
+                f"  编号“{ind.id}”：{first.sheet} 第{first.rows_text}行“{first.content}”与 "
+                f"{ind.sheet} 第{ind.rows_text}行“{ind.content}”"
+            )
         else:
             seen[key] = ind
     if clashes:
-        raise UsageError("清单中有两个测评内容的编号相同，请在清单中改正编号后重新运行，没有写入任何文件：\n" + "\n".join(clashes))
+        raise UsageError(
+            "清单中有两个测评内容的编号相同，请在清单中改正编号后重新运行，没有写入任何文件：\n" + "\n".join(clashes)
+        )

@@ -58,15 +58,15 @@ def strip_numbering(text: str) -> tuple[str, str | None, int | None]:
     """(name without its leading numbering, the list's own id if it is one, the leading number)."""
     level = _LEVEL.match(text)
     if level:
-        return text[level.end():].strip(), level.group(1), int(level.group(1))
+        return text[level.end() :].strip(), level.group(1), int(level.group(1))
     dotted = _DOTTED_ID.match(text)
     if dotted:
         ident = dotted.group(1).replace("．", ".")
-        return text[dotted.end():].strip(), ident, None
+        return text[dotted.end() :].strip(), ident, None
     numbered = _NUMBERING.match(text)
     if numbered:
         raw = next(g for g in numbered.groups() if g)
-        return text[numbered.end():].strip(), None, cn_number(raw)
+        return text[numbered.end() :].strip(), None, cn_number(raw)
     return text.strip(), None, None
 
 
@@ -97,12 +97,12 @@ def split_clauses(text: str) -> list[str]:
     if len(marks) < 2:
         return [_clause(text)] if _clause(text) else []
     pieces = []
-    head = text[:marks[0].start()].strip()
+    head = text[: marks[0].start()].strip()
     if head:
         pieces.append(head)
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        pieces.append(text[m.end():end])
+        pieces.append(text[m.end() : end])
     return [c for c in (_clause(p) for p in pieces) if c]
 
 
@@ -113,8 +113,14 @@ def _clause(text: str) -> str:
 # --- methods -------------------------------------------------------------------------------------
 
 KNOWN_METHODS = ["材料审核", "网上申报", "实地考察", "问卷调查", "听取汇报", "网络调查", "整体观察", "主管部门提供意见"]
-_METHOD_ALIASES = {"网络（电话、媒体）调查": "网络调查", "网络(电话、媒体)调查": "网络调查", "实地考查": "实地考察",
-                   "材料审查": "材料审核", "资料审核": "材料审核", "网络（电话）调查": "网络调查"}
+_METHOD_ALIASES = {
+    "网络（电话、媒体）调查": "网络调查",
+    "网络(电话、媒体)调查": "网络调查",
+    "实地考查": "实地考察",
+    "材料审查": "材料审核",
+    "资料审核": "材料审核",
+    "网络（电话）调查": "网络调查",
+}
 
 
 def split_methods(text: str) -> list[str]:
@@ -277,7 +283,7 @@ def requirement(text: str) -> ListRequirement:
         m = pattern.search(name)
         if m:
             minimum = cn_number(m.group(1)) or 1
-            name = (name[:m.start()] + name[m.end():]).strip()
+            name = (name[: m.start()] + name[m.end() :]).strip()
             break
     name = compact(name).strip("（）()：:，,。.、") or compact(text)
     name = re.sub(r"等$", "", name) or name

@@ -58,8 +58,10 @@ def parse_columns(option: str | None) -> dict[str, int]:
         key = header_key(name.strip())
         letter = letter.strip().upper()
         if not sep or key is None or not re.fullmatch(r"[A-Z]{1,3}", letter):
-            raise UsageError(f"--columns 中的“{part.strip()}”无法识别。请写成 测评内容=C,责任单位=H 的形式，"
-                             f"列名可用：{'、'.join(VARIANTS)}。")
+            raise UsageError(
+                f"--columns 中的“{part.strip()}”无法识别。请写成 测评内容=C,责任单位=H 的形式，"
+                f"列名可用：{'、'.join(VARIANTS)}。"
+            )
         col = 0
         for ch in letter:
             col = col * 26 + ord(ch) - 64

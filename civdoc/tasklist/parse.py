@@ -17,7 +17,6 @@ from civdoc.tasklist.model import (
     NEGATIVE,
     Cell,
     Grid,
-    ListIndicator,
     ListStandard,
     Note,
     SheetReport,
@@ -28,8 +27,14 @@ PLACEHOLDER_UNIT = "待定责任单位"  # stands in where the list names no uni
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _ID_LIKE = re.compile(r"^[^\s/]+$")
 # which indicator field each column carries (for import: only these are replaced)
-CARRIES = {"测评方法": "method", "分值": "score", "牵头单位": "lead", "责任单位": "units", "完成时限": "deadline",
-           "指标名称": "group"}
+CARRIES = {
+    "测评方法": "method",
+    "分值": "score",
+    "牵头单位": "lead",
+    "责任单位": "units",
+    "完成时限": "deadline",
+    "指标名称": "group",
+}
 
 
 def category_of(text: str) -> str | None:
@@ -108,7 +113,7 @@ def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
 
 
 def _title(grid: Grid, header: Header) -> str | None:
-    for row in grid.rows[:header.row]:
+    for row in grid.rows[: header.row]:
         for cell in row:
             if cell is not None and isinstance(cell.value, str) and len(F.compact(cell.value)) >= 4:
                 return F.compact(cell.value)
@@ -116,8 +121,10 @@ def _title(grid: Grid, header: Header) -> str | None:
 
 
 def _no_header_message(path: Path, reports: list[SheetReport]) -> str:
-    lines = [f"{path.name} 中没有找到表头：每个工作表（或表格）的前 10 行中，应有一行含“测评内容”（或“测评标准”）"
-             "和至少两个其他列名（如 测评项目、测评方法、分值、责任单位、完成时限、佐证材料）。没有写入任何文件。"]
+    lines = [
+        f"{path.name} 中没有找到表头：每个工作表（或表格）的前 10 行中，应有一行含“测评内容”（或“测评标准”）"
+        "和至少两个其他列名（如 测评项目、测评方法、分值、责任单位、完成时限、佐证材料）。没有写入任何文件。"
+    ]
     for report in reports:
         seen = "；".join(report.first_rows) if report.first_rows else "（空白）"
         lines.append(f"  {report.name}：{seen}")
@@ -174,7 +181,8 @@ def _is_id_column(grid: Grid, header: Header) -> bool:
     head = grid.rows[header.row][c]
     if head is not None and "编号" in str(head.value):
         return True
-    values = [F.text_of(row[c].value) for row in grid.rows[header.row + 1:] if c < len(row) and row[c] is not None]
+    cells = [row[c] for row in grid.rows[header.row + 1 :] if c < len(row)]
+    values = [F.text_of(cell.value) for cell in cells if cell is not None]
     return any(re.search(r"\d[.．]\d", v) for v in values)
 
 
@@ -205,8 +213,9 @@ def _aspect_cell(state: _State, cell: Cell | None, sheet_category: str) -> None:
     state.category = category_of(name) or sheet_category
 
 
-def _indicator_for(state: _State, grid: Grid, r: int, content: Cell | None, standard: Cell | None,
-                   number: Cell | None) -> _Builder:
+def _indicator_for(
+    state: _State, grid: Grid, r: int, content: Cell | None, standard: Cell | None, number: Cell | None
+) -> _Builder:
     current = state.current
     aspect = state.aspect or (state.category if state.category != BASIC else grid.name)
     own_id = F.text_of(number.value) if number is not None else None
@@ -217,11 +226,25 @@ def _indicator_for(state: _State, grid: Grid, r: int, content: Cell | None, stan
     else:  # a list without 测评内容: each 测评标准 row is an indicator of its own
         name, dotted, content_no = _content_from_standard(standard), None, None
     own_id = dotted or own_id
-    if (current is not None and current.aspect == aspect and current.content == name
-            and (own_id is None or own_id == current.own_id)):
+    if (
+        current is not None
+        and current.aspect == aspect
+        and current.content == name
+        and (own_id is None or own_id == current.own_id)
+    ):
         return current
-    return _Builder(grid, aspect, state.aspect_no, state.category, state.group, name or F.text_of(content.value if content else ""),
-                    own_id, content_no, r + 1, r + 1)
+    return _Builder(
+        grid,
+        aspect,
+        state.aspect_no,
+        state.category,
+        state.group,
+        name or F.text_of(content.value if content else ""),
+        own_id,
+        content_no,
+        r + 1,
+        r + 1,
+    )
 
 
 def _content_from_standard(standard: Cell | None) -> str:

@@ -24,11 +24,15 @@ def read_task_list(path: Path, columns: str | None = None) -> TaskList:
 
         grids = read_docx(path)
     elif suffix in {".xls", ".et"}:
-        raise UsageError(f"{path.name} 是旧版 Excel 文件（{suffix}），civdoc 不能直接读取。"
-                         "请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（.xlsx）后再运行。")
+        raise UsageError(
+            f"{path.name} 是旧版 Excel 文件（{suffix}），civdoc 不能直接读取。"
+            "请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（.xlsx）后再运行。"
+        )
     elif suffix in {".doc", ".wps"}:
-        raise UsageError(f"{path.name} 是旧版 Word 文件（{suffix}），civdoc 不能直接读取。"
-                         "请在 Word 或 WPS 中打开它，“另存为”Word 文档（.docx）后再运行。")
+        raise UsageError(
+            f"{path.name} 是旧版 Word 文件（{suffix}），civdoc 不能直接读取。"
+            "请在 Word 或 WPS 中打开它，“另存为”Word 文档（.docx）后再运行。"
+        )
     else:
         raise UsageError(f"{path.name} 不是 Excel（.xlsx）或 Word（.docx）文件，civdoc 无法读取。")
     return read_list(path, grids, named)

@@ -21,13 +21,17 @@ def read_docx(path: Path) -> list[Grid]:
     except OSError as exc:
         raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UsageError(f"{path.name} 设有打开密码（或是旧版 .doc 文件），civdoc 无法读取。"
-                         "请在 Word 中取消密码，另存为 .docx 后重试。")
+        raise UsageError(
+            f"{path.name} 设有打开密码（或是旧版 .doc 文件），civdoc 无法读取。"
+            "请在 Word 中取消密码，另存为 .docx 后重试。"
+        )
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UsageError(f"无法读取 {path.name}：文件已损坏或不是 Word 文档（{type(exc).__name__}）。"
-                         "请在 Word 中打开并另存为 .docx 后重试。") from None
+        raise UsageError(
+            f"无法读取 {path.name}：文件已损坏或不是 Word 文档（{type(exc).__name__}）。"
+            "请在 Word 中打开并另存为 .docx 后重试。"
+        ) from None
     titles = _titles_before_tables(document)
     grids = []
     for t, table in enumerate(document.tables):

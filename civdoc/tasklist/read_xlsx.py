@@ -21,8 +21,10 @@ def read_xlsx(path: Path) -> list[Grid]:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UsageError(f"无法读取 {shown}：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。"
-                         "请在 Excel 中打开并另存为 .xlsx 后重试。") from None
+        raise UsageError(
+            f"无法读取 {shown}：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。"
+            "请在 Excel 中打开并另存为 .xlsx 后重试。"
+        ) from None
     formulas = _formula_cells(path) if _has_formulas(path) else {}
     grids: list[Grid] = []
     for sheet in book.worksheets:
@@ -39,8 +41,10 @@ def _refuse_encrypted(path: Path) -> None:
     except OSError as exc:
         raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UsageError(f"{path.name} 设有打开密码（或是旧版 .xls 文件），civdoc 无法读取。"
-                         "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后重试。")
+        raise UsageError(
+            f"{path.name} 设有打开密码（或是旧版 .xls 文件），civdoc 无法读取。"
+            "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后重试。"
+        )
     if not head.startswith(b"PK"):
         raise UsageError(f"{path.name} 不是有效的 Excel 工作簿（.xlsx）。请在 Excel 中打开并另存为 .xlsx 后重试。")
 
@@ -48,8 +52,11 @@ def _refuse_encrypted(path: Path) -> None:
 def _has_formulas(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
-            return any(_FORMULA.search(archive.read(n)) for n in archive.namelist()
-                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            return any(
+                _FORMULA.search(archive.read(n))
+                for n in archive.namelist()
+                if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            )
     except (zipfile.BadZipFile, OSError, KeyError):
         return False
 
@@ -78,8 +85,10 @@ def _grid(sheet: Any, formulas: dict[tuple[int, int], str]) -> Grid:
     grid = Grid(sheet.title, rows, "xlsx")
     for (r, c), formula in formulas.items():
         if r < len(rows) and (c >= len(rows[r]) or rows[r][c] is None):
-            grid.notes.append(f"{_coord(r, c)} 是公式 {formula}，但文件中没有保存计算结果，按空白处理"
-                              "（请在 Excel 中打开、保存后重新导入）")
+            grid.notes.append(
+                f"{_coord(r, c)} 是公式 {formula}，但文件中没有保存计算结果，按空白处理"
+                "（请在 Excel 中打开、保存后重新导入）"
+            )
     for merged in sheet.merged_cells.ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
         if top >= len(rows) or left >= len(rows[top]):

@@ -14,15 +14,18 @@ def read_lines(tasklist: TaskList) -> list[str]:
             first = "；".join(sheet.first_rows) or "空白"
             lines.append(f"  {sheet.name}：没有找到表头，已跳过（{first}）")
         else:
-            lines.append(f"  {sheet.name}：表头在第 {sheet.header_row} 行，读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行")
+            counts = f"读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行"
+            lines.append(f"  {sheet.name}：表头在第 {sheet.header_row} 行，{counts}")
     inds = tasklist.indicators
     bonus = sum(1 for i in inds if i.category == BONUS)
     negative = sum(1 for i in inds if i.category == NEGATIVE)
     extra = f"（其中特色指标 {bonus} 个、负面清单 {negative} 个）" if bonus or negative else ""
     standards = sum(len(i.standards) for i in inds)
     requirements = sum(len(i.requirements) for i in inds)
-    lines.append(f"共 {len(tasklist.aspects)} 个测评项目、{len(inds)} 个测评内容{extra}、{standards} 条测评标准、"
-                 f"{len(tasklist.units)} 个单位、{requirements} 项佐证材料。")
+    lines.append(
+        f"共 {len(tasklist.aspects)} 个测评项目、{len(inds)} 个测评内容{extra}、{standards} 条测评标准、"
+        f"{len(tasklist.units)} 个单位、{requirements} 项佐证材料。"
+    )
     return lines
 
 

@@ -15,8 +15,22 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from civdoc.tasklist.model import BASIC, ListIndicator, TaskList
 
 # SPEC §2: the order of an indicator's keys
-KEY_ORDER = ["id", "content", "standards", "method", "score", "category", "group", "system", "source", "lead",
-             "units", "deadline", "window", "requirements"]
+KEY_ORDER = [
+    "id",
+    "content",
+    "standards",
+    "method",
+    "score",
+    "category",
+    "group",
+    "system",
+    "source",
+    "lead",
+    "units",
+    "deadline",
+    "window",
+    "requirements",
+]
 GUESS = "推断："  # comments civdoc writes on guesses start so; import drops them when the value changes
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -110,9 +124,12 @@ def aspect_document(aspect: str, order: int, indicators: list[ListIndicator], ta
     node = CommentedMap([("aspect", aspect), ("order", order)])
     seq = CommentedSeq(indicator_map(i, tasklist.file) for i in indicators)
     node["indicators"] = seq
-    header = (f"# indicators/{aspect_file_name(order, aspect)} — 测评项目 {order}：{aspect}\n"
-              f"# 由 civdoc init 从 {tasklist.file} 生成。注释中以“{GUESS}”开头的是 civdoc 的推断，请逐项确认。\n"
-              "# 清单修订后运行 civdoc import 新清单.xlsx：清单中的字段会更新，手工补充的内容（如 requirements、window、注释）保留。\n\n")
+    header = (
+        f"# indicators/{aspect_file_name(order, aspect)} — 测评项目 {order}：{aspect}\n"
+        f"# 由 civdoc init 从 {tasklist.file} 生成。注释中以“{GUESS}”开头的是 civdoc 的推断，请逐项确认。\n"
+        "# 清单修订后运行 civdoc import 新清单.xlsx：清单中的字段会更新，\n"
+        "# 手工补充的内容（如 requirements、window、注释）保留。\n\n"
+    )
     text = dump(node, header)
     # a blank line between indicators, as people write them
     return re.sub(r"\n  - id:", "\n\n  - id:", text).replace("indicators:\n\n  - id:", "indicators:\n  - id:")
@@ -144,7 +161,9 @@ def config_document(tasklist: TaskList | None, name: str, period: tuple[date, da
         units.append(unit_entry(unit, unit in collectives))
     node["units"] = units
     source = f"由 civdoc init 从 {tasklist.file} 生成" if tasklist else "由 civdoc init 生成"
-    header = (f"# civdoc 项目设置（{source}）。字段说明见 README“civdoc.yaml：项目设置”。\n"
-              "# 单位可补充简称和联系人，例如：\n"
-              "#   - name: 区委宣传部\n#     aliases: [宣传部]\n#     contact: 张三 13800000000\n\n")
+    header = (
+        f"# civdoc 项目设置（{source}）。字段说明见 README“civdoc.yaml：项目设置”。\n"
+        "# 单位可补充简称和联系人，例如：\n"
+        "#   - name: 区委宣传部\n#     aliases: [宣传部]\n#     contact: 张三 13800000000\n\n"
+    )
     return dump(node, header)
