@@ -282,7 +282,7 @@ def _add_new(
     texts: dict[Path, str] = {}
     for aspect, indicators in fresh.items():
         path = root / "indicators" / aspect_file_name(next_order, aspect)
-        texts[path] = aspect_document(aspect, next_order, indicators, tasklist)
+        texts[path] = aspect_document(aspect, next_order, indicators, tasklist)[0]
         outcome.added += [f"{i.id} {i.content}（{_rel(root, path)}，新测评项目）" for i in indicators]
         next_order += 1
     return texts

@@ -8,29 +8,48 @@ from pathlib import Path
 from typing import Any
 
 from civdoc.errors import UsageError
-from civdoc.tasklist.model import Cell, Grid
+from civdoc.tasklist.model import Cell, Grid, column_letter
 
-_FORMULA = re.compile(rb"<f[ >/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 
 
 def read_xlsx(path: Path) -> list[Grid]:
     import openpyxl
 
-    shown = path.name
     _refuse_encrypted(path)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        # read-only mode streams rows (a 10,000-row list in ~1 s, a third of the normal mode's time);
+        # it has no merged ranges, so those come from each sheet's XML
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        with zipfile.ZipFile(path) as archive:
+            grids = [_grid(sheet, _merged(archive, sheet)) for sheet in book.worksheets]
+        book.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise UsageError(
-            f"无法读取 {shown}：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。"
+            f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。"
             "请在 Excel 中打开并另存为 .xlsx 后重试。"
         ) from None
-    formulas = _formula_cells(path) if _has_formulas(path) else {}
-    grids: list[Grid] = []
-    for sheet in book.worksheets:
-        grids.append(_grid(sheet, formulas.get(sheet.title, {})))
-    book.close()
+    if _has_formulas(path):
+        formulas = _formula_cells(path)
+        for grid in grids:
+            _note_formulas(grid, formulas.get(grid.name, {}))
     return grids
+
+
+def _merged(archive: zipfile.ZipFile, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (min_col, min_row, max_col, max_row), 1-based."""
+    from openpyxl.utils import range_boundaries
+
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return []
+    found: list[tuple[int, int, int, int]] = []
+    for ref in _MERGE.findall(archive.read(path.lstrip("/"))):
+        a, b, c, d = range_boundaries(ref.decode())
+        if a and b and c and d:
+            found.append((a, b, c, d))
+    return found
 
 
 def _refuse_encrypted(path: Path) -> None:
@@ -78,32 +97,36 @@ def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     return found
 
 
-def _grid(sheet: Any, formulas: dict[tuple[int, int], str]) -> Grid:
+def _grid(sheet: Any, merged: list[tuple[int, int, int, int]]) -> Grid:
     rows: list[list[Cell | None]] = []
     for r, values in enumerate(sheet.iter_rows(values_only=True)):
         rows.append([None if v is None or v == "" else Cell(v, _coord(r, c)) for c, v in enumerate(values)])
-    grid = Grid(sheet.title, rows, "xlsx")
-    for (r, c), formula in formulas.items():
-        if r < len(rows) and (c >= len(rows[r]) or rows[r][c] is None):
+    for min_col, min_row, max_col, max_row in merged:
+        top, left = min_row - 1, min_col - 1
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        anchor = rows[top][left]
+        for r in range(top, min(max_row, len(rows))):
+            row = rows[r]
+            if len(row) < max_col:
+                row.extend([None] * (max_col - len(row)))
+            for c in range(left, max_col):
+                row[c] = anchor
+    return Grid(sheet.title, rows, "xlsx")
+
+
+def _note_formulas(grid: Grid, formulas: dict[tuple[int, int], str]) -> None:
+    for (r, c), formula in sorted(formulas.items()):
+        row = grid.rows[r] if r < len(grid.rows) else []
+        if c >= len(row) or row[c] is None:
             grid.notes.append(
                 f"{_coord(r, c)} 是公式 {formula}，但文件中没有保存计算结果，按空白处理"
                 "（请在 Excel 中打开、保存后重新导入）"
             )
-    for merged in sheet.merged_cells.ranges:
-        top, left = merged.min_row - 1, merged.min_col - 1
-        if top >= len(rows) or left >= len(rows[top]):
-            continue
-        anchor = rows[top][left]
-        for r in range(top, min(merged.max_row, len(rows))):
-            row = rows[r]
-            if len(row) < merged.max_col:
-                row.extend([None] * (merged.max_col - len(row)))
-            for c in range(left, merged.max_col):
-                row[c] = anchor
-    return grid
+
+
+_LETTERS = [column_letter(c) for c in range(64)]
 
 
 def _coord(r: int, c: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(c + 1)}{r + 1}"
+    return f"{_LETTERS[c] if c < 64 else column_letter(c)}{r + 1}"

@@ -120,19 +120,21 @@ def aspect_file_name(order: int, aspect: str) -> str:
     return f"{order:02d}-{_UNSAFE_FILE_CHARS.sub('_', aspect).strip(' .') or '测评项目'}.yaml"
 
 
-def aspect_document(aspect: str, order: int, indicators: list[ListIndicator], tasklist: TaskList) -> str:
-    node = CommentedMap([("aspect", aspect), ("order", order)])
-    seq = CommentedSeq(indicator_map(i, tasklist.file) for i in indicators)
-    node["indicators"] = seq
+def aspect_document(
+    aspect: str, order: int, indicators: list[ListIndicator], tasklist: TaskList
+) -> tuple[str, dict[str, Any]]:
+    """The file's text, and the data it holds (for validation before writing)."""
+    from civdoc.tasklist.emit import aspect_text, indicator_data
+
+    pairs = [(indicator_data(i, tasklist.file), i) for i in indicators]
+    data = {"aspect": aspect, "order": order, "indicators": [d for d, _ in pairs]}
     header = (
         f"# indicators/{aspect_file_name(order, aspect)} — 测评项目 {order}：{aspect}\n"
         f"# 由 civdoc init 从 {tasklist.file} 生成。注释中以“{GUESS}”开头的是 civdoc 的推断，请逐项确认。\n"
         "# 清单修订后运行 civdoc import 新清单.xlsx：清单中的字段会更新，\n"
         "# 手工补充的内容（如 requirements、window、注释）保留。\n\n"
     )
-    text = dump(node, header)
-    # a blank line between indicators, as people write them
-    return re.sub(r"\n  - id:", "\n\n  - id:", text).replace("indicators:\n\n  - id:", "indicators:\n  - id:")
+    return aspect_text(aspect, order, pairs, header), data
 
 
 def unit_entry(unit: str, collective: bool) -> CommentedMap:
