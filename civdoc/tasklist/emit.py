@@ -39,8 +39,8 @@ def flow_list(items: list[Any]) -> str:
     return "[" + ", ".join(scalar(i, flow=True) for i in items) + "]"
 
 
-def comment(text: str) -> str:
-    return f"  # {GUESS}{text.replace(chr(10), ' ')}，请确认"
+def comment(text: str, confirm: bool = True) -> str:
+    return f"  # {GUESS}{text.replace(chr(10), ' ')}{'，请确认' if confirm else ''}"
 
 
 def indicator_data(ind: ListIndicator, file: str) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def indicator_lines(data: dict[str, Any], ind: ListIndicator) -> list[str]:
     out = [f"  - id: {quoted(data['id'])}"]
     notes = {
         "deadline": comment(ind.deadline_note) if ind.deadline_note else "",
-        "units": comment("清单未写责任单位，请改为实际单位") if ind.units_placeholder else "",
+        "units": comment("清单未写责任单位，请改为实际单位", confirm=False) if ind.units_placeholder else "",
     }
     for key, value in list(data.items())[1:]:
         if key == "standards":
