@@ -232,16 +232,37 @@ def _merge(ws: Worksheet, col: int, top: int, bottom: int) -> None:
         ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
 
 
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: CJK characters are two units wide."""
+    total = 0
+    for line in text.split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+        total += max(1, -(-units // max(1, int(width) - 1)))
+    return total
+
+
 def _style(ws: Worksheet) -> None:
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(65 + i)].width = width
+    merged = {c.coordinate for r in ws.merged_cells.ranges for row in ws[r.coord] for c in row}
     for row in ws.iter_rows(min_row=2):
+        lines = 1
         for cell in row:
             cell.border = BOX
             cell.alignment = WRAP
             if cell.row > 2 and cell.column == 9 and isinstance(cell.value, datetime):
                 cell.number_format = "yyyy年m月d日"
+            if cell.value is not None and cell.coordinate not in merged and cell.column <= len(WIDTHS):
+                lines = max(lines, _lines(str(cell.value), WIDTHS[cell.column - 1]))
+        ws.row_dimensions[row[0].row].height = 15 * lines + 4
+    ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
 
 
 def main() -> None:

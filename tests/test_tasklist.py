@@ -404,3 +404,52 @@ def test_reimport_keeps_hand_edits_and_applies_the_list(tmp_path: Path) -> None:
     assert "删除 2.5 邻里互助" in out
     assert "2.5" not in by_id(root)
     assert "min: 8        # 领导要求至少8张" in path.read_text(encoding="utf-8")
+
+
+def test_shipped_example_gives_a_project_whose_folders_satisfy_check(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "任务清单示例.xlsx"
+    code, out, err, root = init(tmp_path, example)
+    assert code == 0, err
+    assert "共 5 个测评项目、15 个测评内容（其中特色指标 1 个、负面清单 1 个）" in out
+    from civdoc.project import load_project
+
+    project = load_project(root)
+    assert len(project.unit_names) == 6
+    # the folders `civdoc scaffold` makes: then check reports missing material only
+    for ind in project.indicators.values():
+        if ind.needs_material:
+            for unit in ind.responsible:
+                (root / "evidence" / unit / f"{ind.id} {ind.content}").mkdir(parents=True)
+    code, out, err = run(root, "check", "--format", "json")
+    assert code == 1, err
+    import json
+
+    found = {f["code"] for f in json.loads(out)["findings"]}
+    assert found and not found & {"C201", "C202", "D101", "D102", "D103", "D104", "D105"}
+
+
+def test_names_that_need_quoting_in_yaml_load_back(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["一级指标", "二级指标", "三级指标", "测评标准", "测评方法", "分值", "责任单位"])
+    ws.append(["Ⅰ—1 思想道德", "Ⅱ—1 理论学习", "Ⅲ—1 健全学习制度", "yes", "材料审核", "1", "区委: 宣传部"])
+    ws.append([None, None, "Ⅲ—2 学习常态化", "#标准 [a], {b}", "实地考查", "null", "区教育局"])
+    ws.append([None, "Ⅱ—2 理论宣讲", "Ⅲ-12 宣讲进基层", "1.5万人参加。", "网络（电话、媒体）调查", "2", "- 团区委"])
+    book.save(tmp_path / "old.xlsx")
+    code, _, err, root = init(tmp_path, tmp_path / "old.xlsx")
+    assert code == 2 and "“区委:宣传部”含有不能用于文件夹名称的字符“:”" in err
+    ws["G2"] = "区委宣传部"
+    book.save(tmp_path / "old.xlsx")
+    code, out, err, root = init(tmp_path, tmp_path / "old.xlsx")
+    assert code == 0, err
+    from civdoc.project import load_project
+
+    project = load_project(root)
+    inds = {i.id: i for i in project.indicators.values()}
+    assert set(inds) == {"1", "2", "12"}  # Roman level prefixes are numbering
+    assert inds["1"].standards[0].text == "yes" and inds["1"].group == "理论学习"
+    assert inds["2"].standards[0].text == "#标准 [a], {b}" and inds["2"].methods == ["实地考察"]
+    assert inds["12"].standards[0].text == "1.5万人参加。" and inds["12"].methods == ["网络调查"]
+    assert inds["12"].group == "理论宣讲" and inds["12"].units == ["团区委"]
+    assert "测评体系" not in out and "分值“null”无法识别" in out

@@ -15,6 +15,7 @@ _WS = re.compile(r"\s+")
 # a level prefix in Roman numerals (Ⅲ—12, Ⅲ-12, III-12): the number after it is the id
 _LEVEL = re.compile(rf"^\s*(?:[{ROMAN}]+|[IVX]+)\s*[—\-–－]+\s*(\d+)\s*[、.．\s]*")
 _DOTTED_ID = re.compile(r"^\s*(\d+(?:[.．]\d+)+)(?![\d])\s*[、.．]?\s*")
+_BULLET = re.compile(r"^\s*[-•·●▪■◆*－]+\s*")
 _NUMBERING = re.compile(
     r"^\s*(?:"
     r"[（(]\s*([一二三四五六七八九十]+|\d+)\s*[）)]"  # （一） (1)
@@ -63,6 +64,9 @@ def strip_numbering(text: str) -> tuple[str, str | None, int | None]:
     if dotted:
         ident = dotted.group(1).replace("．", ".")
         return text[dotted.end() :].strip(), ident, None
+    bullet = _BULLET.match(text)
+    if bullet:
+        text = text[bullet.end() :]
     numbered = _NUMBERING.match(text)
     if numbered:
         raw = next(g for g in numbered.groups() if g)
