@@ -92,6 +92,7 @@ def xlsx_list(path: Path, revised: bool = False) -> Path:
     ws.merge_cells("G4:G5")
     ws.merge_cells("H4:H5")
     ws.merge_cells("I4:I5")
+    ws.merge_cells("H6:H7")  # one 配合单位 cell for 1.2 and 1.3
     bonus = book.create_sheet("加分项")
     bonus.append(["序号", "测评内容", "测评标准", "分值", "责任单位", "完成时限", "佐证材料"])
     bonus.append([1, "特色品牌", "打造品牌项目。", "1分", "区文明办", "2025年10月31日", "媒体报道（不少于3篇）"])
@@ -161,7 +162,7 @@ def test_init_from_xlsx_field_by_field(tmp_path: Path) -> None:
     ]
     assert inds["1.2"]["score"] == 1.5 and inds["1.2"]["deadline"] == date(2025, 7, 31)
     assert inds["1.2"]["units"] == ["各街道办事处"]
-    assert inds["1.3"]["deadline"] == date(2025, 8, 31)
+    assert inds["1.3"]["deadline"] == date(2025, 8, 31) and inds["1.3"]["units"] == ["各街道办事处"]
     assert inds["1.4"]["deadline"] == date(2025, 9, 30) and inds["1.4"]["method"] == "实地考察"
     assert "requirements" not in inds["1.4"] and inds["1.4"]["score"] == 2
     assert inds["2.1"]["deadline"] == date(2025, 10, 31) and inds["2.1"]["_file"] == "02-文明风尚培育.yaml"
@@ -254,6 +255,7 @@ def docx_list(path: Path) -> Path:
     table.cell(2, 1).merge(table.cell(3, 1))
     table.cell(2, 4).merge(table.cell(3, 4))
     table.cell(2, 5).merge(table.cell(3, 5))
+    table.cell(4, 1).merge(table.cell(4, 2))  # a 测评内容 with no 测评标准 of its own: read once
     special = table.cell(5, 0).merge(table.cell(5, 5))
     special.text = "二、特色指标"
     row = table.add_row()
@@ -275,7 +277,7 @@ def test_init_from_docx(tmp_path: Path) -> None:
     assert first["deadline"] == date(2026, 3, 31)
     assert first["source"] == {"file": "清单.docx", "sheet": "表1", "rows": "3-4"}
     assert first["_file"] == "01-理想信念教育.yaml"
-    assert "deadline" not in inds["1.2"]
+    assert "deadline" not in inds["1.2"] and "standards" not in inds["1.2"]
     assert inds["特1"]["category"] == "特色指标" and inds["特1"]["deadline"] == date(2026, 6, 30)
     config = yaml.safe_load((root / "civdoc.yaml").read_text(encoding="utf-8"))
     assert config["period"]["start"] == date(2026, 1, 1)
