@@ -454,4 +454,17 @@ def test_names_that_need_quoting_in_yaml_load_back(tmp_path: Path) -> None:
     assert inds["2"].standards[0].text == "#标准 [a], {b}" and inds["2"].methods == ["实地考察"]
     assert inds["12"].standards[0].text == "1.5万人参加。" and inds["12"].methods == ["网络调查"]
     assert inds["12"].group == "理论宣讲" and inds["12"].units == ["团区委"]
-    assert "测评体系" not in out and "分值“null”无法识别" in out
+    assert "分值“null”无法识别" in out and "Sheet!E3：2 测评方法“实地考查”按“实地考察”读取" in out
+
+
+def test_init_into_an_existing_folder_keeps_what_is_there(tmp_path: Path) -> None:
+    root = tmp_path / "已有"
+    (root / "evidence" / "区文明办").mkdir(parents=True)
+    (root / "evidence" / "区文明办" / "方案.pdf").write_bytes(b"%PDF-1.4")
+    (root / "说明.txt").write_text("x", encoding="utf-8")
+    code, out, err = run(None, "init", str(root), "--from", str(xlsx_list(tmp_path / "l.xlsx")))
+    assert code == 0, err
+    assert (root / "evidence" / "区文明办" / "方案.pdf").read_bytes() == b"%PDF-1.4"
+    assert (root / "说明.txt").exists() and (root / "civdoc.yaml").is_file()
+    assert "已有的 evidence/ 保持不变" in out
+    assert not [p for p in root.iterdir() if p.name.startswith(".civdoc-init-")]

@@ -200,10 +200,12 @@ def plain(value: Any) -> Any:
 
 
 def _apply(node: Any, ind: ListIndicator, tasklist: TaskList) -> list[str]:
-    """Replace the fields the list carries; return what changed, in words."""
+    """Replace the fields the list carries; return what changed, in words. `source` follows only
+    when something changed, so an unchanged indicator's file is left as it is."""
     changes: list[str] = []
-    carried = {"content", "standards", "category", "source"} | tasklist.carried
-    for key, value in indicator_fields(ind, tasklist.file).items():
+    carried = {"content", "standards", "category"} | tasklist.carried
+    fields = indicator_fields(ind, tasklist.file)
+    for key, value in fields.items():
         if key not in carried:
             continue
         old = node.get(key)
@@ -214,8 +216,9 @@ def _apply(node: Any, ind: ListIndicator, tasklist: TaskList) -> list[str]:
         else:
             _drop_guess_comment(node, key)
             _put(node, key, value)
-        if key in FIELD_NAMES:
-            changes.append(f"{FIELD_NAMES[key]} {_show(old)} → {_show(value)}")
+        changes.append(f"{FIELD_NAMES.get(key, key)} {_show(old)} → {_show(value)}")
+    if changes and plain(node.get("source")) != plain(fields["source"]):
+        _put(node, "source", fields["source"])
     return changes
 
 

@@ -40,6 +40,10 @@ def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: b
         else:
             ind.id = f"{aspect_numbers[b.aspect]}.{b.content_no or per_aspect[b.aspect]}"
         _methods(ind, b)
+        for cell in b.cells.get("测评方法", []):
+            guesses, warnings = F.method_notes(F.text_of(cell.value))
+            result.guesses += [Note(b.grid.name, cell.anchor, f"{ind.id} {g}") for g in guesses]
+            result.warnings += [Note(b.grid.name, cell.anchor, f"{ind.id} {w}") for w in warnings]
         _score(ind, b, result)
         _deadline(ind, b, result, year)
         bad_units += _units(ind, b, result)
