@@ -101,6 +101,8 @@ def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
         builders += _read_grid(grid, header, report)
         reports.append(report)
         warnings += [Note(grid.name, "", n) for n in grid.notes]
+    if not grids:
+        raise UsageError(f"{path.name} 中没有表格（或工作表），civdoc 读不到任务清单。没有写入任何文件。")
     if not any(r.header_row for r in reports):
         raise UsageError(_no_header_message(path, reports))
     if not builders:

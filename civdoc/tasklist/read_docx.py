@@ -4,6 +4,7 @@ span is kept (its value holds for every row), a horizontal repeat is read once."
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ def read_docx(path: Path) -> list[Grid]:
         )
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, ValueError, OSError) as exc:
         raise UsageError(
             f"无法读取 {path.name}：文件已损坏或不是 Word 文档（{type(exc).__name__}）。"
             "请在 Word 中打开并另存为 .docx 后重试。"

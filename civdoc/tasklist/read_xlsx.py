@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from civdoc.errors import UsageError
 from civdoc.tasklist.model import Cell, Grid, column_letter
 
+# what a damaged workbook raises while it is read: zip, deflate, XML and openpyxl's own errors
+CORRUPT = (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, IndexError, OSError, ValueError, TypeError, EOFError)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 
@@ -25,13 +28,16 @@ def read_xlsx(path: Path) -> list[Grid]:
         with zipfile.ZipFile(path) as archive:
             grids = [_grid(sheet, _merged(archive, sheet)) for sheet in book.worksheets]
         book.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+    except CORRUPT as exc:
         raise UsageError(
             f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。"
             "请在 Excel 中打开并另存为 .xlsx 后重试。"
         ) from None
     if _has_formulas(path):
-        formulas = _formula_cells(path)
+        try:
+            formulas = _formula_cells(path)
+        except CORRUPT:
+            formulas = {}
         for grid in grids:
             _note_formulas(grid, formulas.get(grid.name, {}))
     return grids
@@ -76,7 +82,7 @@ def _has_formulas(path: Path) -> bool:
                 for n in archive.namelist()
                 if n.startswith("xl/worksheets/") and n.endswith(".xml")
             )
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except CORRUPT:
         return False
 
 
