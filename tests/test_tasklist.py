@@ -468,3 +468,24 @@ def test_init_into_an_existing_folder_keeps_what_is_there(tmp_path: Path) -> Non
     assert (root / "说明.txt").exists() and (root / "civdoc.yaml").is_file()
     assert "已有的 evidence/ 保持不变" in out
     assert not [p for p in root.iterdir() if p.name.startswith(".civdoc-init-")]
+
+
+def test_rows_holding_only_more_material_continue_the_indicator(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["测评项目", "测评内容", "测评标准", "责任单位", "佐证材料"])
+    ws.append(["思想道德建设", "志愿服务", "开展活动。", "团区委", "工作方案"])
+    ws.append([None, None, None, None, "活动照片（不少于3张）"])
+    ws.append([None, None, None, "区教育局", None])
+    ws.append(["文明风尚", None, None, None, None])  # a heading in the 测评项目 column
+    ws.append([None, "移风易俗", "红白理事会。", "区民政局", "章程"])
+    book.save(tmp_path / "c.xlsx")
+    code, out, err, root = init(tmp_path, tmp_path / "c.xlsx")
+    assert code == 0, err
+    inds = by_id(root)
+    first = inds["1.1"]
+    assert [r["name"] for r in first["requirements"]] == ["工作方案", "活动照片"]
+    assert first["units"] == ["团区委", "区教育局"] and first["source"]["rows"] == "2-4"
+    assert inds["2.1"]["_file"] == "02-文明风尚.yaml" and inds["2.1"]["content"] == "移风易俗"
+    assert "Sheet：表头在第 1 行，读取 5 行，跳过 0 行" in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -140,6 +140,7 @@ def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder
     state = _State(category=sheet_category)
     builders: list[_Builder] = []
     id_column = "编号" in cols and _is_id_column(grid, header)
+    heading_columns = {0} | {cols[k] for k in ("编号", "测评项目") if k in cols}
 
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
@@ -150,14 +151,20 @@ def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder
 
         anchors = list(dict.fromkeys(c for c in row if c is not None))
         content, standard = get("测评内容"), get("测评标准")
-        spans_row = len(anchors) == 1 and sum(1 for c in row if c is anchors[0]) > 1
-        if not anchors or (content is None and standard is None and not spans_row and len(anchors) != 1):
+        single = anchors[0] if len(anchors) == 1 else None
+        spans_row = single is not None and sum(1 for c in row if c is single) > 1
+        if not anchors:
             report.rows_skipped += 1
             continue
         if spans_row or (content is None and standard is None):
-            if _section(state, anchors[0], sheet_category):
+            heading = single is not None and single is not state.aspect_anchor and (
+                spans_row or any(row[c] is single for c in heading_columns if c < len(row))
+            )
+            if heading and single is not None and _section(state, single, sheet_category):
                 report.rows_read += 1
                 state.current = None
+            elif not heading and state.current is not None and _continue(state.current, cols, get, r):
+                report.rows_read += 1  # more 佐证材料, units … of the indicator above
             else:
                 report.rows_skipped += 1
             continue
@@ -175,6 +182,14 @@ def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder
         if standard is not None and added.get("测评标准"):
             _standards(builder, standard, get("测评方法"))
     return builders
+
+
+def _continue(builder: _Builder, cols: dict[str, int], get: Callable[[str], Cell | None], r: int) -> bool:
+    """A row with neither 测评内容 nor 测评标准: its other cells belong to the indicator above."""
+    added = [builder.add(key, get(key)) for key in cols if key not in {"测评项目", "指标名称", "编号"}]
+    if any(added):
+        builder.last_row = r + 1
+    return any(added)
 
 
 def _is_id_column(grid: Grid, header: Header) -> bool:
