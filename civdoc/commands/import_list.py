@@ -110,7 +110,7 @@ def import_task_list(root: Path, source: Path, dry_run: bool, prune: bool, colum
     )
     for path in dirty:
         if path in docs and path not in new_texts:
-            new_texts[path] = dump(docs[path]) if docs[path].get("indicators") else ""
+            new_texts[path] = _spaced(path, dump(docs[path])) if docs[path].get("indicators") else ""
     config_text = _register_units(root, tasklist, outcome)
     if config_text is not None:
         new_texts[root / "civdoc.yaml"] = config_text
@@ -120,6 +120,13 @@ def import_task_list(root: Path, source: Path, dry_run: bool, prune: bool, colum
         if not dry_run:
             _write(new_texts)
     return outcome
+
+
+def _spaced(path: Path, text: str) -> str:
+    """A file that keeps a blank line between its indicators keeps one before those added too."""
+    if "\n\n  - id:" not in path.read_text(encoding="utf-8-sig"):
+        return text
+    return re.sub(r"(?<=[^\n:])\n  - id:", "\n\n  - id:", text)
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -216,7 +223,11 @@ def _apply(node: Any, ind: ListIndicator, tasklist: TaskList) -> list[str]:
         else:
             _drop_guess_comment(node, key)
             _put(node, key, value)
-        changes.append(f"{FIELD_NAMES.get(key, key)} {_show(old)} → {_show(value)}")
+        if key == "standards":
+            before, after = len(old or []), len(value or [])
+            changes.append(f"测评标准已修改（{before} 条 → {after} 条）" if before != after else "测评标准已修改")
+        else:
+            changes.append(f"{FIELD_NAMES.get(key, key)} {_show(old)} → {_show(value)}")
     if changes and plain(node.get("source")) != plain(fields["source"]):
         _put(node, "source", fields["source"])
     return changes

@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING
 from civdoc.errors import UsageError
 from civdoc.names import norm
 from civdoc.tasklist import fields as F
-from civdoc.tasklist.model import BASIC, BONUS, NEGATIVE, Cell, ListIndicator, Note, TaskList
+from civdoc.tasklist.model import BASIC, BONUS, NEGATIVE, PLACEHOLDER_UNIT, Cell, ListIndicator, Note, TaskList
 
 if TYPE_CHECKING:
     from civdoc.tasklist.parse import _Builder
 
 
 def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: bool) -> None:
-    from civdoc.tasklist.parse import PLACEHOLDER_UNIT
-
     aspect_numbers = _aspect_numbers(builders)
     per_aspect: dict[str, int] = {}
     special = {BONUS: 0, NEGATIVE: 0}

@@ -10,7 +10,7 @@ from typing import Any
 
 from civdoc.tasklist.model import BASIC, ListIndicator
 
-GUESS = "推断："
+GUESS = "推断："  # comments on guesses start so; import drops such a comment when the value changes
 _NEEDS_QUOTES = re.compile(
     r"""^[\s\-?:,\[\]{}#&*!|>'"%@`.+~0-9]|[\x00-\x1f\x7f\x85\u2028\u2029]|: |:$| #|\s$"""
     r"|^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$"

@@ -128,11 +128,14 @@ _METHOD_ALIASES = {
 
 
 def split_methods(text: str) -> list[str]:
-    """`材料审核、问卷调查` → both; a separator inside brackets (网络（电话、媒体）调查) does not split."""
-    text = compact(text)
-    for alias, name in _METHOD_ALIASES.items():
-        text = text.replace(alias, name)
-    names = [strip_numbering(p)[0] for p in split_outside_brackets(text, "、，,/;；和+＋")]
+    """`材料审核、问卷调查` → both; a separator inside brackets (网络（电话、媒体）调查) does not split;
+    a numbered cell (`1)材料审核 2)实地考察`) gives the methods of all its clauses."""
+    names: list[str] = []
+    for clause in split_clauses(text) or [text]:
+        bare = compact(clause)
+        for alias, name in _METHOD_ALIASES.items():
+            bare = bare.replace(alias, name)
+        names += [strip_numbering(p)[0] for p in split_outside_brackets(bare, "、，,/;；和+＋")]
     return list(dict.fromkeys(n for n in names if n))
 
 

@@ -101,11 +101,11 @@ def find_header(grid: Grid, named: dict[str, int]) -> Header | None:
             if fresh:
                 keys.update(fresh)
                 last = r + 1
-        return _columns(r, last, keys, named)
+        return _columns(last, keys, named)
     return None
 
 
-def _columns(first: int, last: int, keys: dict[int, str], named: dict[str, int]) -> Header:
+def _columns(last: int, keys: dict[int, str], named: dict[str, int]) -> Header:
     columns: dict[str, int] = {}
     for c in sorted(keys):
         columns.setdefault(keys[c], c)

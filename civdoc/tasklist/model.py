@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 BASIC, BONUS, NEGATIVE = "基本指标", "特色指标", "负面清单"
+PLACEHOLDER_UNIT = "待定责任单位"  # stands in where the list names no unit, so the project loads
 
 
 @dataclass(frozen=True)

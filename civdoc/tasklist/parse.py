@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from civdoc.errors import UsageError
 from civdoc.tasklist import fields as F
+from civdoc.tasklist.assemble import assemble
 from civdoc.tasklist.headers import Header, describe_first_rows, find_header
 from civdoc.tasklist.model import (
     BASIC,
@@ -23,7 +24,6 @@ from civdoc.tasklist.model import (
     TaskList,
 )
 
-PLACEHOLDER_UNIT = "待定责任单位"  # stands in where the list names no unit, so the project loads
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _ID_LIKE = re.compile(r"^[^\s/]+$")
 # which indicator field each column carries (for import: only these are replaced)
@@ -110,7 +110,7 @@ def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
     year_match = _YEAR.search(title or "")
     year = int(year_match.group(1)) if year_match else None
     result = TaskList(path.name, title, reports, [], [], [], [], warnings, carried, year)
-    _finish(builders, result, year or date.today().year, has_units)
+    assemble(builders, result, year or date.today().year, has_units)
     return result
 
 
@@ -280,13 +280,3 @@ def _standards(builder: _Builder, standard: Cell, method: Cell | None) -> None:
         else:
             methods = F.split_methods(method_text) if method_text else []
         builder.standards.append(ListStandard(clause, methods))
-
-
-def _finish(builders: list[_Builder], result: TaskList, year: int, has_units: bool) -> None:
-    from civdoc.tasklist.assemble import assemble
-
-    assemble(builders, result, year, has_units)
-
-
-def first_text(cells: Iterable[Cell]) -> str:
-    return next((F.text_of(c.value) for c in cells if F.text_of(c.value)), "")

@@ -12,7 +12,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from civdoc.tasklist.model import BASIC, ListIndicator, TaskList
+from civdoc.tasklist.emit import GUESS
+from civdoc.tasklist.model import PLACEHOLDER_UNIT, ListIndicator, TaskList
 
 # SPEC §2: the order of an indicator's keys
 KEY_ORDER = [
@@ -31,7 +32,6 @@ KEY_ORDER = [
     "window",
     "requirements",
 ]
-GUESS = "推断："  # comments civdoc writes on guesses start so; import drops them when the value changes
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -55,64 +55,49 @@ def flow(items: list[Any]) -> CommentedSeq:
     return seq
 
 
-def method_value(methods: list[str]) -> Any:
-    return methods[0] if len(methods) == 1 else flow(list(methods))
+LIST_FIELDS = ["content", "standards", "method", "score", "category", "group", "source", "lead", "units", "deadline"]
 
 
-def number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+BLOCK_LISTS = {"standards", "requirements"}
+
+
+def round_trip(value: Any, key: str = "") -> Any:
+    """emit.indicator_data's plain values in the styles init writes: standards and requirements as
+    block lists, other lists (units, method, match) and `source` in flow style, `rows` quoted."""
+    if isinstance(value, dict):
+        node = CommentedMap((k, round_trip(v, k)) for k, v in value.items())
+        if key == "source":
+            node["rows"] = DoubleQuotedScalarString(node.get("rows", ""))
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, list):
+        return CommentedSeq(round_trip(v) for v in value) if key in BLOCK_LISTS else flow(list(value))
+    return value
 
 
 def indicator_fields(ind: ListIndicator, file: str) -> dict[str, Any]:
-    """The fields the list carries, as YAML values (what import replaces)."""
-    common = ind.methods
-    standards = CommentedSeq()
-    for s in ind.standards:
-        own = [m for m in s.methods if m not in common]
-        if own:
-            item = CommentedMap([("text", s.text), ("method", method_value(own))])
-            standards.append(item)
-        else:
-            standards.append(s.text)
-    source = CommentedMap([("file", file), ("sheet", ind.sheet), ("rows", DoubleQuotedScalarString(ind.rows_text))])
-    source.fa.set_flow_style()
-    return {
-        "content": ind.content,
-        "standards": standards if ind.standards else None,
-        "method": method_value(common) if common else None,
-        "score": number(ind.score) if ind.score is not None else None,
-        "category": ind.category if ind.category != BASIC else None,
-        "group": ind.group,
-        "source": source,
-        "lead": ind.lead,
-        "units": flow(ind.units) if ind.units else None,
-        "deadline": ind.deadline,
-    }
+    """The fields the list carries, as round-trip YAML values; None where the list has none
+    (what import replaces)."""
+    from civdoc.tasklist.emit import indicator_data
+
+    data = indicator_data(ind, file)
+    return {key: round_trip(data[key], key) if key in data else None for key in LIST_FIELDS}
 
 
 def indicator_map(ind: ListIndicator, file: str) -> CommentedMap:
-    node = CommentedMap()
-    node["id"] = DoubleQuotedScalarString(ind.id)
-    for key, value in indicator_fields(ind, file).items():
-        if value is not None:
-            node[key] = value
+    """A new indicator for import to append, with the same comments init writes."""
+    from civdoc.tasklist.emit import indicator_data
+
+    data = indicator_data(ind, file)
+    node = CommentedMap([("id", DoubleQuotedScalarString(ind.id))])
+    for key, value in list(data.items())[1:]:
+        node[key] = round_trip(value, key)
     if ind.deadline_note:
         node.yaml_add_eol_comment(f"{GUESS}{ind.deadline_note}，请确认", "deadline")
     if ind.units_placeholder:
         node.yaml_add_eol_comment(f"{GUESS}清单未写责任单位，请改为实际单位", "units")
-    if ind.requirements:
-        reqs = CommentedSeq()
-        for r in ind.requirements:
-            item = CommentedMap([("name", r.name)])
-            if r.kind:
-                item["kind"] = r.kind
-            if r.min != 1:
-                item["min"] = r.min
-            if r.match:
-                item["match"] = flow(r.match)
-            item.yaml_add_eol_comment(f"{GUESS}{r.guess}，请确认", "name")
-            reqs.append(item)
-        node["requirements"] = reqs
+    for item, r in zip(node.get("requirements", []), ind.requirements, strict=True):
+        item.yaml_add_eol_comment(f"{GUESS}{r.guess}，请确认", "name")
     return node
 
 
@@ -138,8 +123,6 @@ def aspect_document(
 
 
 def unit_entry(unit: str, collective: bool) -> CommentedMap:
-    from civdoc.tasklist.parse import PLACEHOLDER_UNIT
-
     entry = CommentedMap([("name", unit)])
     if collective:
         entry.yaml_add_eol_comment(f"{GUESS}集合名称，请按需拆分为具体单位", "name")
