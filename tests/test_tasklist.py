@@ -489,3 +489,20 @@ def test_rows_holding_only_more_material_continue_the_indicator(tmp_path: Path) 
     assert first["units"] == ["团区委", "区教育局"] and first["source"]["rows"] == "2-4"
     assert inds["2.1"]["_file"] == "02-文明风尚.yaml" and inds["2.1"]["content"] == "移风易俗"
     assert "Sheet：表头在第 1 行，读取 5 行，跳过 0 行" in out
+
+
+def test_column_numbers_marked_leads_and_placeholder_cells(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["序号", "测评内容", "测评标准", "分值", "责任单位", "完成时限"])
+    ws.append([1, 2, 3, 4, 5, 6])  # a row of column numbers under the header
+    ws.append([1, "文明餐桌", "倡导光盘。", "/", "区商务局、区教育局（牵头）、各成员单位配合", "—"])
+    book.save(tmp_path / "n.xlsx")
+    code, out, err, root = init(tmp_path, tmp_path / "n.xlsx")
+    assert code == 0, err
+    ind = by_id(root)["1.1"]
+    assert ind["lead"] == "区教育局" and ind["units"] == ["区商务局", "各成员单位"]
+    assert "score" not in ind and "deadline" not in ind and "无法识别" not in out
+    assert "Sheet!E3：1.1 牵头单位取“区教育局”（单元格中注明牵头）" in out
+    assert "读取 1 行，跳过 1 行" in out

@@ -137,7 +137,16 @@ def _deadline(ind: ListIndicator, b: _Builder, result: TaskList, year: int) -> N
 def _units(ind: ListIndicator, b: _Builder, result: TaskList) -> list[str]:
     bad: list[str] = []
     lead_names = [n for c in b.cells.get("牵头单位", []) for n in F.split_units(F.text_of(c.value))]
-    unit_names = [n for c in b.cells.get("责任单位", []) for n in F.split_units(F.text_of(c.value))]
+    unit_names: list[str] = []
+    marked: str | None = None
+    for c in b.cells.get("责任单位", []):
+        names, lead = F.unit_roles(F.text_of(c.value))
+        unit_names += names
+        marked = marked or lead
+    if not lead_names and marked:  # 区教育局（牵头）in the 责任单位 cell
+        lead_names = [marked]
+        where = b.cells["责任单位"][0].anchor
+        result.guesses.append(Note(b.grid.name, where, f"{ind.id} 牵头单位取“{marked}”（单元格中注明牵头）"))
     ind.lead = lead_names[0] if lead_names else None
     ind.units = [n for n in dict.fromkeys(lead_names[1:] + unit_names) if n != ind.lead]
     cells: list[Cell] = b.cells.get("牵头单位", []) + b.cells.get("责任单位", [])

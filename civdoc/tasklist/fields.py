@@ -170,13 +170,27 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
 _COLLECTIVE = re.compile(r"^各|成员单位|相关单位|有关单位|相关部门|有关部门|各级")
 
 
-def split_units(text: str) -> list[str]:
-    names = []
+_ROLE = re.compile(r"[（(]?(牵头|配合|负责|参与|协助|协办|主办)[）)]?$")
+
+
+def unit_roles(text: str) -> tuple[list[str], str | None]:
+    """The units in a cell, and the one marked as lead (`区教育局（牵头）`, `区文明办牵头`)."""
+    names: list[str] = []
+    lead: str | None = None
     for part in split_outside_brackets(text, "、，,/;；"):
         name = compact(strip_numbering(part)[0]).rstrip("。.等")
+        role = _ROLE.search(name)
+        if role and len(name) > len(role.group(0)):
+            name = name[: role.start()]
+            if role.group(1) in {"牵头", "主办"} and lead is None:
+                lead = name
         if name:
             names.append(name)
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(names)), lead
+
+
+def split_units(text: str) -> list[str]:
+    return unit_roles(text)[0]
 
 
 def is_collective(name: str) -> bool:
@@ -207,9 +221,13 @@ def folder_name_problem(name: str) -> str | None:
 _SCORE = re.compile(r"^([+-−－]?\d+(?:\.\d+)?)\s*分?$")
 
 
+EMPTY_MARKS = {"", "/", "／", "-", "—", "——", "无", "空", "－"}
+
+
 def parse_score(value: object) -> float | None | str:
-    """A number, None for an empty cell, or the text when it is no 分值 an office writes."""
-    if value is None or value == "":
+    """A number, None for an empty cell (or one holding only / or —), or the text when it is no 分值
+    an office writes."""
+    if value is None or (isinstance(value, str) and compact(value) in EMPTY_MARKS):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
@@ -229,7 +247,7 @@ NO_DEADLINE = ("长期坚持", "常态化", "长期", "持续推进", "常年")
 def parse_deadline(value: object, year: int) -> tuple[date | None, str | None, str | None]:
     """(deadline, guess, problem). A guess says what was assumed (the year of 6月底前); a problem
     says the text is no 完成时限 civdoc can read. 长期坚持/常态化 mean no deadline of its own."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and compact(value) in EMPTY_MARKS):
         return None, None, None
     if isinstance(value, datetime):
         return value.date(), None, None

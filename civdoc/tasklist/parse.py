@@ -153,7 +153,7 @@ def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder
         content, standard = get("测评内容"), get("测评标准")
         single = anchors[0] if len(anchors) == 1 else None
         spans_row = single is not None and sum(1 for c in row if c is single) > 1
-        if not anchors:
+        if not anchors or (len(anchors) >= 3 and all(_is_number(c.value) for c in anchors)):  # 1 2 3 … column numbers
             report.rows_skipped += 1
             continue
         if spans_row or (content is None and standard is None):
@@ -182,6 +182,10 @@ def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder
         if standard is not None and added.get("测评标准"):
             _standards(builder, standard, get("测评方法"))
     return builders
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())
 
 
 def _continue(builder: _Builder, cols: dict[str, int], get: Callable[[str], Cell | None], r: int) -> bool:
