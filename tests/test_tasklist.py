@@ -506,3 +506,25 @@ def test_column_numbers_marked_leads_and_placeholder_cells(tmp_path: Path) -> No
     assert "score" not in ind and "deadline" not in ind and "无法识别" not in out
     assert "Sheet!E3：1.1 牵头单位取“区教育局”（单元格中注明牵头）" in out
     assert "读取 1 行，跳过 1 行" in out
+
+
+def test_word_table_split_in_two_is_read_as_one(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    first = document.add_table(rows=2, cols=4)
+    for c, text in enumerate(["测评项目", "测评内容", "测评标准", "责任单位"]):
+        first.cell(0, c).text = text
+    for c, text in enumerate(["一、文明风尚", "移风易俗", "红白理事会。", "区民政局"]):
+        first.cell(1, c).text = text
+    document.add_paragraph("")
+    second = document.add_table(rows=1, cols=4)  # the rest of the table, after a page break
+    for c, text in enumerate(["", "文明家庭", "开展评选。", "区妇联"]):
+        second.cell(0, c).text = text
+    document.save(str(tmp_path / "split.docx"))
+    code, out, err, root = init(tmp_path, tmp_path / "split.docx")
+    assert code == 0, err
+    inds = by_id(root)
+    assert inds["1.2"]["content"] == "文明家庭" and inds["1.2"]["units"] == ["区妇联"]
+    assert inds["1.2"]["source"] == {"file": "split.docx", "sheet": "表2", "rows": "1"}
+    assert "表2：没有表头，作为表1的续表读取，读取 1 行" in out

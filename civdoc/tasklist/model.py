@@ -105,6 +105,7 @@ class SheetReport:
     rows_read: int = 0
     rows_skipped: int = 0
     first_rows: list[str] = field(default_factory=list)  # shown when no header was found
+    continues: str | None = None  # a Word table without a header read as the rest of this one
 
 
 @dataclass

@@ -80,6 +80,7 @@ class _State:
     category: str = BASIC
     group: str | None = None
     current: _Builder | None = None
+    id_column: bool = False
 
 
 def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
@@ -89,17 +90,24 @@ def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
     title: str | None = None
     warnings: list[Note] = []
     has_units = False
+    previous: tuple[Header, _State, str, int] | None = None  # the last Word table read: its header, state, name
     for grid in grids:
         header = find_header(grid, named)
+        state: _State | None = None
+        report = SheetReport(grid.name, header.row + 1 if header else None)
+        if header is None and previous and grid.kind == "docx" and _width(grid) == previous[3]:
+            # Word splits a long table into several; a table without a header continues the one before
+            header, state, report.continues = Header(-1, previous[0].columns), previous[1], previous[2]
         if header is None:
             reports.append(SheetReport(grid.name, None, 0, len(grid.rows), describe_first_rows(grid)))
             continue
         title = title or _title(grid, header)
         carried |= {CARRIES[k] for k in header.columns if k in CARRIES}
         has_units = has_units or bool({"牵头单位", "责任单位"} & set(header.columns))
-        report = SheetReport(grid.name, header.row + 1)
-        builders += _read_grid(grid, header, report)
+        found, state = _read_grid(grid, header, report, state)
+        builders += found
         reports.append(report)
+        previous = (header, state, report.continues or grid.name, _width(grid))
         warnings += [Note(grid.name, "", n) for n in grid.notes]
     if not grids:
         raise UsageError(f"{path.name} 中没有表格（或工作表），civdoc 读不到任务清单。没有写入任何文件。")
@@ -134,12 +142,21 @@ def _no_header_message(path: Path, reports: list[SheetReport]) -> str:
     return "\n".join(lines)
 
 
-def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder]:
+def _width(grid: Grid) -> int:
+    return max((len(row) for row in grid.rows), default=0)
+
+
+def _read_grid(
+    grid: Grid, header: Header, report: SheetReport, state: _State | None
+) -> tuple[list[_Builder], _State]:
     cols = header.columns
     sheet_category = category_of(grid.name) or BASIC
-    state = _State(category=sheet_category)
+    if state is None:
+        state = _State(category=sheet_category, id_column="编号" in cols and _is_id_column(grid, header))
+    else:
+        sheet_category = state.category
     builders: list[_Builder] = []
-    id_column = "编号" in cols and _is_id_column(grid, header)
+    id_column = state.id_column
     heading_columns = {0} | {cols[k] for k in ("编号", "测评项目") if k in cols}
 
     for r in range(header.row + 1, len(grid.rows)):
@@ -181,7 +198,7 @@ def _read_grid(grid: Grid, header: Header, report: SheetReport) -> list[_Builder
         added = {key: builder.add(key, get(key)) for key in cols}
         if standard is not None and added.get("测评标准"):
             _standards(builder, standard, get("测评方法"))
-    return builders
+    return builders, state
 
 
 def _is_number(value: object) -> bool:

@@ -13,6 +13,9 @@ def read_lines(tasklist: TaskList) -> list[str]:
         if sheet.header_row is None:
             first = "；".join(sheet.first_rows) or "空白"
             lines.append(f"  {sheet.name}：没有找到表头，已跳过（{first}）")
+        elif sheet.continues:
+            counts = f"读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行"
+            lines.append(f"  {sheet.name}：没有表头，作为{sheet.continues}的续表读取，{counts}")
         else:
             counts = f"读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行"
             lines.append(f"  {sheet.name}：表头在第 {sheet.header_row} 行，{counts}")
