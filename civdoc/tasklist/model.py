@@ -101,7 +101,7 @@ class ListIndicator:
 @dataclass
 class SheetReport:
     name: str
-    header_row: int | None  # 1-based; None when the sheet was skipped
+    header_row: int | None  # 1-based; None when the sheet was skipped (or continues another table)
     rows_read: int = 0
     rows_skipped: int = 0
     first_rows: list[str] = field(default_factory=list)  # shown when no header was found

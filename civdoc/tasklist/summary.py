@@ -10,14 +10,13 @@ from civdoc.tasklist.model import BONUS, NEGATIVE, TaskList
 def read_lines(tasklist: TaskList) -> list[str]:
     lines = ["读取情况："]
     for sheet in tasklist.sheets:
-        if sheet.header_row is None:
+        counts = f"读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行"
+        if sheet.continues:
+            lines.append(f"  {sheet.name}：没有表头，作为{sheet.continues}的续表读取，{counts}")
+        elif sheet.header_row is None:
             first = "；".join(sheet.first_rows) or "空白"
             lines.append(f"  {sheet.name}：没有找到表头，已跳过（{first}）")
-        elif sheet.continues:
-            counts = f"读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行"
-            lines.append(f"  {sheet.name}：没有表头，作为{sheet.continues}的续表读取，{counts}")
         else:
-            counts = f"读取 {sheet.rows_read} 行，跳过 {sheet.rows_skipped} 行"
             lines.append(f"  {sheet.name}：表头在第 {sheet.header_row} 行，{counts}")
     inds = tasklist.indicators
     bonus = sum(1 for i in inds if i.category == BONUS)
