@@ -3,6 +3,7 @@ every guess noted with its sheet and cell; duplicate ids and unusable unit names
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from civdoc.errors import UsageError
@@ -19,6 +20,7 @@ def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: b
     per_aspect: dict[str, int] = {}
     special = {BONUS: 0, NEGATIVE: 0}
     bad_units: list[str] = []
+    derived: set[str] = set()
     for b in builders:
         ind = ListIndicator(
             id="",
@@ -33,10 +35,11 @@ def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: b
         if b.category in special:
             special[b.category] += 1
             ind.id = f"{'特' if b.category == BONUS else '负'}{special[b.category]}"
-        elif b.own_id and F._WS.sub("", b.own_id) == b.own_id and "/" not in b.own_id:
+        elif b.own_id and not re.search(r"\s|/", b.own_id):
             ind.id, ind.id_from_list = b.own_id, True
         else:
-            ind.id = f"{aspect_numbers[b.aspect]}.{b.content_no or per_aspect[b.aspect]}"
+            ind.id = _free_id(aspect_numbers[b.aspect], b.content_no or per_aspect[b.aspect], derived)
+            derived.add(norm(ind.id))
         _methods(ind, b)
         for cell in b.cells.get("测评方法", []):
             guesses, warnings = F.method_notes(F.text_of(cell.value))
@@ -74,6 +77,13 @@ def assemble(builders: list[_Builder], result: TaskList, year: int, has_units: b
             "请在清单中改正后重新运行，没有写入任何文件：\n" + "\n".join(f"  {b}" for b in bad_units)
         )
     _refuse_duplicate_ids(result)
+
+
+def _free_id(aspect: int, number: int, taken: set[str]) -> str:
+    """<测评项目序号>.<测评内容序号>; a number already derived (two 测评项目 numbered alike) moves on."""
+    while norm(f"{aspect}.{number}") in taken:
+        number += 1
+    return f"{aspect}.{number}"
 
 
 def _aspect_numbers(builders: list[_Builder]) -> dict[str, int]:

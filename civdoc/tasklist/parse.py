@@ -25,7 +25,6 @@ from civdoc.tasklist.model import (
 )
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_ID_LIKE = re.compile(r"^[^\s/]+$")
 # which indicator field each column carries (for import: only these are replaced)
 CARRIES = {
     "测评方法": "method",
@@ -81,6 +80,7 @@ class _State:
     group: str | None = None
     current: _Builder | None = None
     id_column: bool = False
+    sheet_category: str = BASIC  # from the sheet's (or first table's) name
 
 
 def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
@@ -123,7 +123,7 @@ def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
 
 
 def _title(grid: Grid, header: Header) -> str | None:
-    for row in grid.rows[: header.row]:
+    for row in grid.rows[: max(header.row, 0)]:
         for cell in row:
             if cell is not None and isinstance(cell.value, str) and len(F.compact(cell.value)) >= 4:
                 return F.compact(cell.value)
@@ -150,11 +150,11 @@ def _read_grid(
     grid: Grid, header: Header, report: SheetReport, state: _State | None
 ) -> tuple[list[_Builder], _State]:
     cols = header.columns
-    sheet_category = category_of(grid.name) or BASIC
     if state is None:
-        state = _State(category=sheet_category, id_column="编号" in cols and _is_id_column(grid, header))
-    else:
-        sheet_category = state.category
+        category = category_of(grid.name) or BASIC
+        id_column = "编号" in cols and _is_id_column(grid, header)
+        state = _State(category=category, id_column=id_column, sheet_category=category)
+    sheet_category = state.sheet_category
     builders: list[_Builder] = []
     id_column = state.id_column
     heading_columns = {0} | {cols[k] for k in ("编号", "测评项目") if k in cols}
@@ -231,8 +231,8 @@ def _section(state: _State, cell: Cell, sheet_category: str) -> bool:
         return False
     name, _, number = F.strip_numbering(text)
     category = category_of(name)
-    state.category = category or (sheet_category if sheet_category != BASIC else state.category)
     if category is not None or len(name) <= 30:
+        state.category = category or sheet_category
         state.aspect, state.aspect_anchor, state.aspect_no = name or text, cell, number
         state.group = None
         return True
