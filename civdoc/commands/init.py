@@ -178,4 +178,5 @@ def render_init(outcome: InitOutcome, out: Console) -> None:
         say("已有材料自查任务清单时，可改用 civdoc init 文件夹 --from 任务清单.xlsx。")
     else:
         say("\n".join(read_lines(tasklist) + guess_lines(tasklist, outcome.head_guesses)))  # one print: lists are long
-    say(f"下一步：cd {outcome.root}，运行 civdoc scaffold 建好各单位的材料文件夹，再运行 civdoc check 检查。")
+    enter = "" if outcome.root.resolve() == Path.cwd().resolve() else f"cd {outcome.root}，"
+    say(f"下一步：{enter}运行 civdoc scaffold 建好各单位的材料文件夹，再运行 civdoc check 检查。")
