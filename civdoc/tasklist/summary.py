@@ -28,6 +28,8 @@ def read_lines(tasklist: TaskList) -> list[str]:
         f"共 {len(tasklist.aspects)} 个测评项目、{len(inds)} 个测评内容{extra}、{standards} 条测评标准、"
         f"{len(tasklist.units)} 个单位、{requirements} 项佐证材料。"
     )
+    if tasklist.units:
+        lines.append(f"单位：{'、'.join(tasklist.units)}")
     return lines
 
 
