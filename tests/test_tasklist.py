@@ -148,7 +148,7 @@ def test_init_from_xlsx_field_by_field(tmp_path: Path) -> None:
     assert first["content"] == "学雷锋志愿服务"
     assert first["standards"] == [
         "建立工作机制",
-        {"text": "开展常态化活动。", "method": "问卷调查"},
+        {"text": "开展常态化活动。", "method": ["材料审核", "问卷调查"]},
         {"text": "注册志愿者比例达标。", "method": "网上申报"},
     ]
     assert first["method"] == "材料审核"

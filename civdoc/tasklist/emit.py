@@ -49,7 +49,9 @@ def indicator_data(ind: ListIndicator, file: str) -> dict[str, Any]:
     if ind.standards:
         data["standards"] = []
         for s in ind.standards:
-            own = [m for m in s.methods if m not in ind.methods]
+            # a standard with methods of its own names all of them: right whether a standard's method
+            # replaces the indicator's (civdoc 0.1) or adds to it (SPEC §2)
+            own = s.methods if s.methods and set(s.methods) != set(ind.methods) else []
             data["standards"].append({"text": s.text, "method": own[0] if len(own) == 1 else own} if own else s.text)
     if ind.methods:
         data["method"] = ind.methods[0] if len(ind.methods) == 1 else list(ind.methods)
