@@ -6,6 +6,7 @@ import calendar
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from civdoc.tasklist.model import ListRequirement
 
@@ -87,9 +88,14 @@ _MARK = re.compile(
 )
 
 
+_MARK_HINT = re.compile(r"[0-9①-⑳]")
+
+
 def split_clauses(text: str) -> list[str]:
     """`1)…；2)…` (one per line or not) → its clauses, numbering stripped; text without a run of
     numbers 1, 2, 3 … is one clause."""
+    if not _MARK_HINT.search(text):  # no number at all: one clause (most 测评方法 cells)
+        return [_clause(text)] if _clause(text) else []
     marks = []
     expected = 1
     for m in _MARK.finditer(text):
@@ -128,6 +134,11 @@ _METHOD_ALIASES = {
 
 
 def split_methods(text: str) -> list[str]:
+    return list(_split_methods(text))
+
+
+@lru_cache(maxsize=4096)  # a list repeats the same few 测评方法 cells on every row
+def _split_methods(text: str) -> tuple[str, ...]:
     """`材料审核、问卷调查` → both; a separator inside brackets (网络（电话、媒体）调查) does not split;
     a numbered cell (`1)材料审核 2)实地考察`) gives the methods of all its clauses."""
     names: list[str] = []
@@ -136,7 +147,7 @@ def split_methods(text: str) -> list[str]:
         for alias, name in _METHOD_ALIASES.items():
             bare = bare.replace(alias, name)
         names += [strip_numbering(p)[0] for p in split_outside_brackets(bare, "、，,/;；和+＋")]
-    return list(dict.fromkeys(n for n in names if n))
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def method_notes(text: str) -> tuple[list[str], list[str]]:
@@ -175,6 +186,12 @@ _ROLE = re.compile(r"[（(]?(牵头|配合|负责|参与|协助|协办|主办)[�
 
 def unit_roles(text: str) -> tuple[list[str], str | None]:
     """The units in a cell, and the one marked as lead (`区教育局（牵头）`, `区文明办牵头`)."""
+    names, lead = _unit_roles(text)
+    return list(names), lead
+
+
+@lru_cache(maxsize=4096)  # unit cells repeat across a list
+def _unit_roles(text: str) -> tuple[tuple[str, ...], str | None]:
     names: list[str] = []
     lead: str | None = None
     for part in split_outside_brackets(text, "、，,/;；"):
@@ -186,7 +203,7 @@ def unit_roles(text: str) -> tuple[list[str], str | None]:
                 lead = name
         if name:
             names.append(name)
-    return list(dict.fromkeys(names)), lead
+    return tuple(dict.fromkeys(names)), lead
 
 
 def split_units(text: str) -> list[str]:
@@ -200,6 +217,7 @@ def is_collective(name: str) -> bool:
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
+@lru_cache(maxsize=4096)
 def folder_name_problem(name: str) -> str | None:
     """Why name cannot be a folder name on Windows and Linux, or None."""
     for ch in name:
