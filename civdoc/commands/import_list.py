@@ -367,7 +367,9 @@ def _write(texts: dict[Path, str]) -> None:
 
     mask = os.umask(0)
     os.umask(mask)
-    for path, text in texts.items():
+    # civdoc.yaml first: new units registered before any indicator names them, so a run stopped
+    # half-way leaves a project that still loads
+    for path, text in sorted(texts.items(), key=lambda item: item[0].name != "civdoc.yaml"):
         try:
             if not text:
                 path.unlink(missing_ok=True)
