@@ -528,3 +528,14 @@ def test_word_table_split_in_two_is_read_as_one(tmp_path: Path) -> None:
     assert inds["1.2"]["content"] == "文明家庭" and inds["1.2"]["units"] == ["区妇联"]
     assert inds["1.2"]["source"] == {"file": "split.docx", "sheet": "表2", "rows": "1"}
     assert "表2：没有表头，作为表1的续表读取，读取 1 行" in out
+
+
+def test_importing_the_same_list_changes_nothing(tmp_path: Path) -> None:
+    source = xlsx_list(tmp_path / "清单.xlsx")
+    code, _, err, root = init(tmp_path, source)
+    assert code == 0, err
+    before = {p: p.read_bytes() for p in [root / "civdoc.yaml", *(root / "indicators").iterdir()]}
+    code, out, err = run(None, "import", str(source), "--project", str(root))
+    assert code == 0, err
+    assert "没有需要写入的修改" in out and "未变 11 个指标" in out
+    assert {p: p.read_bytes() for p in before} == before
