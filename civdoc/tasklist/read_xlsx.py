@@ -106,7 +106,8 @@ def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
 def _grid(sheet: Any, merged: list[tuple[int, int, int, int]]) -> Grid:
     rows: list[list[Cell | None]] = []
     for r, values in enumerate(sheet.iter_rows(values_only=True)):
-        rows.append([None if v is None or v == "" else Cell(v, _coord(r, c)) for c, v in enumerate(values)])
+        rows.append([None if v is None or (isinstance(v, str) and not v.strip()) else Cell(v, _coord(r, c))
+                     for c, v in enumerate(values)])
     for min_col, min_row, max_col, max_row in merged:
         top, left = min_row - 1, min_col - 1
         if top >= len(rows) or left >= len(rows[top]):
