@@ -539,3 +539,40 @@ def test_importing_the_same_list_changes_nothing(tmp_path: Path) -> None:
     assert code == 0, err
     assert "没有需要写入的修改" in out and "未变 11 个指标" in out
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_national_system_shape(tmp_path: Path) -> None:
+    """The shape of the national 测评体系 tables: notes above the header, 测评标准 merged over three
+    columns, Roman level prefixes, a 测评项目 written one character a line, numbered clauses and methods."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["地级城市"])
+    ws.append(["全国文明城市测评体系（示例版）"])
+    ws.append(["申报条件：获得提名资格。有以下情形之一的不得申报：(1)发生重大事故；(2)发生重大事件。"])
+    ws.append([])
+    ws.append(["测评\n项目", "指标名称", "测评内容", "测评标准", None, None, "测评方法"])
+    ws.merge_cells("D5:F5")
+    ws.append(["Ⅰ—1\n中\n央\n文\n明\n委\n重\n点\n工\n作", "Ⅱ—1\n深入学习宣传", "Ⅲ—1\n健全学习制度",
+               "1)制定学习计划；\n2)建立学习制度；\n3)完善考核办法。", None, None, "材料审核"])
+    ws.append([None, None, "Ⅲ—2\n大力宣传阐释", "1)开设专题专栏；\n2)深入基层宣讲。", None, None,
+               "1)材料审核\n2)材料审核、问卷调查"])
+    ws.append([None, "Ⅱ—2\n培育核心价值观", "Ⅲ—3\n宣传教育", "公益广告覆盖。", None, None, "实地考察"])
+    for r in (6, 7, 8):
+        ws.merge_cells(f"D{r}:F{r}")
+    ws.merge_cells("A6:A8")
+    ws.merge_cells("B6:B7")
+    book.save(tmp_path / "体系.xlsx")
+    code, out, err, root = init(tmp_path, tmp_path / "体系.xlsx")
+    assert code == 0, err
+    inds = by_id(root)
+    assert set(inds) == {"1", "2", "3"}
+    assert inds["1"]["_file"] == "01-中央文明委重点工作.yaml"
+    assert inds["1"]["content"] == "健全学习制度" and inds["1"]["group"] == "深入学习宣传"
+    assert inds["1"]["standards"] == ["制定学习计划", "建立学习制度", "完善考核办法。"]
+    assert inds["2"]["standards"] == ["开设专题专栏", {"text": "深入基层宣讲。", "method": ["材料审核", "问卷调查"]}]
+    assert inds["3"]["group"] == "培育核心价值观" and inds["3"]["method"] == "实地考察"
+    config = yaml.safe_load((root / "civdoc.yaml").read_text(encoding="utf-8"))
+    assert config["name"] == "全国文明城市测评体系（示例版）"
+    assert "表头在第 5 行，读取 3 行" in out
+    assert "没有“责任单位”或“牵头单位”列" in out

@@ -122,12 +122,17 @@ def read_list(path: Path, grids: list[Grid], named: dict[str, int]) -> TaskList:
     return result
 
 
+_TITLE_WORDS = ("清单", "体系", "任务", "自查", "分解", "方案", "台账")
+
+
 def _title(grid: Grid, header: Header) -> str | None:
-    for row in grid.rows[: max(header.row, 0)]:
-        for cell in row:
-            if cell is not None and isinstance(cell.value, str) and len(F.compact(cell.value)) >= 4:
-                return F.compact(cell.value)
-    return F.compact(grid.title) if grid.title else None
+    """The list's title: above the header, the first text naming a 清单/体系/任务…, else the first text."""
+    texts = [F.compact(cell.value) for row in grid.rows[: max(header.row, 0)] for cell in dict.fromkeys(row)
+             if cell is not None and isinstance(cell.value, str) and len(F.compact(cell.value)) >= 4]
+    texts = [t for t in texts if len(t) <= 60]  # a paragraph of notes is no title
+    if grid.title:
+        texts.append(F.compact(grid.title))
+    return next((t for t in texts if any(w in t for w in _TITLE_WORDS)), texts[0] if texts else None)
 
 
 def _no_header_message(path: Path, reports: list[SheetReport]) -> str:
