@@ -104,6 +104,8 @@ def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
 
 
 def _grid(sheet: Any, merged: list[tuple[int, int, int, int]]) -> Grid:
+    # the sheet's stated size can be A1:XFD1048576 (a formatted whole column): read what is there
+    sheet.reset_dimensions()
     rows: list[list[Cell | None]] = []
     for r, values in enumerate(sheet.iter_rows(values_only=True)):
         rows.append([None if v is None or (isinstance(v, str) and not v.strip()) else Cell(v, _coord(r, c))
