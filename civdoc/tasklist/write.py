@@ -125,7 +125,7 @@ def aspect_document(
 def unit_entry(unit: str, collective: bool) -> CommentedMap:
     entry = CommentedMap([("name", unit)])
     if collective:
-        entry.yaml_add_eol_comment(f"{GUESS}集合名称，请按需拆分为具体单位", "name")
+        entry.yaml_add_eol_comment(f"{GUESS}集合名称，拆分为具体单位时请同时修改指标文件中的单位", "name")
     elif unit == PLACEHOLDER_UNIT:
         entry.yaml_add_eol_comment(f"{GUESS}清单中有指标未写责任单位，请改为实际单位", "name")
     return entry
