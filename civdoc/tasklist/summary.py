@@ -37,7 +37,8 @@ def guess_lines(tasklist: TaskList, head: list[str]) -> list[str]:
     lines = ["请确认以下推断（写入的文件中以“推断：”注释标出）："] + [f"  {h}" for h in head]
     if tasklist.collectives:
         names = "、".join(f"{n.text}（{n.sheet}!{n.cell}）" for n in tasklist.collectives)
-        lines.append(f"  集合名称，已原样登记为一个单位；如要拆分为具体单位，请同时修改 civdoc.yaml 和指标文件中的单位：{names}")
+        advice = "如要拆分为具体单位，请同时修改 civdoc.yaml 和指标文件中的单位"
+        lines.append(f"  集合名称，已原样登记为一个单位；{advice}：{names}")
     lines += [f"  {g}" for g in tasklist.guesses]
     if tasklist.warnings:
         lines.append("请注意：")
