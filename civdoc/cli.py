@@ -127,7 +127,8 @@ def parse_today(value: Optional[str]) -> date:
 def project_root(project: Optional[Path]) -> Path:
     if project is not None:
         if not (project / "civdoc.yaml").is_file():
-            raise UsageError(f"{project} 中没有 civdoc.yaml。请确认 --project 指向项目文件夹。")
+            raise UsageError(f"{project} 中没有 civdoc.yaml。请确认 --project 指向项目文件夹；"
+                             "还没有项目时，用 civdoc init 文件夹 --from 任务清单.xlsx 新建。")
         return project.resolve()
     return find_root(Path.cwd())
 
@@ -289,6 +290,39 @@ def review(
     verb = "通过" if passed else "退回"
     out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{by}，{record['at']}）。", style="green"))
     out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
+
+
+ColumnsOpt = typer.Option(None, "--columns", help="列名与常见写法不同时指明，如 测评内容=C,责任单位=H。")
+
+
+@app.command()
+@handled
+def init(
+    folder: Path = typer.Argument(..., help="新项目的文件夹（不存在时新建）。", metavar="DIR"),
+    source: Optional[Path] = typer.Option(None, "--from", metavar="LIST",
+                                          help="本地的材料自查任务清单（.xlsx 或 .docx），从中读取指标和单位。"),
+    name: Optional[str] = typer.Option(None, "--name", help="项目名称（台账标题）；默认取清单的标题行。"),
+    columns: Optional[str] = ColumnsOpt,
+) -> None:
+    """新建项目：civdoc init 文件夹 --from 任务清单.xlsx（不加 --from 则新建带注释的空白项目）。"""
+    from civdoc.commands.init import init_project, render_init
+
+    render_init(init_project(folder, source, name, columns), console())
+
+
+@app.command(name="import")
+@handled
+def import_list(
+    source: Path = typer.Argument(..., help="修订后的任务清单（.xlsx 或 .docx）。", metavar="LIST"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只列出将要做的修改，不写入任何文件。"),
+    prune: bool = typer.Option(False, "--prune", help="删除新清单中已没有的指标（默认保留并列出）。"),
+    columns: Optional[str] = ColumnsOpt,
+    project: Optional[Path] = ProjectOpt,
+) -> None:
+    """按修订后的任务清单更新指标：清单中的字段更新，手工补充的内容保留。"""
+    from civdoc.commands.import_list import import_task_list, render_import_changes
+
+    render_import_changes(import_task_list(project_root(project), source, dry_run, prune, columns), console())
 
 
 @app.callback(invoke_without_command=True)

@@ -56,6 +56,19 @@ class Standard(Strict):
         return method_list(value)
 
 
+class ListSource(Strict):
+    """Where an indicator was read from in the office's 任务清单 (written by civdoc init/import)."""
+
+    file: str
+    sheet: str | None = None
+    rows: str | None = None
+
+
+def method_names(method: str | list[str] | None) -> list[str]:
+    """A method field as a list, whether it was written as one name or several."""
+    return [method] if isinstance(method, str) else list(method or [])
+
+
 class Requirement(Strict):
     name: str = Field(min_length=1)
     kind: str | None = None
@@ -113,6 +126,8 @@ class Indicator(Strict):
     score: float | None = None
     category: Literal["基本指标", "特色指标", "负面清单"] = "基本指标"
     system: str | None = None  # 测评体系 (SPEC §9); None: the file's, else 全国文明城市
+    group: str | None = None
+    source: ListSource | None = None
     lead: str | None = None
     units: list[str] = []
     deadline: date | None = None

@@ -80,7 +80,8 @@ def find_root(start: Path) -> Path:
         if (folder / CONFIG_NAME).is_file():
             return folder
     raise ProjectNotFound(
-        f"在 {start} 及其上级文件夹中没有找到 {CONFIG_NAME}。请在项目文件夹中运行，或用 --project 指定项目文件夹。"
+        f"在 {start} 及其上级文件夹中没有找到 {CONFIG_NAME}。请在项目文件夹中运行，或用 --project 指定项目文件夹；"
+        "还没有项目时，用 civdoc init 文件夹 --from 任务清单.xlsx 从本地的任务清单新建一个（不加 --from 则新建空白项目）。"
     )
 
 
@@ -238,7 +239,7 @@ def _keep_raw_ids(source: Source, patterns: list[tuple]) -> None:
 
 KNOWN_FIELDS = sorted(
     {name for m in (Config, Unit, Waiver, IndicatorFile, Indicator, Requirement) for name in m.model_fields}
-    | {"start", "end", "stages", "allow_self_review", "max_file_mb", "text"}
+    | {"start", "end", "stages", "allow_self_review", "max_file_mb", "text", "file", "sheet", "rows"}
 )
 TYPE_WORDS = {"string": "文本", "int": "整数", "float": "数字", "bool": "true 或 false", "list": "列表（- 开头的多行）",
               "dict": "映射（字段: 值）", "model": "映射（字段: 值）", "date": "日期，如 2024-07-15"}
