@@ -23,7 +23,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from civdoc.findings import RULES
 from civdoc.leaders.progress import OVERDUE, UnitProgress, item_states, ranked, rate_text, unit_progress
 from civdoc.leaders.score import points
-from civdoc.render.docx import Column, Writer, _styles, clean, cn_date, cn_number, paragraphs
+from civdoc.render.docx.styles import _styles
+from civdoc.render.docx.text import cn_date, cn_number, paragraphs
+from civdoc.render.docx.writer import Column, Writer, clean
 from civdoc.render.templating import DOSSIER, TemplateError, Templates, jinja_message, undefined_message
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civdoc.pack.plan import Entry, Packed, Photobook, Plan
-from civdoc.render.docx import cn_date
+from civdoc.render.docx.text import cn_date
 from civdoc.render.xlsx.files import size_text
 from civdoc.render.xlsx.measure import line_count, row_height
 from civdoc.render.xlsx.styles import (

@@ -22,7 +22,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from civdoc.pack.plan import Entry, Plan
-from civdoc.render.docx import Column, Writer, _styles, clean, cn_date, cn_number
+from civdoc.render.docx.styles import _styles
+from civdoc.render.docx.text import cn_date, cn_number
+from civdoc.render.docx.writer import Column, Writer, clean
 from civdoc.render.pack_catalog import Facts, _file_rows, _gap_rows, _sha_lines, _status, summary_lines, title_of
 
 ROWS = "civdoc-rows-{}"

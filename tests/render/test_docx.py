@@ -447,7 +447,7 @@ def test_not_a_docx_template(tmp_path: Path) -> None:
 # -- small pieces -------------------------------------------------------------------------------------
 
 def test_titles_and_numbers() -> None:
-    from civdoc.render.docx import cn_number, dossier_title, paragraphs, title_lines
+    from civdoc.render.docx.text import cn_number, dossier_title, paragraphs, title_lines
 
     assert dossier_title("示例区2024年创建全国文明城市材料自查", None) == "示例区2024年创建全国文明城市材料自查台账"
     assert dossier_title("示例区创文", None) == "示例区创文材料自查台账"
@@ -460,7 +460,7 @@ def test_titles_and_numbers() -> None:
 
 def test_big_ledger_rows_are_copies_of_one_formatted_row() -> None:
     """Rows are copied from one formatted row (its speed is measured by bench/bench_build.py)."""
-    from civdoc.render.docx import Column, Writer
+    from civdoc.render.docx.writer import Column, Writer
 
     writer = Writer({k: "x" for k in ("body", "heading", "cell", "center", "head", "table")})
     writer.width = 12000

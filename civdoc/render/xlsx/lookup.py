@@ -6,15 +6,13 @@ from collections import defaultdict
 from datetime import date
 
 from civdoc.check.evaluate import Result
-from civdoc.model import Finding
+from civdoc.model import Finding, id_key
 
 # -- ordering and lookups --------------------------------------------------------------------------
 
-def id_key(ident: str | None) -> tuple:
-    """Numeric-aware: 2.10 after 2.9; non-numeric parts sort after numbers, by text."""
-    if ident is None:
-        return ((2, ""),)
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in ident.split("."))
+def _id_last(ident: str | None) -> tuple[tuple[int, int, str], ...]:
+    """model.id_key, with no id (a unit-level problem) after every indicator of its unit."""
+    return id_key(ident) if ident is not None else ((2, 0, ""),)
 
 
 class Lookup:
@@ -32,13 +30,13 @@ class Lookup:
         self._unit_orders: dict[tuple[str | None, str | None], tuple] = {}
 
     def item_order(self, unit: str | None, ident: str | None) -> tuple:
-        return (self.aspect_rank.get(ident or "", 10**6), id_key(ident), self.unit_rank.get(unit or "", 10**6))
+        return (self.aspect_rank.get(ident or "", 10**6), _id_last(ident), self.unit_rank.get(unit or "", 10**6))
 
     def unit_order(self, unit: str | None, ident: str | None) -> tuple:
         order = self._unit_orders.get((unit, ident))  # asked once a file: 50,000 times, of a few hundred pairs
         if order is None:
             order = self._unit_orders[(unit, ident)] = (self.unit_rank.get(unit or "", 10**6),
-                                                        self.aspect_rank.get(ident or "", 10**6), id_key(ident))
+                                                        self.aspect_rank.get(ident or "", 10**6), _id_last(ident))
         return order
 
     def deadline(self, unit: str | None, ident: str | None) -> date | None:
