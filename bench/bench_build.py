@@ -63,7 +63,7 @@ def generate(root: Path, indicators: int, units: int, per_item: int, files: int 
     names = [f"区单位{i:02d}" for i in range(1, units + 1)]
     lines = [
         "name: 基准测试区2024年创建全国文明城市材料自查",
-        "period: {start: %s, end: %s}" % PERIOD,
+        "period: {{start: {}, end: {}}}".format(*PERIOD),
         "deadline: 2024-07-15",
         "units:",
         *[f"  - name: {u}\n    contact: 联络员{i:02d} 0571-8000{i:04d}" for i, u in enumerate(names, 1)],
@@ -92,7 +92,7 @@ def generate(root: Path, indicators: int, units: int, per_item: int, files: int 
     items = indicators * units
     n = 0
     missing = late = 0
-    for index, (unit, (aspect, ident)) in enumerate(((u, i) for i in ids for u in names)):
+    for index, (unit, (_aspect, ident)) in enumerate((u, i) for i in ids for u in names):
         item = root / "evidence" / unit / f"{ident} 测评内容{ident}"
         item.mkdir(parents=True, exist_ok=True)
         day = PERIOD[0] + timedelta(days=index % 300)

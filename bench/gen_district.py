@@ -31,10 +31,11 @@ import shutil
 import struct
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 TYPES = ("pdf", "jpeg", "docx", "xlsx")
 EXT = {"pdf": "pdf", "jpeg": "jpg", "docx": "docx", "xlsx": "xlsx"}
@@ -247,7 +248,7 @@ def indicator_ids(n: int) -> list[tuple[int, str]]:
 def write_config(out: Path, units: list[str], files: int) -> None:
     lines = [
         f"name: 基准测试区材料自查（{files} 个文件）",
-        "period: {start: %s, end: %s}" % PERIOD,
+        "period: {{start: {}, end: {}}}".format(*PERIOD),
         "deadline: 2024-07-15",
         "layout: unit/indicator",
         "units:",

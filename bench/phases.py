@@ -20,9 +20,9 @@ import os
 import pstats
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 TODAY = "2024-06-01"
 rows: list[tuple[str, float, float]] = []

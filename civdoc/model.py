@@ -52,7 +52,7 @@ class Inspection:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Inspection":
+    def from_dict(cls, data: dict[str, Any]) -> Inspection:
         return cls(**data)
 
 

@@ -529,7 +529,7 @@ def core_xml(title: str, author: str, when: datetime) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def docx_bytes(title: str, unit: str, kind: str | None, when: date, seed: int) -> bytes:
@@ -706,10 +706,7 @@ def title_for(ind: Ind, req: Req, unit: str, i: int) -> str:
         spec = spec.get(unit, spec.get("*"))
     if spec is None:
         spec = f"{{u}}{ind.content}{req.match[0]}"
-    if isinstance(spec, list):
-        text = spec[i % len(spec)]
-    else:
-        text = spec if i == 0 else f"{spec}（{CN_NUM[i]}）"
+    text = spec[i % len(spec)] if isinstance(spec, list) else spec if i == 0 else f"{spec}（{CN_NUM[i]}）"
     return text.format(u=unit)
 
 

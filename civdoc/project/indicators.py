@@ -161,7 +161,7 @@ class Indicator(Strict):
         return value
 
     @model_validator(mode="after")
-    def _distinct_requirements(self) -> "Indicator":
+    def _distinct_requirements(self) -> Indicator:
         names = [r.name for r in self.requirements]
         if len(set(names)) != len(names):
             raise invalid("同一指标下的佐证材料名称重复，请为每项材料起不同的名称。")

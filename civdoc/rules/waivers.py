@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from civdoc.findings import RULES
+from civdoc.findings import finding
 from civdoc.model import Finding
 from civdoc.project.config import Config, Waiver
 from civdoc.project.names import norm
@@ -17,9 +17,7 @@ def _covers(waiver: Waiver, finding: Finding, unit_of: dict[str, str]) -> bool:
         return False
     if waiver.indicator and norm(waiver.indicator) != norm(finding.indicator or ""):
         return False
-    if waiver.path and not (finding.path or "").startswith(waiver.path.rstrip("/")):
-        return False
-    return True
+    return not (waiver.path and not (finding.path or "").startswith(waiver.path.rstrip("/")))
 
 
 def apply_policy(findings: list[Finding], config: Config, unit_of: dict[str, str], today: date,
@@ -39,12 +37,18 @@ def apply_policy(findings: list[Finding], config: Config, unit_of: dict[str, str
             if not announce_expired:
                 continue
             scope = "、".join(x for x in [waiver.unit, waiver.indicator and f"指标 {waiver.indicator}"] if x)
-            kept.append(Finding(
-                "W801", config.rules.get("W801", RULES["W801"].default),
+            expiry = finding(
+                "W801",
                 f"对 {waiver.code}{f'（{scope}）' if scope else ''}的豁免已于 {waiver.until} 到期（理由：{waiver.reason}），"
                 f"{len(covered)} 个问题重新计入。请整改，或经批准后在 civdoc.yaml 中延长 until。",
                 unit=unit_of.get(norm(waiver.unit)) if waiver.unit else None, indicator=waiver.indicator,
-                path=f"civdoc.yaml#waivers[{i}]"))
+                path=f"civdoc.yaml#waivers[{i}]")
+            override = config.rules.get("W801")
+            if override == "off":
+                continue
+            if override is not None:
+                expiry.severity = override
+            kept.append(expiry)
             continue
         for f in covered:
             if not f.waived:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,11 @@ def source_digest(h: Any, names: tuple[str, ...]) -> None:
         top = _PACKAGE / name
         for module in sorted(top.rglob("*.py")) if top.is_dir() else [top]:
             h.update(module.relative_to(_PACKAGE).as_posix().encode())
-            try:
+            with contextlib.suppress(OSError):  # no sources (a frozen build): the version alone must do
                 h.update(module.read_bytes())
-            except OSError:  # no sources (a frozen build): the version alone must do
-                pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_digest() -> bytes:
     """civdoc's version and the source of every module of the judging code (JUDGING)."""
     h = hashlib.sha256(__version__.encode())

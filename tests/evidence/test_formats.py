@@ -293,7 +293,7 @@ def _image(fmt: str, **kw) -> bytes:
         (b"\xff\xf1\x50\x80" + b"\x00" * 64, None),  # AAC ADTS, not MPEG audio layer 1-3
         (b"Rar!\x1a\x07\x01\x00" + b"\x00" * 64, "rar"),
         (b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\x00" * 64, "7z"),
-        ("会议纪要\n".encode("utf-8") * 10, None),
+        ("会议纪要\n".encode() * 10, None),
     ],
 )
 def test_sniffed_kinds(tmp_path, data, kind):

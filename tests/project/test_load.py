@@ -239,7 +239,7 @@ def test_D105_invalid_value(project, text, line, words):
 def test_D105_in_civdoc_yaml(project, override, key):
     text = config_text(**override)
     root = project(config=text)
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith(f"{key}:"))
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if text_line.startswith(f"{key}:"))
     found = problems(root)
     assert [p for p in found if p["code"] == "D105" and p["path"] == "civdoc.yaml"
             and isinstance(p.get("line"), int) and p["line"] >= line], found

@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -157,7 +157,7 @@ def evidence(add: dict[str, Any] | None = None, drop: Iterable[str] = ()) -> dic
     return files
 
 
-FileValue = Union[bytes, str, Callable[[], bytes], None]
+FileValue = bytes | str | Callable[[], bytes] | None
 
 
 def make_project(

@@ -30,7 +30,7 @@ def pdf_page_dag(levels: int = 12, fanout: int = 16, count: bytes = b"-1") -> by
     anything walks it, and a /Count that cannot be trusted, so a reader is tempted to."""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     for level in range(levels):
-        me, child = 2 + level, 3 + level
+        _me, child = 2 + level, 3 + level
         kids = b" ".join([b"%d 0 R" % child] * fanout)
         objs.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count " + count + b" >>")
     objs.append(b"<< /Type /Page /MediaBox [0 0 595 842] >>")

@@ -36,11 +36,11 @@ def _inspect_image(f: IO[bytes], head: bytes, size: int, r: Inspection) -> None:
     try:
         im = Image.open(f, formats=_PIL_FORMATS[r.kind or ""])
     except Image.DecompressionBombError:
-        raise _Broken(P_IMAGE_HUGE.format(size=_claimed_size(head, r) or "像素数过大"))
+        raise _Broken(P_IMAGE_HUGE.format(size=_claimed_size(head, r) or "像素数过大")) from None
     except Exception:
         if r.kind == "avif":  # this Pillow may lack AVIF support: a valid container, like HEIC
             return
-        raise _Broken(P_IMAGE_BROKEN)
+        raise _Broken(P_IMAGE_BROKEN) from None
     with im:
         r.width, r.height = im.size
         if r.width <= 0 or r.height <= 0:
@@ -78,7 +78,7 @@ def _decodes(im: Image.Image) -> bool:
         im.load()
         return True
     except Image.DecompressionBombError:
-        raise _Broken(P_IMAGE_HUGE.format(size=f"{im.width}×{im.height} 像素"))
+        raise _Broken(P_IMAGE_HUGE.format(size=f"{im.width}×{im.height} 像素")) from None
     except Exception:
         return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import zipfile
 from typing import IO
@@ -40,7 +41,7 @@ def _inspect_zip(f: IO[bytes], head: bytes, size: int, r: Inspection) -> None:
         zf = zipfile.ZipFile(f)
     except Exception:
         r.kind = _zip_kind_from_head(head)
-        raise _Broken(_ZIP_BROKEN[r.kind])
+        raise _Broken(_ZIP_BROKEN[r.kind]) from None
     with zf:
         infos = zf.infolist()
         names = {i.filename.replace("\\", "/").lower(): i for i in infos}
@@ -62,7 +63,7 @@ def _inspect_zip(f: IO[bytes], head: bytes, size: int, r: Inspection) -> None:
         except NotImplementedError:  # e.g. Deflate64: we cannot check it, other tools can open it
             bad = None
         except Exception:
-            raise _Broken(broken)
+            raise _Broken(broken) from None
         if bad is not None:
             raise _Broken(broken)
 
@@ -139,10 +140,8 @@ def _inspect_ole(f: IO[bytes], head: bytes, size: int, r: Inspection) -> None:
         r.kind = OFFICE_ENCRYPTED
         r.encrypted = True
         return
-    try:
+    with contextlib.suppress(Exception):
         r.encrypted = _ole_legacy_encrypted(ole, entries)
-    except Exception:
-        pass
 
 
 class _Ole:

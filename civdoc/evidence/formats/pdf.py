@@ -47,14 +47,14 @@ def _inspect_pdf(f: IO[bytes], head: bytes, size: int, r: Inspection) -> None:
         if b"/Encrypt" in head or b"/Encrypt" in _tail(f, size, 4096):
             r.encrypted = True
             return
-        raise _Broken(P_PDF_BROKEN)
+        raise _Broken(P_PDF_BROKEN) from None
     except Exception:
-        raise _Broken(P_PDF_BROKEN)
+        raise _Broken(P_PDF_BROKEN) from None
 
     try:
         encrypted = reader.is_encrypted
     except Exception:
-        raise _Broken(P_PDF_BROKEN)
+        raise _Broken(P_PDF_BROKEN) from None
     if encrypted:
         # A PDF with only an owner (permissions) password has an empty user password: every viewer
         # opens it without asking, so assessors can read it and it is NOT reported as encrypted.
