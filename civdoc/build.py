@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from civdoc import safepath
 from civdoc.atomic import write_bytes
 from civdoc.errors import CivdocError
 from civdoc.evaluate import Result
@@ -44,7 +45,10 @@ def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
         outputs += [Output(out / f"{LEDGER}.xlsx", "xlsx", None), Output(out / f"{LEDGER}.docx", "docx", None),
                     Output(out / "report.json", "json", None)]
     for u in units:
-        outputs += [Output(out / PER_UNIT / f"{u}.xlsx", "xlsx", u), Output(out / PER_UNIT / f"{u}.docx", "docx", u)]
+        outputs += [Output(safepath.join(out, PER_UNIT, f"{u}.xlsx"), "xlsx", u),
+                    Output(safepath.join(out, PER_UNIT, f"{u}.docx"), "docx", u)]
+    for o in outputs:
+        safepath.refuse_evidence(o.path, result.project.root, "输出文件")
     return outputs
 
 

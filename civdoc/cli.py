@@ -67,6 +67,9 @@ def handled(func: F) -> F:
             raise typer.Exit(130)
         except typer.Exit:
             raise
+        except OSError as exc:  # the machine refused: a read-only folder, a full disk, a folder given as a file
+            stderr_console().print(Text(f"错误：{machine_failure(exc)}", style="bold red"), soft_wrap=True)
+            raise typer.Exit(2)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
             stderr_console().print(Text(
                 f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
@@ -76,6 +79,22 @@ def handled(func: F) -> F:
             raise typer.Exit(3)
 
     return wrapper  # type: ignore[return-value]
+
+
+def machine_failure(exc: OSError) -> str:
+    """An OSError as a Chinese sentence naming the path (SPEC §6)."""
+    import errno
+
+    from civdoc.safepath import shown
+
+    where = shown(str(exc.filename)) if exc.filename else "文件"
+    reasons = {errno.EACCES: "没有写入或读取权限", errno.EPERM: "没有权限", errno.EROFS: "所在位置是只读的",
+               errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EISDIR: "这是一个文件夹，不是文件",
+               errno.ENOTDIR: "路径中的某一级不是文件夹", errno.ENOENT: "文件或文件夹不存在",
+               errno.ENAMETOOLONG: "路径太长", errno.EEXIST: "已存在同名文件"}
+    why = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return (f"无法读写 {where}：{why}。已写好的文件和审核记录都没有改动；"
+            "请检查该位置的权限、剩余空间，或换一个位置后重试。")
 
 
 def _print_definition_errors(exc: DefinitionErrors, fmt: str, output: Optional[Path]) -> None:
@@ -151,8 +170,13 @@ def check(
     """检查佐证材料：列出每个缺漏和问题，并告诉您怎么改。"""
     if fmt not in FORMATS:
         raise UsageError(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
+    root = project_root(project)
+    if output is not None:
+        from civdoc.safepath import refuse_evidence
+
+        refuse_evidence(output, root, "--output 文件")
     # only the JSON report lists every file: the others need no more of a remembered item than its outcome
-    result = run_check(project_root(project), parse_today(today), unit, indicator, no_cache, files=fmt == "json")
+    result = run_check(root, parse_today(today), unit, indicator, no_cache, files=fmt == "json")
     if fmt == "text":
         from civdoc.render.text import render
 
@@ -192,8 +216,11 @@ def build(
     from civdoc.build import build as build_outputs
 
     root = project_root(project)
-    result = run_check(root, parse_today(today), unit, None, no_cache)
     target = (out if out is not None else root / "out").resolve()
+    from civdoc.safepath import refuse_evidence
+
+    refuse_evidence(target, root, "输出文件夹")
+    result = run_check(root, parse_today(today), unit, None, no_cache)
     built = build_outputs(result, target, unit=result.unit, force=force)
     out = console()
     required = [i for i in result.items if i.status != "not_required"]

@@ -39,7 +39,12 @@ def fingerprint(files: dict[str, str]) -> str:
 
 
 def reviews_file(root: Path, unit: str) -> Path:
-    return root / "reviews" / f"{unit}.yaml"
+    """reviews/<unit>.yaml, proven inside reviews/; reviews/ itself never in evidence/."""
+    from civdoc import safepath
+
+    folder = root / "reviews"
+    safepath.refuse_evidence(folder, root, "审核记录文件夹")
+    return safepath.join(folder, f"{unit}.yaml")
 
 
 def load_records(root: Path, units: list[str]) -> Records:
@@ -47,7 +52,7 @@ def load_records(root: Path, units: list[str]) -> Records:
     records: Records = {}
     problems: list[DefinitionProblem] = []
     for unit in units:
-        path = reviews_file(root, unit)
+        path = root / "reviews" / f"{unit}.yaml"  # reading only: unit names are valid file names (config.py)
         if not path.exists():
             continue
         shown = path.relative_to(root).as_posix()

@@ -28,6 +28,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 from jinja2 import meta
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from civdoc.evaluate import Result
@@ -35,7 +37,8 @@ from civdoc.model import Finding, Item
 from civdoc.project import Aspect
 from civdoc.render.labels import SEVERITY, STATUS
 from civdoc.rules.catalogue import RULES
-from civdoc.templates import DOSSIER, SUMMARY, Templates, TemplateError, jinja_message, undefined_message
+from civdoc.templates import (DOSSIER, SUMMARY, Templates, TemplateError, jinja_message, undefined_message,
+                              unsafe_message)
 
 NO_UNIT = "（未归属单位）"
 GROUP_PROBLEMS_AT = 40  # more problems than this in the whole dossier: one table per unit
@@ -224,8 +227,9 @@ class _Pending:
 # -- the template ------------------------------------------------------------------------------------
 
 def _jinja() -> jinja2.Environment:
-    # autoescape: values land inside XML, so a unit named "A&B" must become A&amp;B
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    # autoescape: values land inside XML, so a unit named "A&B" must become A&amp;B; sandboxed: a
+    # project's template may format data, never reach Python objects, files or processes (SPEC §6)
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _template(templates: Templates) -> DocxTemplate:
@@ -295,6 +299,8 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"模板 {shown} 使用了{undefined_message(exc)}。"
                             f"可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。") from None
+    except SecurityError:
+        raise TemplateError(unsafe_message(shown)) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"模板 {shown} 无法生成文档（{jinja_message(exc)}）。") from None
     doc = tpl.docx
