@@ -41,8 +41,10 @@ NoCacheOpt = typer.Option(False, "--no-cache", help="不使用 .civdoc/ 中的�
 
 def console(stderr: bool = False) -> Console:
     """Colour and the terminal's width on a terminal; plain 120-column text when piped or in CI."""
+    from civdoc.safeconsole import SafeConsole
+
     probe = Console(stderr=stderr)
-    return Console(stderr=stderr, highlight=False, width=None if probe.is_terminal else 120)
+    return SafeConsole(stderr=stderr, highlight=False, width=None if probe.is_terminal else 120)
 
 
 def stderr_console() -> Console:
@@ -286,7 +288,7 @@ def review(
 
     record = sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today))
     verb = "通过" if passed else "退回"
-    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{by}，{record['at']}）。", style="green"))
+    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{record['by']}，{record['at']}）。", style="green"))
     out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
 
 

@@ -29,7 +29,7 @@ from civdoc.model import Item
 from civdoc.pipeline import check
 from civdoc.render.xlsx import (FINGERPRINT, KEY, LEDGER_SHEET, NOTE, NOTE_KEY, SNAPSHOT, date_header,
                                 reviewer_header, state_header)
-from civdoc.signoff import refusal
+from civdoc.signoff import blocking_errors, refusal
 
 HEADER_ROWS = 10  # the header row is looked for among the first rows of a sheet
 MAX_BYTES = 200 * 1024 * 1024
@@ -349,8 +349,7 @@ def _refusal(result: Result, item: Item, change: Change) -> str | None:
     why = refusal(result, item, change.stage, change.decision == reviews.PASS, force=True)  # stage order
     if why or change.decision != reviews.PASS:
         return why
-    errors = sorted({f.code for f in result.findings if f.unit == item.unit and f.indicator == item.indicator
-                     and f.severity == "error" and not f.waived and not f.code.startswith("R")})
+    errors = sorted({f.code for f in blocking_errors(result, item)})
     if errors:
         return (f"该事项还有未解决的错误（{'、'.join(errors)}），不能签署通过。请先整改，重新生成台账后再审核；"
                 "或在台账中改为“退回”。")
@@ -365,7 +364,8 @@ def import_workbook(root: Path, path: Path, today: date) -> ImportOutcome:
     outcome = ImportOutcome(source=path.name)
     for plan in _plans(result, ledger, today, outcome):
         with reviews.locked(reviews.reviews_file(root, plan.unit)):
-            history = reviews.load_records(root, [plan.unit]).get(plan.unit, [])
+            history = reviews.load_records(root, [plan.unit], result.project.config.review.stages,
+                                           list(result.project.indicators)).get(plan.unit, [])
             new = _decide(result, plan.unit, plan.rows, history, path.name, outcome)
             reviews.append_records(root, plan.unit, new)
     return outcome
@@ -387,7 +387,8 @@ def pending_entries(root: Path, path: Path, today: date) -> int:
     outcome = ImportOutcome(source=path.name)
     pending = 0
     for plan in _plans(result, ledger, today, outcome):
-        history = reviews.load_records(root, [plan.unit]).get(plan.unit, [])
+        history = reviews.load_records(root, [plan.unit], result.project.config.review.stages,
+                                           list(result.project.indicators)).get(plan.unit, [])
         for _row, item, changes in plan.rows:
             states = reviews.stage_states(item, history, stages)
             pending += any(c.decision != states[stages.index(c.stage)].state for c in changes)

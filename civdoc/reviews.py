@@ -47,10 +47,15 @@ def reviews_file(root: Path, unit: str) -> Path:
     return safepath.join(folder, f"{unit}.yaml")
 
 
-def load_records(root: Path, units: list[str]) -> Records:
-    """Every unit's records; a malformed file stops the run with its line (and is never touched)."""
+def load_records(root: Path, units: list[str], stages: list[str] | None = None,
+                 indicators: list[str] | None = None) -> Records:
+    """Every unit's records; a malformed file or record stops the run with its line (and is never
+    touched). With stages and indicators, each record's stage and indicator must be the project's."""
+    from civdoc.review_records import check_record, indicator_lookup
+
     records: Records = {}
     problems: list[DefinitionProblem] = []
+    known = indicator_lookup(indicators) if indicators is not None else None
     for unit in units:
         path = root / "reviews" / f"{unit}.yaml"  # reading only: unit names are valid file names (config.py)
         if not path.exists():
@@ -70,10 +75,10 @@ def load_records(root: Path, units: list[str]) -> Records:
                 problems.append(DefinitionProblem("D102", shown, source.line((i,)), f"[{i}]",
                                                   f"审核记录缺少 {'、'.join(missing)}。请勿手工改写此文件，可从 git 历史中恢复。"))
                 continue
-            rec = dict(rec)
-            rec["indicator"] = str(source.raw.get((i, "indicator"), rec["indicator"]))
-            rec["at"] = rec["at"].isoformat() if isinstance(rec["at"], datetime) else str(rec["at"])
-            records.setdefault(unit, []).append(rec)
+            checked, found = check_record(rec, i, source, stages, known)
+            problems += found
+            if checked is not None:
+                records.setdefault(unit, []).append(checked)
     if problems:
         raise DefinitionErrors(problems)
     return records

@@ -880,7 +880,8 @@ def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Looku
         ind = project.indicators[item.indicator]
         required = item.status != "not_required"
         findings = look.findings.get((item.unit, item.indicator), [])
-        if required:
+        if required:  # an error on the unit (C201: no folder) holds for each of its items
+            findings = findings + [f for f in look.findings.get((item.unit, None), []) if f.severity == "error"]
             wanted = "\n".join(f"{r.name} ≥{r.min}" for r in item.requirements)
             have = "\n".join(f"{r.name} {r.found}/{r.min}" for r in item.requirements)
             review: list[Any] = []
