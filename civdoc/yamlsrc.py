@@ -61,6 +61,8 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
             return None, [_problem("D101", shown_as, node.start_mark.line + 1, "",
                                    "嵌套层数过多（括号或缩进层层套叠），不像是 civdoc 的文件。请检查文件内容。")]
         data = _construct(node) if node is not None else None
+        if "\\" in text:  # only a double-quoted escape ("\x01", "\uFFFE") can bring in what XML cannot hold
+            data = _xml_legal(data)
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc, text, shown_as, translate)]
     except RecursionError:
@@ -75,6 +77,19 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
     source.data = data
     _index(node, (), source, problems)
     return source, problems
+
+
+def _xml_legal(data: Any) -> Any:
+    """Every string of the document without the characters no ledger or report could hold (xmltext.py)."""
+    from civdoc.xmltext import xml_legal
+
+    if isinstance(data, str):
+        return xml_legal(data)
+    if isinstance(data, list):
+        return [_xml_legal(v) for v in data]
+    if isinstance(data, dict):
+        return {_xml_legal(k): _xml_legal(v) for k, v in data.items()}
+    return data
 
 
 def _syntax_problem(exc: Any, text: str, shown_as: str, translate: Any) -> DefinitionProblem:

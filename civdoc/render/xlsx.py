@@ -35,7 +35,7 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule
@@ -52,6 +52,7 @@ from civdoc.match import DATE_SOURCES
 from civdoc.model import EvidenceFile, Finding, Item
 from civdoc.render.labels import SEVERITY, STATUS
 from civdoc.rules.catalogue import RULES
+from civdoc.xmltext import xml_legal
 
 # -- the ledger's contract with review_import.py -----------------------------------------------------
 
@@ -173,7 +174,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignm
     """Write one cell of a small sheet (汇总); a string is always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = xml_legal(value)
         cell.value = value
         cell.data_type = "s"
     else:
@@ -280,7 +281,7 @@ def cell_xml(ref: str, xf: int, value: Any) -> str:
 def _cell_body(xf: int, value: Any) -> str:
     """A <c> element after its reference, the same in every row."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value[:32767])
+        value = xml_legal(value[:32767])
         if not value:
             return f' s="{xf}" t="inlineStr"/>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
@@ -367,7 +368,8 @@ def _worksheet(xml: bytes, sheet: SheetXML, rels: bytes | None) -> tuple[bytes, 
                          *[f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="rId{n}"/>'
                            for n, (ref, _) in enumerate(sheet.links, first)],
                          "</hyperlinks>"]).encode("utf-8")
-        entries = "".join(f'<Relationship Type="{HYPERLINK}" Target="{_escape_attr(target)}" TargetMode="External" '
+        entries = "".join(f'<Relationship Type="{HYPERLINK}" Target="{_escape_attr(xml_legal(target))}" '
+                          f'TargetMode="External" '
                           f'Id="rId{n}"/>' for n, (_, target) in enumerate(sheet.links, first)).encode("utf-8")
         if rels is None:
             rels = XML_DECLARATION + f'<Relationships xmlns="{PACKAGE_RELS}">'.encode() + entries + b"</Relationships>"
