@@ -11,12 +11,11 @@ from pathlib import Path
 
 from civdoc import safepath
 from civdoc.atomic import write_bytes
-from civdoc.errors import CivdocError
+from civdoc.build_guard import guard
 from civdoc.evaluate import Result
 from civdoc.render.docx import dossier_bytes
 from civdoc.render.report import report, to_json
 from civdoc.render.xlsx import workbook_bytes
-from civdoc.review_import import pending_entries
 from civdoc.templates import Templates
 
 LEDGER = "材料自查台账"
@@ -27,6 +26,7 @@ PER_UNIT = "分单位台账"
 class Built:
     out: Path
     written: list[Path] = field(default_factory=list)
+    moved: list[tuple[Path, Path]] = field(default_factory=list)  # ledgers with review input, set aside
 
 
 @dataclass(frozen=True)
@@ -52,20 +52,6 @@ def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
     return outputs
 
 
-def guard_unimported(result: Result, paths: list[Path], force: bool) -> None:
-    if force:
-        return
-    for path in paths:
-        if path.suffix == ".xlsx" and path.exists():
-            count = pending_entries(result.project.root, path, result.today)
-            if count:
-                shown = path.relative_to(result.project.root) if path.is_relative_to(result.project.root) else path
-                raise CivdocError(
-                    f"{shown} 中有 {count} 行审核栏填写了 reviews/ 中还没有的内容，重新生成会把它们覆盖。"
-                    f"请先运行 civdoc review import \"{shown}\" 导入，再运行 civdoc build；"
-                    "确认不需要这些内容时，可加 --force 覆盖。")
-
-
 def render(result: Result, output: Output, templates: Templates) -> bytes:
     view = _scope(result, output.unit) if output.unit else result
     if output.kind == "xlsx":
@@ -78,10 +64,9 @@ def render(result: Result, output: Output, templates: Templates) -> bytes:
 def build(result: Result, out: Path, unit: str | None = None, force: bool = False) -> Built:
     templates = Templates(result.project.root)
     outputs = planned(result, out, unit)
-    guard_unimported(result, [o.path for o in outputs], force)
     # everything is made before anything is written, so a broken template leaves out/ as it was
     rendered = [(o.path, render(result, o, templates)) for o in outputs]
-    built = Built(out)
+    built = Built(out, moved=guard(result, [o.path for o in outputs], out, force))
     for path, data in rendered:
         write_bytes(path, data)
         built.written.append(path)

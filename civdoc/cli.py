@@ -209,7 +209,7 @@ def build(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只生成这个单位的分单位台账。"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹，默认为项目中的 out/。"),
     strict: bool = typer.Option(False, "--strict", help="台账照常生成；但有未豁免的错误或警告时返回退出码 1。"),
-    force: bool = typer.Option(False, "--force", help="即使 out/ 中的台账有尚未导入的审核内容，也覆盖它。"),
+    force: bool = typer.Option(False, "--force", help="out/ 中的台账有尚未导入的审核内容时，先把它们移到 out/已替换台账/ 保存，再生成新台账。"),
     today: Optional[str] = TodayOpt,
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
@@ -227,6 +227,8 @@ def build(
     out = console()
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
+    for before, after in built.moved:
+        out.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {after}（未删除）。", style="yellow"))
     out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
         out.print(f"  {path.relative_to(target).as_posix()}")

@@ -27,7 +27,7 @@ from civdoc.errors import CivdocError
 from civdoc.evaluate import Result
 from civdoc.model import Item
 from civdoc.pipeline import check
-from civdoc.render.xlsx import (FINGERPRINT, KEY, LEDGER_SHEET, NOTE, NOTE_KEY, SNAPSHOT, date_header,
+from civdoc.render.xlsx import (FINGERPRINT, KEY, LEDGER_SHEET, NOTE, NOTE_KEY, REMARK, SNAPSHOT, date_header,
                                 reviewer_header, state_header)
 from civdoc.signoff import blocking_errors, refusal
 from civdoc.usertext import stored_text
@@ -70,6 +70,7 @@ class Row:
     snapshot: dict[str, Any] | None
     note: str
     entries: list[Entry]
+    remark: str = ""  # the 备注 cell
 
     def label(self) -> str:
         return f"第 {self.number} 行" + (f"（{self.key.replace('|', ' ')}）" if self.key else "")
@@ -178,7 +179,8 @@ def _read_rows(ws: Any, header_row: int, columns: dict[str, int]) -> Ledger:
                    for stage in stage_names]
         rows.append(Row(number, re.sub(r"\s*\|\s*", "|", clean(cell(values, KEY))),
                         re.sub(r"\s+", "", clean(cell(values, FINGERPRINT))),
-                        _snapshot(cell(values, SNAPSHOT)), typed(cell(values, NOTE)), entries))
+                        _snapshot(cell(values, SNAPSHOT)), typed(cell(values, NOTE)), entries,
+                        typed(cell(values, REMARK))))
     if FINGERPRINT not in columns or not stage_names:
         missing = FINGERPRINT if FINGERPRINT not in columns else "审核状态"
         raise CivdocError(f"“{ws.title}”工作表缺少“{missing}”列，无法导入。请不要删除台账中的列；"
@@ -435,28 +437,3 @@ def import_workbook(root: Path, path: Path, today: date) -> ImportOutcome:
             new = _decide(result, plan.unit, plan.rows, history, path.name, outcome)
             reviews.append_records(root, plan.unit, new)
     return outcome
-
-
-def pending_entries(root: Path, path: Path, today: date) -> int:
-    """How many rows of the ledger at path hold review entries that reviews/ does not have yet: those an
-    import would record, and those it would refuse (the reviewer's input is there all the same; SPEC §7
-    says a build never overwrites it). Writes nothing; 0 for a file that is no readable ledger."""
-    try:
-        ledger = read_ledger(path)
-    except CivdocError:
-        return 0
-    # cheap first: most ledgers hold nothing but what civdoc wrote, and then no check is needed
-    if not any(_candidates(r, [e.stage for e in r.entries]) != ([], None) for r in ledger.rows):
-        return 0
-    result = check(root, today)
-    stages = result.project.config.review.stages
-    outcome = ImportOutcome(source=path.name)
-    pending = 0
-    for plan in _plans(result, ledger, today, outcome, ledger_owner(result, ledger, path)):
-        history = reviews.load_records(root, [plan.unit], result.project.config.review.stages,
-                                           list(result.project.indicators)).get(plan.unit, [])
-        for _row, item, changes in plan.rows:
-            states = reviews.stage_states(item, history, stages)
-            pending += any(c.decision != states[stages.index(c.stage)].state for c in changes)
-    # a decision civdoc cannot read (no reviewer, a bad date) is the reviewer's input all the same
-    return pending + len(outcome.unreadable)
