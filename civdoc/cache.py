@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from civdoc import __version__
+from civdoc.cachekey import cache_key, mac, verified
 from civdoc.gcpause import paused
 from civdoc.model import Inspection
 
@@ -74,6 +75,7 @@ class Cache:
         self.path = self.folder / NAME
         self.failed = False  # set when a write failed: the rest of the run does without the cache
         self.db = self._open()
+        self.key = cache_key(self.folder)  # binds remembered rows to this folder (cachekey.py)
 
     # -- opening ------------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -231,7 +233,10 @@ class Cache:
             row = self.db.execute("SELECT project FROM definitions WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        return row[0] if row and isinstance(row[0], str) else None
+        if not row or not isinstance(row[0], str):
+            return None
+        tag, _, project = row[0].partition("\n")  # a row edited, or made elsewhere, is not trusted
+        return project if verified(self.key, f"{key}\n{project}".encode("utf-8", "surrogateescape"), tag) else None
 
     def store_definitions(self, key: str, project: str) -> None:
         """Remember the project for this digest, in place of any other."""
@@ -240,7 +245,8 @@ class Cache:
         try:
             with _transaction(self.db):
                 self.db.execute("DELETE FROM definitions")
-                self.db.execute("INSERT INTO definitions VALUES (?, ?)", (key, project))
+                tag = mac(self.key, f"{key}\n{project}".encode("utf-8", "surrogateescape"))
+                self.db.execute("INSERT INTO definitions VALUES (?, ?)", (key, f"{tag}\n{project}"))
         except sqlite3.Error:
             self.failed = True
 

@@ -27,6 +27,7 @@ from dataclasses import astuple, dataclass, field
 from datetime import date
 
 from civdoc.cache import RACY_NS, Cache
+from civdoc.cachekey import mac, verified
 from civdoc.codehash import code_digest
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project import Project
@@ -80,6 +81,7 @@ class Memo:
     signatures: dict[ItemKey, str] = field(default_factory=dict)
     new: dict[str, tuple[str, str, bytes, bytes]] = field(default_factory=dict)
     stale: bool = False  # some remembered item is gone: its row is to be forgotten
+    key: bytes = b""  # the cache's MAC key (cachekey.py): a head's check is keyed, so an edited row fails
 
     @classmethod
     def for_run(cls, project: Project, today: date, cache: Cache, files: bool = True) -> Memo:
@@ -91,7 +93,7 @@ class Memo:
             for indicator in aspect.indicators:
                 h.update(indicator.model_dump_json().encode())
         h.update(today.isoformat().encode())
-        return cls(project, h.digest(), cache.outcomes(bodies=files))
+        return cls(project, h.digest(), cache.outcomes(bodies=files), key=cache.key)
 
     def recall(self, scan: Scan) -> dict[ItemKey, Outcome]:
         """The remembered outcome of every item whose signature matches."""
@@ -119,7 +121,7 @@ class Memo:
         """None for a damaged row: its item is judged again."""
         _, check, head, body = row
         try:
-            if _check(head) != check:
+            if not verified(self.key, head, check):
                 return None
             status, statuses, fingerprint, names, req_of, shas, findings, body_check = json.loads(head.decode())
             if body is not None and _check(body) != body_check:
@@ -160,7 +162,7 @@ class Memo:
         head = _json([item.status, [[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
                       item.fingerprint, names, [position[r] if r else -1 for r in outcome.requirements],
                       outcome.shas, findings, _check(body)])
-        self.new[_name(key)] = (self.signatures[key], _check(head), head, body)
+        self.new[_name(key)] = (self.signatures[key], mac(self.key, head), head, body)
 
 
 def _body(files: list[EvidenceFile]) -> bytes:
