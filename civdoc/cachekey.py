@@ -44,4 +44,4 @@ def mac(key: bytes, data: bytes) -> str:
 
 
 def verified(key: bytes, data: bytes, tag: str) -> bool:
-    return hmac.compare_digest(mac(key, data), tag)
+    return hmac.compare_digest(mac(key, data).encode(), tag.encode("utf-8", "surrogateescape"))

@@ -61,8 +61,6 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
             return None, [_problem("D101", shown_as, node.start_mark.line + 1, "",
                                    "嵌套层数过多（括号或缩进层层套叠），不像是 civdoc 的文件。请检查文件内容。")]
         data = _construct(node) if node is not None else None
-        if "\\" in text:  # only a double-quoted escape ("\x01", "\uFFFE") can bring in what XML cannot hold
-            data = _xml_legal(data)
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc, text, shown_as, translate)]
     except RecursionError:
@@ -76,20 +74,25 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
         return source, problems
     source.data = data
     _index(node, (), source, problems)
+    if "\\" in text:  # only a double-quoted escape ("\x01", "\uFFFE") can bring in what XML cannot hold
+        problems += [_problem("D105", shown_as, source.line(loc), dotted(loc),
+                              f"文字中有不能显示、也不能写入台账的控制字符 U+{ord(c):04X}，请删除它。")
+                     for loc, c in _illegal(data, ())]
     return source, problems
 
 
-def _xml_legal(data: Any) -> Any:
-    """Every string of the document without the characters no ledger or report could hold (xmltext.py)."""
-    from civdoc.xmltext import xml_legal
+def _illegal(data: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Where the document holds a character no ledger or report could hold (xmltext.py), and which."""
+    from civdoc.xmltext import ILLEGAL
 
     if isinstance(data, str):
-        return xml_legal(data)
+        found = ILLEGAL.search(data)
+        return [(loc, found.group())] if found else []
     if isinstance(data, list):
-        return [_xml_legal(v) for v in data]
+        return [hit for i, v in enumerate(data) for hit in _illegal(v, loc + (i,))]
     if isinstance(data, dict):
-        return {_xml_legal(k): _xml_legal(v) for k, v in data.items()}
-    return data
+        return [hit for k, v in data.items() for hit in _illegal(k, loc) + _illegal(v, loc + (k,))]
+    return []
 
 
 def _syntax_problem(exc: Any, text: str, shown_as: str, translate: Any) -> DefinitionProblem:
