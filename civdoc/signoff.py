@@ -63,7 +63,8 @@ def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, b
         raise UsageError("--by 审核人姓名不能为空。")
     path = reviews.reviews_file(root, unit)
     with reviews.locked(path):
-        result = check(root, today, unit=unit, indicator=ident)
+        # the whole unit: an error on the unit itself (C201) blocks each of its items
+        result = check(root, today, unit=unit)
         item = find_item(result, unit, ident)
         why = refusal(result, item, stage, passed, force)
         if why:
