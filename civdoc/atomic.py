@@ -6,6 +6,7 @@ replaces: mkstemp alone makes it 0600, which locks colleagues on a shared folder
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -21,7 +22,17 @@ def umask() -> int:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside path, flush it to disk, then rename it into place."""
+    """Write to a temporary file beside path, flush it to disk, then rename it into place. An OSError
+    names path itself (not the temporary file), for the message the user reads."""
+    try:
+        _write(path, data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)

@@ -108,12 +108,14 @@ def load_project(root: Path, cache: Cache | None = None) -> Project:
 
 
 def _definitions_key(root: Path, files: list[Path]) -> str | None:
+    from civdoc.yamlread import Unreadable, read_regular
+
     h = hashlib.sha256(code_digest())
     try:
         for path in [root / CONFIG_NAME, *files]:
             h.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
-            h.update(path.read_bytes())
-    except OSError:  # the full load says what is wrong
+            h.update(read_regular(path))  # a FIFO or device never blocks; the full load says what is wrong
+    except Unreadable:
         return None
     return h.hexdigest()
 
