@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-
 from helpers import PLAN, UNIT_A, UNIT_C, make_project, run
 from test_review_import import LEDGER, build, edit, import_, passed
 

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import DEFAULT_CONFIG, UNIT_A, config_with, make_project, review, run
 
 EVIL_NAMES = [
@@ -189,7 +188,7 @@ def test_a_tampered_outcome_row_is_not_trusted(tmp_path: Path) -> None:
     rows = db.execute("SELECT item, head FROM outcomes").fetchall()
     assert rows
     for item, head in rows:  # what an editor of 0.1's cache would do: claim complete, fix the checksum
-        forged = head.replace("incomplete".encode(), "complete".encode())
+        forged = head.replace(b"incomplete", b"complete")
         db.execute("UPDATE outcomes SET head = ?, checksum = ? WHERE item = ?",
                    (forged, hashlib.sha256(forged).hexdigest(), item))
     db.commit()

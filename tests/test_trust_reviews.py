@@ -9,9 +9,23 @@ import sys
 from pathlib import Path
 
 import openpyxl
-
-from helpers import (DIR_A, DIR_C, UNIT_A, UNIT_B, UNIT_C, TODAY, clean_files, docx, evidence, item_entry,
-                     make_project, put, read_records, report, review, run, stages)
+from helpers import (
+    DIR_A,
+    TODAY,
+    UNIT_A,
+    UNIT_B,
+    UNIT_C,
+    clean_files,
+    docx,
+    item_entry,
+    make_project,
+    put,
+    read_records,
+    report,
+    review,
+    run,
+    stages,
+)
 from test_review_import import LEDGER, build, edit, import_, passed
 
 REVIEWS_A = Path("reviews") / f"{UNIT_A}.yaml"
@@ -142,8 +156,8 @@ def test_import_keeps_text_exactly_as_typed(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     assert build(root)[0] == 0
     note = "照片不足5张，缺志愿服务台账（ＡＢ）"
-    book = edit(root / LEDGER, tmp_path / "审核.xlsx",
-                {f"{UNIT_A}|1.1": {"初审状态": "退回", "初审审核人": "王　五", "初审日期": "2024-10-30", "审核意见": note}})
+    cells = {"初审状态": "退回", "初审审核人": "王　五", "初审日期": "2024-10-30", "审核意见": note}
+    book = edit(root / LEDGER, tmp_path / "审核.xlsx", {f"{UNIT_A}|1.1": cells})
     code, out, err = import_(root, book)
     assert code == 0, out + err
     rec = read_records(root, UNIT_A)[0]
@@ -236,5 +250,3 @@ def test_written_files_follow_the_umask_and_keep_their_mode(tmp_path: Path) -> N
         os.umask(old)
         atomic.umask.cache_clear()
 
-
-_ = (DIR_C, evidence)

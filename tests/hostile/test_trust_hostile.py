@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from hostile_project import TODAY, UNIT, Project, without_dac
 
 ITEM_ID = "1.1"
@@ -152,10 +151,12 @@ def test_names_and_notes_that_would_break_xml_or_terminals(hostile: Project) -> 
 
     from openpyxl import load_workbook
 
-    (hostile.item / "2024-03-16 照片\ufffe\uffff.jpg").write_bytes((hostile.item / "2024-03-15 活动照片1.jpg").read_bytes()[:-2] + b"\0\0")
+    photo = (hostile.item / "2024-03-15 活动照片1.jpg").read_bytes()
+    (hostile.item / "2024-03-16 照片\ufffe\uffff.jpg").write_bytes(photo[:-2] + b"\0\0")
     (hostile.item / "2024-03-17 \x1b[31m红色.pdf").write_bytes(b"%PDF-1.4 not really")
     (hostile.item / "#2 方案.pdf").write_bytes(b"")
-    cli(hostile, "review", UNIT, ITEM_ID, "--stage", "初审", "--return", "--by", "甲\x1b[2J", "--note", "乙\x07\x1b]0;标题\x07")
+    cli(hostile, "review", UNIT, ITEM_ID, "--stage", "初审", "--return", "--by", "甲\x1b[2J",
+        "--note", "乙\x07\x1b]0;标题\x07")
     code, out, err = cli(hostile, "check", expect=(1,))
     assert "\x1b" not in out + err
     code, out, err = cli(hostile, "check", "--format", "junit", expect=(1,))
