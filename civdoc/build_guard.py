@@ -107,6 +107,7 @@ def _message(found: dict[Path, list[str]], root: Path) -> str:
         parts += [f"\n    · {line}" for line in lines[:SHOWN]]
         if len(lines) > SHOWN:
             parts.append(f"\n    ……另有 {len(lines) - SHOWN} 行")
-    parts.append("\n需要保留的审核结论，请先运行 civdoc review import 导入（被拒绝的行请按原因处理）；"
-                 f"确认已处理后，可加 --force 继续：这些台账会先移到 out/{REPLACED}/ 中保存，不会删除。")
+    parts.append("\n能导入的审核结论请先运行 civdoc review import 导入；被拒绝的行请按原因处理；只填了意见、备注或审核人"
+                 "而没有选择审核状态的行，请补选状态后导入，或另行保存这些内容。"
+                 f"处理后可加 --force 继续：这些台账会先移到 out/{REPLACED}/ 中保存，不会删除。")
     return "".join(parts)

@@ -228,7 +228,8 @@ def build(
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
     for before, after in built.moved:
-        out.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {after}（未删除）。", style="yellow"))
+        kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
+        out.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
     out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
         out.print(f"  {path.relative_to(target).as_posix()}")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from civdoc.cache import Cache
 
 CONFIG_NAME = "civdoc.yaml"
+CONTROL_PROBLEM = "文字中有不能显示"  # yamlsrc's D105 on a character no ledger can hold
 IMPLICIT_REQUIREMENT = "佐证材料"
 
 
@@ -165,7 +166,7 @@ def _load(root: Path, files: list[Path]) -> Project:
     if config_source is not None:
         problems += _cross_check(config_source, sources)
     if problems:
-        raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+        raise DefinitionErrors(sorted(_specific(problems), key=lambda p: (p.file, p.line or 0)))
     assert config is not None
     kinds = {**KIND_TYPES, **{k: clean_types(v) for k, v in config.kinds.items()}}
     lookup = unit_lookup(config.units)
@@ -174,6 +175,13 @@ def _load(root: Path, files: list[Path]) -> Project:
     ]
     aspects.sort(key=lambda a: (a.order if a.order is not None else 10**6, a.file))
     return Project(root=root, config=config, aspects=aspects, kinds=kinds)
+
+
+def _specific(problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
+    """One D105 per field: a unit name's own problem says more than the general one on its characters."""
+    named = {(p.file, p.line, p.field) for p in problems if p.code == "D105" and p.field.startswith("units[")
+             and not p.message.startswith(CONTROL_PROBLEM)}
+    return [p for p in problems if not (p.message.startswith(CONTROL_PROBLEM) and (p.file, p.line, p.field) in named)]
 
 
 def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]]) -> Indicator:
