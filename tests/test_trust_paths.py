@@ -206,3 +206,19 @@ def test_a_cache_copied_from_elsewhere_is_recomputed(tmp_path: Path) -> None:
     shutil.rmtree(other / ".civdoc", ignore_errors=True)
     shutil.copytree(root / ".civdoc", other / ".civdoc")
     assert _json_check(other) == _json_check(other, "--no-cache")
+
+
+def test_a_tampered_inspection_row_is_not_trusted(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    plan = root / "evidence" / UNIT_A / "1.1 理论宣讲" / "2024-03-15 工作方案.pdf"
+    plan.write_bytes(b"")  # F303: an empty file
+    for path in (root / "evidence").rglob("*"):
+        os.utime(path, (1.7e9, 1.7e9))
+    fresh = _json_check(root, "--no-cache")
+    assert _json_check(root) == fresh
+    db = sqlite3.connect(root / ".civdoc" / "cache.sqlite")
+    db.execute("UPDATE inspections SET size = 4096, readable = 1, problem = NULL, kind = 'pdf'")
+    db.execute("DELETE FROM outcomes")  # the items are judged again, from the inspections
+    db.commit()
+    db.close()
+    assert _json_check(root) == fresh
