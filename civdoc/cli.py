@@ -218,9 +218,11 @@ def build(
     from civdoc.build import build as build_outputs
 
     root = project_root(project)
-    target = (out if out is not None else root / "out").resolve()
-    from civdoc.safepath import refuse_evidence
+    from civdoc.safepath import refuse_evidence, refuse_outside
 
+    if out is None:  # out/ is the project's: a link out of it is refused, a folder the user names is not
+        refuse_outside(root / "out", root, "输出文件夹", "如确要写到别处，请用 --out 指定。")
+    target = (out if out is not None else root / "out").resolve()
     refuse_evidence(target, root, "输出文件夹")
     result = run_check(root, parse_today(today), unit, None, no_cache)
     built = build_outputs(result, target, unit=result.unit, force=force)

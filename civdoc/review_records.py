@@ -4,7 +4,7 @@ civdoc cannot honour exactly is a D102/D105 problem with file and line, never si
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from civdoc.errors import DefinitionProblem
@@ -48,7 +48,7 @@ def check_record(rec: dict[str, Any], i: int, source: Source, stages: list[str] 
     if isinstance(rec.get("by"), str) and not rec["by"].strip():
         problem("D102", "by", "审核人（by）不能为空。")
     at = rec["at"]
-    if isinstance(at, datetime):
+    if isinstance(at, (datetime, date)):  # written unquoted by hand: YAML makes it a timestamp
         at = at.isoformat()
     elif not isinstance(at, str) or not _iso(at):
         problem("D105", "at", f"签署时间“{_shown(at)}”无法识别，应写成 2024-05-10T09:30:00+08:00 的形式。")

@@ -44,6 +44,7 @@ def reviews_file(root: Path, unit: str) -> Path:
 
     folder = root / "reviews"
     safepath.refuse_evidence(folder, root, "审核记录文件夹")
+    safepath.refuse_outside(folder, root, "审核记录文件夹", "请把 reviews 换成项目中的普通文件夹。")
     return safepath.join(folder, f"{unit}.yaml")
 
 

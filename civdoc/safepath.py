@@ -76,6 +76,14 @@ def refuse_evidence(target: Path, root: Path, what: str) -> None:
     # a folder that resolves to a parent of evidence/ would receive ledgers beside it: that is allowed
 
 
+def refuse_outside(folder: Path, root: Path, what: str, hint: str) -> None:
+    """A folder of the project (out/, reviews/) that resolves outside it: a link committed to a repository
+    could otherwise make civdoc write anywhere the user can (SPEC §6)."""
+    if not is_within(folder, root):
+        raise UnsafePath(f"{what} {folder} 是指向项目之外（{_real(folder)}）的链接。civdoc 只在项目内写入，"
+                         f"除非您明确指定位置。{hint}")
+
+
 def shown(text: str) -> str:
     """text with control characters escaped, for messages."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")

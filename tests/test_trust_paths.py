@@ -222,3 +222,22 @@ def test_a_tampered_inspection_row_is_not_trusted(tmp_path: Path) -> None:
     db.commit()
     db.close()
     assert _json_check(root) == fresh
+
+
+def test_out_or_reviews_linked_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    (root / "out").symlink_to(elsewhere, target_is_directory=True)
+    (root / "reviews").symlink_to(elsewhere, target_is_directory=True)
+    code, out, err = run(root, "build")
+    assert code == 2 and "项目之外" in err, out + err
+    code, out, err = review(root, UNIT_A, "1.1", "初审", False, "王五")
+    assert code == 2 and "项目之外" in err, out + err
+    assert list(elsewhere.iterdir()) == []
+    (root / "out").unlink()
+    (root / "out").mkdir()
+    (root / "out" / "材料自查台账.xlsx").symlink_to(elsewhere / "bashrc")
+    (elsewhere / "bashrc").write_text("keep me", encoding="utf-8")
+    assert run(root, "build")[0] == 0
+    assert (elsewhere / "bashrc").read_text(encoding="utf-8") == "keep me"  # the link replaced, not followed
