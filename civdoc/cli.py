@@ -231,7 +231,7 @@ def build(
     done = sum(1 for i in required if i.status == "complete")
     for before, after in built.moved:
         kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
-        out.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
+        console().print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
     out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
         out.print(f"  {path.relative_to(target).as_posix()}")
