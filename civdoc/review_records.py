@@ -3,8 +3,10 @@ civdoc cannot honour exactly is a D102/D105 problem with file and line, never si
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from civdoc.errors import DefinitionProblem
@@ -61,6 +63,23 @@ def check_record(rec: dict[str, Any], i: int, source: Source, stages: list[str] 
     if problems:
         return None, problems
     return {**rec, "indicator": ident, "at": at}, []
+
+
+def stray_files(root: Path, units: list[str]) -> list[DefinitionProblem]:
+    """reviews/*.yaml files named after no unit (a unit renamed, a copy): their records would count for
+    nothing without a word."""
+    folder = root / "reviews"
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))
+                 and not e.name.startswith(".")]
+    except OSError:  # no reviews/ yet
+        return []
+    known = set(units)
+    return [DefinitionProblem("D105", f"reviews/{name}", None, "",
+                              f"审核记录文件“{name}”不属于任何已登记的单位（单位可能已改名或删除），其中的签署不会被计入。"
+                              "单位改名时，请把该文件改为 reviews/<新名称>.yaml；"
+                              "确实不再需要时，请把它移出 reviews/ 文件夹。")
+            for name in sorted(names) if name.rsplit(".", 1)[0] not in known]
 
 
 def indicator_lookup(ids: Iterable[str]) -> dict[str, str]:

@@ -49,13 +49,14 @@ def reviews_file(root: Path, unit: str) -> Path:
 
 
 def load_records(root: Path, units: list[str], stages: list[str] | None = None,
-                 indicators: list[str] | None = None) -> Records:
+                 indicators: list[str] | None = None, strays: bool = False) -> Records:
     """Every unit's records; a malformed file or record stops the run with its line (and is never
-    touched). With stages and indicators, each record's stage and indicator must be the project's."""
-    from civdoc.review_records import check_record, indicator_lookup
+    touched). With stages and indicators, each record's stage and indicator must be the project's;
+    with strays, a file in reviews/ that belongs to no unit is a problem too (never silently ignored)."""
+    from civdoc.review_records import check_record, indicator_lookup, stray_files
 
     records: Records = {}
-    problems: list[DefinitionProblem] = []
+    problems: list[DefinitionProblem] = stray_files(root, units) if strays else []
     known = indicator_lookup(indicators) if indicators is not None else None
     for unit in units:
         path = root / "reviews" / f"{unit}.yaml"  # reading only: unit names are valid file names (config.py)

@@ -250,3 +250,10 @@ def test_written_files_follow_the_umask_and_keep_their_mode(tmp_path: Path) -> N
         os.umask(old)
         atomic.umask.cache_clear()
 
+
+
+def test_a_reviews_file_of_no_unit_is_reported(tmp_path: Path) -> None:
+    root = _signed(tmp_path)
+    (root / REVIEWS_A).rename(root / "reviews" / "宣传部旧名.yaml")
+    code, out, err = run(root, "check")
+    assert code == 2 and "reviews/宣传部旧名.yaml" in err and "不属于任何已登记的单位" in err, err
