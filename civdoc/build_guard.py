@@ -38,12 +38,16 @@ def unsaved(result: Result, path: Path) -> list[str]:
     root, project = result.project.root, result.project
     stages = project.config.review.stages
     plans = _plans(result, ledger, result.today, outcome, ledger_owner(result, ledger, path))
+    settled: list[tuple[Row, list[reviews.Record]]] = []  # rows whose decisions reviews/ already has
     for plan in plans:
         history = reviews.load_records(root, [plan.unit], stages, list(project.indicators)).get(plan.unit, [])
-        decided = ImportOutcome(source=path.name)
-        _decide(result, plan.unit, plan.rows, history, path.name, decided)  # a dry run: nothing is appended
-        lines += [f"{entry}：尚未导入" for entry in decided.applied]
-        lines += [f"{entry}（导入时被拒绝，但审核人的填写仍在台账中）" for entry in decided.conflicts]
+        for entry in plan.rows:  # a dry run, row by row: nothing is appended
+            decided = ImportOutcome(source=path.name)
+            _decide(result, plan.unit, [entry], history, path.name, decided)
+            lines += [f"{e}：尚未导入" for e in decided.applied]
+            lines += [f"{e}（导入时被拒绝，但审核人的填写仍在台账中）" for e in decided.conflicts]
+            if not decided.applied and not decided.conflicts:
+                settled.append((entry[0], [r for r in history if r["indicator"] == entry[1].indicator]))
     lines += outcome.unreadable
     decided_rows = {row.number for plan in plans for row, _, _ in plan.rows}
     decided_rows |= {int(line.split(" ", 2)[1]) for line in outcome.unreadable if line.startswith("第 ")}
@@ -52,7 +56,18 @@ def unsaved(result: Result, path: Path) -> list[str]:
             filled = _filled(row, stages)
             if filled:
                 lines.append(f"{row.label()}：填写了{'、'.join(filled)}，但没有选择审核状态，导入不会记录这些内容")
+    for row, records in settled:  # the decisions are recorded; a note or remark typed beside them may not be
+        extra = [name for name, typed_in in (("审核意见", row.note and row.note != typed(
+                     (row.snapshot or {}).get(NOTE_KEY)) and all(r.get("note") != row.note for r in records)),
+                                              ("备注", _remark(row))) if typed_in]
+        if extra:
+            lines.append(f"{row.label()}：审核结论已导入，但{'、'.join(extra)}中的内容 reviews/ 中还没有")
     return lines
+
+
+def _remark(row: Row) -> bool:
+    """Whether the 备注 cell holds what a person typed: civdoc writes one only on rows that need no material."""
+    return bool(row.remark) and not (not row.snapshot and row.remark.endswith("不需报送材料"))
 
 
 def _filled(row: Row, stages: list[str]) -> list[str]:
@@ -73,8 +88,7 @@ def _filled(row: Row, stages: list[str]) -> list[str]:
             filled.append(f"{entry.stage}日期")
     if row.note and row.note != typed(snapshot.get(NOTE_KEY)):
         filled.append("审核意见")
-    # civdoc writes a 备注 only on rows that need no material (the way it is assessed)
-    if row.remark and not (not snapshot and row.remark.endswith("不需报送材料")):
+    if _remark(row):
         filled.append("备注")
     return filled
 
@@ -107,7 +121,7 @@ def _message(found: dict[Path, list[str]], root: Path) -> str:
         parts += [f"\n    · {line}" for line in lines[:SHOWN]]
         if len(lines) > SHOWN:
             parts.append(f"\n    ……另有 {len(lines) - SHOWN} 行")
-    parts.append("\n能导入的审核结论请先运行 civdoc review import 导入；被拒绝的行请按原因处理；只填了意见、备注或审核人"
-                 "而没有选择审核状态的行，请补选状态后导入，或另行保存这些内容。"
+    parts.append("\n能导入的审核结论请先运行 civdoc review import 导入；被拒绝的行请按原因处理；"
+                 "只填了意见、备注或审核人而没有选择审核状态的行，请补选状态后导入，或另行保存这些内容。"
                  f"处理后可加 --force 继续：这些台账会先移到 out/{REPLACED}/ 中保存，不会删除。")
     return "".join(parts)

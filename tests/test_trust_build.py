@@ -78,3 +78,14 @@ def test_import_does_not_assume_git(tmp_path: Path) -> None:
     book = edit(root / LEDGER, tmp_path / "审核.xlsx", {f"{UNIT_A}|1.1": passed()})
     code, out, err = import_(root, book)
     assert code == 0 and "提交到版本库" not in out, out
+
+
+def test_a_note_added_beside_an_imported_decision_still_blocks(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    assert build(root)[0] == 0
+    edit(root / LEDGER, root / LEDGER, {f"{UNIT_A}|1.1": passed(note="材料齐全")})
+    assert import_(root, root / LEDGER)[0] == 0
+    # not rebuilt: the reviewer goes on typing in the same ledger, beside the imported decision
+    edit(root / LEDGER, root / LEDGER, {f"{UNIT_A}|1.1": {"审核意见": "材料齐全。另：请补充签到表"}})
+    code, out, err = build(root)
+    assert code == 2 and "审核意见" in err, out + err
