@@ -43,8 +43,10 @@ SinceOpt = typer.Option(None, "--since",
 
 def console(stderr: bool = False) -> Console:
     """Colour and the terminal's width on a terminal; plain 120-column text when piped or in CI."""
+    from civdoc.safe.console import SafeConsole
+
     probe = Console(stderr=stderr)
-    return Console(stderr=stderr, highlight=False, width=None if probe.is_terminal else 120)
+    return SafeConsole(stderr=stderr, highlight=False, width=None if probe.is_terminal else 120)
 
 
 def stderr_console() -> Console:
@@ -69,6 +71,9 @@ def handled(func: F) -> F:
             raise typer.Exit(130)
         except typer.Exit:
             raise
+        except OSError as exc:  # the machine refused: a read-only folder, a full disk, a folder given as a file
+            stderr_console().print(Text(f"错误：{machine_failure(exc)}", style="bold red"), soft_wrap=True)
+            raise typer.Exit(2)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
             stderr_console().print(Text(
                 f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
@@ -78,6 +83,22 @@ def handled(func: F) -> F:
             raise typer.Exit(3)
 
     return wrapper  # type: ignore[return-value]
+
+
+def machine_failure(exc: OSError) -> str:
+    """An OSError as a Chinese sentence naming the path (SPEC §6)."""
+    import errno
+
+    from civdoc.safe.paths import shown
+
+    where = shown(str(exc.filename)) if exc.filename else "文件"
+    reasons = {errno.EACCES: "没有写入或读取权限", errno.EPERM: "没有权限", errno.EROFS: "所在位置是只读的",
+               errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EISDIR: "这是一个文件夹，不是文件",
+               errno.ENOTDIR: "路径中的某一级不是文件夹", errno.ENOENT: "文件或文件夹不存在",
+               errno.ENAMETOOLONG: "路径太长", errno.EEXIST: "已存在同名文件"}
+    why = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return (f"无法读写 {where}：{why}。已写好的文件和审核记录都没有改动；"
+            "请检查该位置的权限、剩余空间，或换一个位置后重试。")
 
 
 def _print_definition_errors(exc: DefinitionErrors, fmt: str, output: Optional[Path]) -> None:
@@ -170,8 +191,13 @@ def check(
     if fmt not in FORMATS:
         raise UsageError(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
     since_day = parse_since(since)
+    root = project_root(project)
+    if output is not None:
+        from civdoc.safe.paths import refuse_evidence
+
+        refuse_evidence(output, root, "--output 文件")
     # only the JSON report lists every file: the others need no more of a remembered item than its outcome
-    result = run_check(project_root(project), parse_today(today), unit, indicator, no_cache, files=fmt == "json")
+    result = run_check(root, parse_today(today), unit, indicator, no_cache, files=fmt == "json")
     if fmt == "text":
         from civdoc.leaders.gather import closing_lines
         from civdoc.render.text import render
@@ -205,7 +231,7 @@ def build(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只生成这个单位的分单位台账。"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹，默认为项目中的 out/。"),
     strict: bool = typer.Option(False, "--strict", help="台账照常生成；但有未豁免的错误或警告时返回退出码 1。"),
-    force: bool = typer.Option(False, "--force", help="即使 out/ 中的台账有尚未导入的审核内容，也覆盖它。"),
+    force: bool = typer.Option(False, "--force", help="out/ 中的台账有尚未导入的审核内容时，先把它们移到 out/已替换台账/ 保存，再生成新台账。"),
     today: Optional[str] = TodayOpt,
     since: Optional[str] = SinceOpt,
     no_cache: bool = NoCacheOpt,
@@ -216,13 +242,21 @@ def build(
 
     root = project_root(project)
     since_day = parse_since(since)
-    result = run_check(root, parse_today(today), unit, None, no_cache)
+    from civdoc.safe.paths import refuse_evidence, refuse_outside
+
+    if out is None:  # out/ is the project's: a link out of it is refused, a folder the user names is not
+        refuse_outside(root / "out", root, "输出文件夹", "如确要写到别处，请用 --out 指定。")
     target = (out if out is not None else root / "out").resolve()
+    refuse_evidence(target, root, "输出文件夹")
+    result = run_check(root, parse_today(today), unit, None, no_cache)
     built = build_outputs(result, target, unit=result.unit, force=force, since=since_day)
     _history_problems(built.problems)
     out = console()
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
+    for before, after in built.moved:
+        kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
+        console().print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
     out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
         out.print(f"  {path.relative_to(target).as_posix()}")
@@ -288,7 +322,7 @@ def review(
 
     record = sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today))
     verb = "通过" if passed else "退回"
-    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{by}，{record['at']}）。", style="green"))
+    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{record['by']}，{record['at']}）。", style="green"))
     out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
 
 

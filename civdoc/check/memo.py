@@ -32,6 +32,7 @@ from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project.load import Project
 from civdoc.store.cache import RACY_NS, Cache
+from civdoc.store.cachekey import mac, verified
 from civdoc.store.codehash import code_digest
 
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
@@ -125,6 +126,7 @@ class Memo:
     signatures: dict[ItemKey, str] = field(default_factory=dict)
     new: dict[str, tuple[str, str, bytes, bytes]] = field(default_factory=dict)
     stale: bool = False  # some remembered item is gone: its row is to be forgotten
+    key: bytes = b""  # the cache's MAC key (cachekey.py): a head's check is keyed, so an edited row fails
 
     @classmethod
     def for_run(cls, project: Project, today: date, cache: Cache, files: bool = True) -> Memo:
@@ -136,7 +138,7 @@ class Memo:
             for indicator in aspect.indicators:
                 h.update(indicator.model_dump_json().encode())
         h.update(today.isoformat().encode())
-        return cls(project, h.digest(), cache.outcomes(bodies=files))
+        return cls(project, h.digest(), cache.outcomes(bodies=files), key=cache.key)
 
     def recall(self, scan: Scan) -> dict[ItemKey, Outcome]:
         """The remembered outcome of every item whose signature matches."""
@@ -164,7 +166,7 @@ class Memo:
         """None for a damaged row: its item is judged again."""
         _, check, head, body = row
         try:
-            if _check(head) != check:
+            if not verified(self.key, head, check):
                 return None
             version, *fields = json.loads(head.decode())
             if version != SCHEMA:
@@ -211,7 +213,7 @@ class Memo:
             fingerprint=item.fingerprint, names=names,
             serves=[position[r] if r else -1 for r in outcome.requirements],
             shas=outcome.shas, findings=findings, body_check=_check(body))])
-        self.new[_name(key)] = (self.signatures[key], _check(head), head, body)
+        self.new[_name(key)] = (self.signatures[key], mac(self.key, head), head, body)
 
 
 def _body(files: list[EvidenceFile]) -> bytes:

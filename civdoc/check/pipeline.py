@@ -59,7 +59,8 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
             changed = bool(todo) or (memo is not None and memo.stale)
             if cache and changed:
                 cache.prune(placed.all_paths())
-            records = reviews.load_records(root, project.unit_names)
+            records = reviews.load_records(root, project.unit_names, project.config.review.stages,
+                                            list(project.indicators), strays=True)
             result = evaluate(project, placed, today, records, unit, indicator, memo, recalled)
             if cache and memo:
                 cache.store_outcomes(memo.new, keep=item_names(placed) if changed else None)

@@ -11,8 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from civdoc.check.evaluate import Result
-from civdoc.commands.review_import import pending_entries
-from civdoc.errors import CivdocError
+from civdoc.commands.build_guard import guard
 from civdoc.leaders import history
 from civdoc.leaders.gather import Leaders, gather
 from civdoc.leaders.score import summary_lines
@@ -20,6 +19,7 @@ from civdoc.render.docx import dossier_bytes
 from civdoc.render.report import report, to_json
 from civdoc.render.templating import Templates
 from civdoc.render.xlsx import workbook_bytes
+from civdoc.safe import paths as safepath
 from civdoc.store.atomic import write_bytes
 
 LEDGER = "材料自查台账"
@@ -35,6 +35,7 @@ class Built:
     history: Path | None = None  # today's snapshot (whole-project builds only)
     problems: list[str] = field(default_factory=list)  # history files left out
     closing: list[str] = field(default_factory=list)  # the score, and the change since the snapshot compared with
+    moved: list[tuple[Path, Path]] = field(default_factory=list)  # ledgers with review input, set aside
 
 
 @dataclass(frozen=True)
@@ -54,22 +55,11 @@ def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
                     Output(out / "report.json", "json", None), Output(out / BULLETIN, "bulletin", None),
                     Output(out / DASHBOARD, "dashboard", None)]
     for u in units:
-        outputs += [Output(out / PER_UNIT / f"{u}.xlsx", "xlsx", u), Output(out / PER_UNIT / f"{u}.docx", "docx", u)]
+        outputs += [Output(safepath.join(out, PER_UNIT, f"{u}.xlsx"), "xlsx", u),
+                    Output(safepath.join(out, PER_UNIT, f"{u}.docx"), "docx", u)]
+    for o in outputs:
+        safepath.refuse_evidence(o.path, result.project.root, "输出文件")
     return outputs
-
-
-def guard_unimported(result: Result, paths: list[Path], force: bool) -> None:
-    if force:
-        return
-    for path in paths:
-        if path.suffix == ".xlsx" and path.exists():
-            count = pending_entries(result.project.root, path, result.today)
-            if count:
-                shown = path.relative_to(result.project.root) if path.is_relative_to(result.project.root) else path
-                raise CivdocError(
-                    f"{shown} 中有 {count} 行审核栏填写了 reviews/ 中还没有的内容，重新生成会把它们覆盖。"
-                    f"请先运行 civdoc review import \"{shown}\" 导入，再运行 civdoc build；"
-                    "确认不需要这些内容时，可加 --force 覆盖。")
 
 
 def render(result: Result, output: Output, templates: Templates, leaders: Leaders | None = None) -> bytes:
@@ -94,14 +84,13 @@ def build(result: Result, out: Path, unit: str | None = None, force: bool = Fals
           since: date | None = None) -> Built:
     templates = Templates(result.project.root)
     outputs = planned(result, out, unit)
-    guard_unimported(result, [o.path for o in outputs], force)
     # the snapshots cover the whole project: a --unit build neither compares nor records one
     leaders = gather(result, since) if unit is None else None
     if leaders:
         history.folder(result.project.root)  # refused before anything is written
     # everything is made before anything is written, so a broken template leaves out/ as it was
     rendered = [(o.path, render(result, o, templates, leaders)) for o in outputs]
-    built = Built(out)
+    built = Built(out, moved=guard(result, [o.path for o in outputs], out, force))
     for path, data in rendered:
         write_bytes(path, data)
         built.written.append(path)

@@ -24,7 +24,7 @@ from typing import Any
 
 from civdoc.check.evaluate import Result
 from civdoc.check.pipeline import check
-from civdoc.commands.sign import refusal
+from civdoc.commands.sign import blocking_errors, refusal
 from civdoc.errors import CivdocError
 from civdoc.model import Item
 from civdoc.project import reviews
@@ -34,11 +34,13 @@ from civdoc.render.xlsx.columns import (
     LEDGER_SHEET,
     NOTE,
     NOTE_KEY,
+    REMARK,
     SNAPSHOT,
     date_header,
     reviewer_header,
     state_header,
 )
+from civdoc.safe.typed import stored_text
 
 HEADER_ROWS = 10  # the header row is looked for among the first rows of a sheet
 MAX_BYTES = 200 * 1024 * 1024
@@ -78,6 +80,7 @@ class Row:
     snapshot: dict[str, Any] | None
     note: str
     entries: list[Entry]
+    remark: str = ""  # the 备注 cell
 
     def label(self) -> str:
         return f"第 {self.number} 行" + (f"（{self.key.replace('|', ' ')}）" if self.key else "")
@@ -87,6 +90,7 @@ class Row:
 class Ledger:
     sheet: str
     rows: list[Row]
+    title: str = ""  # the workbook's title property: "<project>（<unit>）" for a unit's ledger
 
 
 def clean(value: Any) -> str:
@@ -96,6 +100,15 @@ def clean(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def typed(value: Any) -> str:
+    """A reviewer's own words (审核人, 审核意见) exactly as typed: only trimmed, controls removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return stored_text(str(value), "").strip()
 
 
 def _header(value: Any) -> str:
@@ -109,7 +122,14 @@ def read_ledger(path: Path) -> Ledger:
         for ws in sorted(book.worksheets, key=lambda s: _header(s.title) != LEDGER_SHEET):
             found = _find_header(ws)
             if found is not None:
-                return _read_rows(ws, *found)
+                ledger = _read_rows(ws, *found)
+                ledger.title = str(book.properties.title or "") if book.properties else ""
+                return ledger
+    except CivdocError:
+        raise
+    except Exception:  # noqa: BLE001 - a truncated or hostile sheet XML: lxml and openpyxl raise many types
+        raise CivdocError(f"{path.name} 中的工作表内容已损坏，无法读取。请在 Excel 或 WPS 中打开确认，"
+                          "另存为 .xlsx 后再导入。") from None
     finally:
         book.close()
     raise CivdocError(f"{path.name} 不是 civdoc 生成的台账：没有找到含“{KEY}”列的“{LEDGER_SHEET}”工作表。"
@@ -119,12 +139,14 @@ def read_ledger(path: Path) -> Ledger:
 def _open(path: Path) -> Any:
     from openpyxl import load_workbook
 
-    try:
-        data = path.read_bytes()[:MAX_BYTES + 1]
-    except FileNotFoundError:
-        raise CivdocError(f"找不到文件 {path}。请检查文件名和所在文件夹。") from None
-    except OSError as exc:
-        raise CivdocError(f"无法读取 {path}（{exc.strerror or exc}）。如果它正在 Excel 或 WPS 中打开，请先关闭后重试。") from None
+    from civdoc.project.yamlread import Unreadable, read_regular
+
+    if not path.exists():
+        raise CivdocError(f"找不到文件 {path}。请检查文件名和所在文件夹。")
+    try:  # a FIFO, a device or a huge file is refused before anything is read (yamlread.read_regular)
+        data = read_regular(path, MAX_BYTES)
+    except Unreadable as exc:
+        raise CivdocError(f"无法导入 {path}：{exc}如果它正在 Excel 或 WPS 中打开，请先关闭后重试。") from None
     if data.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
         raise CivdocError(f"{path.name} 是旧版 Excel（.xls）或 WPS（.et）格式。请在 Excel 或 WPS 中“另存为”"
                           "Excel 工作簿（*.xlsx）后再导入。")
@@ -163,11 +185,12 @@ def _read_rows(ws: Any, header_row: int, columns: dict[str, int]) -> Ledger:
         if not any(v not in (None, "") for v in values):
             continue
         entries = [Entry(stage, re.sub(r"\s+", "", clean(cell(values, state_header(stage)))),
-                         clean(cell(values, reviewer_header(stage))), cell(values, date_header(stage)))
+                         typed(cell(values, reviewer_header(stage))), cell(values, date_header(stage)))
                    for stage in stage_names]
         rows.append(Row(number, re.sub(r"\s*\|\s*", "|", clean(cell(values, KEY))),
                         re.sub(r"\s+", "", clean(cell(values, FINGERPRINT))),
-                        _snapshot(cell(values, SNAPSHOT)), clean(cell(values, NOTE)), entries))
+                        _snapshot(cell(values, SNAPSHOT)), typed(cell(values, NOTE)), entries,
+                        typed(cell(values, REMARK))))
     if FINGERPRINT not in columns or not stage_names:
         missing = FINGERPRINT if FINGERPRINT not in columns else "审核状态"
         raise CivdocError(f"“{ws.title}”工作表缺少“{missing}”列，无法导入。请不要删除台账中的列；"
@@ -190,17 +213,18 @@ def _snapshot(value: Any) -> dict[str, Any] | None:
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$")
 _DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日$")  # how the Word ledger prints a date
 
 
-def parse_day(value: Any) -> date | None:
+def parse_day(value: Any, today: date | None = None) -> date | None:
     """A reviewer's date: a date cell, an Excel serial number, or text like 2026/5/10, 2026-05-10,
     2026.5.10, 2026年5月10日. None when the cell is blank; ValueError when it is not a date."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _plausible(value.date(), value)
     if isinstance(value, date):
-        return value
+        return _plausible(value, value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         from openpyxl.utils.datetime import from_excel
 
@@ -209,10 +233,21 @@ def parse_day(value: Any) -> date | None:
             return found.date() if isinstance(found, datetime) else found
         raise ValueError(value)
     text = clean(value)
+    short = _DATE_MONTH_DAY.match(text)
+    if short and today is not None:  # 12月2日: this year's, or last year's when that is still to come
+        found = date(today.year, int(short.group(1)), int(short.group(2)))
+        return found if found <= today else found.replace(year=today.year - 1)
     m = _DATE_TEXT.match(text) or _DATE_DIGITS.match(text)
     if not m:
         raise ValueError(value)
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _plausible(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), value)
+
+
+def _plausible(day: date, value: Any) -> date:
+    """A signing date civdoc can store: 0001-01-01 and 9999-12-31 cannot carry a time zone."""
+    if not 1990 <= day.year <= 2200:
+        raise ValueError(value)
+    return day
 
 
 def _at(day: date) -> str:
@@ -255,8 +290,8 @@ def _changes(row: Row, entries: list[Entry], today: date) -> tuple[list[Change],
         if not entry.by:
             return [], f"{entry.stage}填了“{entry.state}”，但没有填写{reviewer_header(entry.stage)}"
         try:
-            day = parse_day(entry.day)
-        except ValueError:
+            day = parse_day(entry.day, today)
+        except (ValueError, OverflowError):
             return [], f"{date_header(entry.stage)}“{clean(entry.day)}”无法识别，请写成 2026-05-10 的形式"
         if day is not None and day > today:
             return [], f"{date_header(entry.stage)} {day} 晚于今天（{today}），请核对"
@@ -268,7 +303,7 @@ def _changes(row: Row, entries: list[Entry], today: date) -> tuple[list[Change],
 
 
 def _note(row: Row) -> str:
-    if row.snapshot is not None and clean(row.snapshot.get(NOTE_KEY)) == row.note:
+    if row.snapshot is not None and typed(row.snapshot.get(NOTE_KEY)) == row.note:
         return ""  # the note civdoc showed from earlier decisions
     return row.note
 
@@ -281,11 +316,15 @@ class Plan:
     rows: list[tuple[Row, Item, list[Change]]] = field(default_factory=list)
 
 
-def _plans(result: Result, ledger: Ledger, today: date, outcome: ImportOutcome) -> list[Plan]:
+def _plans(result: Result, ledger: Ledger, today: date, outcome: ImportOutcome, owner: str | None = None) -> list[Plan]:
+    """owner: the unit whose own ledger this is (None: the whole project's); a row of another unit in
+    it is refused, for a unit's ledger can only sign that unit's items."""
     project = result.project
     stages = project.config.review.stages
     items = {(i.unit, i.indicator): i for i in result.items}
     plans: dict[str, Plan] = {}
+    seen: dict[tuple[str, str], tuple[Row, list[Change]]] = {}
+    contradicted: set[tuple[str, str]] = set()
     for row in ledger.rows:
         entries, problem = _candidates(row, stages)
         if problem is None and not entries:
@@ -297,6 +336,9 @@ def _plans(result: Result, ledger: Ledger, today: date, outcome: ImportOutcome) 
             problem = f"没有{KEY}，无法确定是哪个事项。请不要清空或改动隐藏的“{KEY}”列"
         if problem is None:
             item, problem = _item_of(result, items, row.key)
+        if problem is None and item is not None and owner is not None and item.unit != owner:
+            problem = (f"这是{owner}的分单位台账，{KEY}却指向{item.unit}的事项，未记录。"
+                       f"请在{item.unit}自己的台账或总台账中审核该事项")
         changes: list[Change] = []
         if problem is None:
             changes, problem = _changes(row, entries, today)
@@ -304,8 +346,35 @@ def _plans(result: Result, ledger: Ledger, today: date, outcome: ImportOutcome) 
             outcome.unreadable.append(f"{row.label()}：{problem}")
             continue
         assert item is not None
+        key = (item.unit, item.indicator)
+        if key in seen:
+            first, first_changes = seen[key]
+            if _decisions(first_changes, first) != _decisions(changes, row):
+                outcome.unreadable.append(f"{row.label()}：与{first.label()}是同一事项，但填写的审核结论或意见不同，"
+                                          "两行都未记录。请删除多余的一行，只保留正确的结论后重新导入")
+                contradicted.add(key)
+            continue  # the same decisions twice: recorded once
+        seen[key] = (row, changes)
         plans.setdefault(item.unit, Plan(item.unit)).rows.append((row, item, changes))
-    return list(plans.values())
+    for plan in plans.values():
+        plan.rows = [entry for entry in plan.rows if (entry[1].unit, entry[1].indicator) not in contradicted]
+    return [plan for plan in plans.values() if plan.rows]
+
+
+def _decisions(changes: list[Change], row: Row) -> tuple:
+    return tuple((c.stage, c.decision, c.by, c.at) for c in changes), _note(row)
+
+
+def ledger_owner(result: Result, ledger: Ledger, path: Path) -> str | None:
+    """The unit whose own ledger this workbook is (its title, as build wrote it, or its place in
+    out/分单位台账/), or None for the whole project's ledger."""
+    name = result.project.config.name
+    for unit in result.project.unit_names:
+        if ledger.title == f"{name}（{unit}）":
+            return unit
+    if path.parent.name == "分单位台账":
+        return result.project.unit(path.stem)
+    return None
 
 
 def _item_of(result: Result, items: dict[tuple[str, str], Item], key: str) -> tuple[Item | None, str | None]:
@@ -358,8 +427,7 @@ def _refusal(result: Result, item: Item, change: Change) -> str | None:
     why = refusal(result, item, change.stage, change.decision == reviews.PASS, force=True)  # stage order
     if why or change.decision != reviews.PASS:
         return why
-    errors = sorted({f.code for f in result.findings if f.unit == item.unit and f.indicator == item.indicator
-                     and f.severity == "error" and not f.waived and not f.code.startswith("R")})
+    errors = sorted({f.code for f in blocking_errors(result, item)})
     if errors:
         return (f"该事项还有未解决的错误（{'、'.join(errors)}），不能签署通过。请先整改，重新生成台账后再审核；"
                 "或在台账中改为“退回”。")
@@ -372,33 +440,10 @@ def import_workbook(root: Path, path: Path, today: date) -> ImportOutcome:
     ledger = read_ledger(path)
     result = check(root, today)
     outcome = ImportOutcome(source=path.name)
-    for plan in _plans(result, ledger, today, outcome):
+    for plan in _plans(result, ledger, today, outcome, ledger_owner(result, ledger, path)):
         with reviews.locked(reviews.reviews_file(root, plan.unit)):
-            history = reviews.load_records(root, [plan.unit]).get(plan.unit, [])
+            history = reviews.load_records(root, [plan.unit], result.project.config.review.stages,
+                                           list(result.project.indicators)).get(plan.unit, [])
             new = _decide(result, plan.unit, plan.rows, history, path.name, outcome)
             reviews.append_records(root, plan.unit, new)
     return outcome
-
-
-def pending_entries(root: Path, path: Path, today: date) -> int:
-    """How many rows of the ledger at path hold review entries that reviews/ does not have yet: those an
-    import would record, and those it would refuse (the reviewer's input is there all the same; SPEC §7
-    says a build never overwrites it). Writes nothing; 0 for a file that is no readable ledger."""
-    try:
-        ledger = read_ledger(path)
-    except CivdocError:
-        return 0
-    # cheap first: most ledgers hold nothing but what civdoc wrote, and then no check is needed
-    if not any(_candidates(r, [e.stage for e in r.entries]) != ([], None) for r in ledger.rows):
-        return 0
-    result = check(root, today)
-    stages = result.project.config.review.stages
-    outcome = ImportOutcome(source=path.name)
-    pending = 0
-    for plan in _plans(result, ledger, today, outcome):
-        history = reviews.load_records(root, [plan.unit]).get(plan.unit, [])
-        for _row, item, changes in plan.rows:
-            states = reviews.stage_states(item, history, stages)
-            pending += any(c.decision != states[stages.index(c.stage)].state for c in changes)
-    # a decision civdoc cannot read (no reviewer, a bad date) is the reviewer's input all the same
-    return pending + len(outcome.unreadable)

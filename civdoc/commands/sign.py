@@ -8,9 +8,10 @@ from pathlib import Path
 from civdoc.check.evaluate import Result
 from civdoc.check.pipeline import check, resolve_scope
 from civdoc.errors import ReviewRefused, UsageError
-from civdoc.model import Item
+from civdoc.model import Finding, Item
 from civdoc.project import reviews
 from civdoc.project.load import load_project
+from civdoc.safe.typed import stored_text
 
 Record = reviews.Record
 
@@ -24,6 +25,13 @@ def find_item(result: Result, unit: str, indicator: str) -> Item:
     return item
 
 
+def blocking_errors(result: Result, item: Item) -> list[Finding]:
+    """The unwaived errors that keep an item from passing: its own, and its unit's (C201: no folder at
+    all), which hold for every item of the unit. Review findings (R6xx) are the review's own business."""
+    return [f for f in result.findings if f.unit == item.unit and f.indicator in (item.indicator, None)
+            and f.severity == "error" and not f.waived and not f.code.startswith("R")]
+
+
 def refusal(result: Result, item: Item, stage: str, passed: bool, force: bool) -> str | None:
     """Why this signature may not be recorded now, or None."""
     stages = result.project.config.review.stages
@@ -34,8 +42,7 @@ def refusal(result: Result, item: Item, stage: str, passed: bool, force: bool) -
             return (f"{stages[i - 1]}尚未通过（当前：{before.state}），不能签署{stage}。"
                     f"请先完成{stages[i - 1]}；如果材料变动导致失效，请重新进行{stages[i - 1]}。")
     if passed and not force:
-        errors = [f for f in result.findings if f.unit == item.unit and f.indicator == item.indicator
-                  and f.severity == "error" and not f.waived and not f.code.startswith("R")]
+        errors = blocking_errors(result, item)
         if errors:
             codes = "、".join(sorted({f.code for f in errors}))
             return (f"该事项还有 {len(errors)} 个未解决的错误（{codes}），不能签署通过。请先整改，"
@@ -50,11 +57,14 @@ def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, b
     assert unit and ident
     if stage not in project.config.review.stages:
         raise UsageError(f"审核阶段“{stage}”不存在，可选：{'、'.join(project.config.review.stages)}。")
+    by = stored_text(by, "--by", one_line=True)
+    note = stored_text(note, "--note") if note else note
     if not by.strip():
         raise UsageError("--by 审核人姓名不能为空。")
     path = reviews.reviews_file(root, unit)
     with reviews.locked(path):
-        result = check(root, today, unit=unit, indicator=ident)
+        # the whole unit: an error on the unit itself (C201) blocks each of its items
+        result = check(root, today, unit=unit)
         item = find_item(result, unit, ident)
         why = refusal(result, item, stage, passed, force)
         if why:

@@ -102,8 +102,28 @@ def display(name: str) -> str:
 
 
 def _escape_controls(name: str) -> str:
-    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+    # Cn: U+FFFE, U+FFFF and the like, which XML cannot hold
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cn") else c
                    for c in name)
+
+
+def exact(name: str) -> str:
+    """A name as an unambiguous, printable key (fingerprints: SPEC §5): itself when printable and
+    without a backslash; else every backslash doubled and every other non-printable character or
+    undecodable byte written \\xNN / \\uNNNN, so two names that print alike stay two keys."""
+    if name.isprintable() and "\\" not in name:
+        return name
+    out = []
+    for c in name:
+        if c == "\\":
+            out.append("\\\\")
+        elif "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{ord(c) - 0xdc00:02x}")
+        elif not c.isprintable():
+            out.append(c.encode("unicode_escape").decode("ascii") if ord(c) > 0xff else f"\\x{ord(c):02x}")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 # cp437 characters that no real name uses but every garbled one is full of: box drawing, blocks,
@@ -193,7 +213,7 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
         taken = set()
         for i, (name, shown, entry) in enumerate(listed):
             if shown in taken:
-                shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+                shown = exact(name)  # unambiguous: every backslash in it starts an escape
                 listed[i] = (name, shown, entry)
             taken.add(shown)
     return listed
@@ -221,7 +241,7 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
     except OSError:
         return None
     joined = "".join(names)  # one test of all the names: cheaper than one per name
-    if not joined.isprintable() or _CP437_GARBLE.search(joined):
+    if not joined.isprintable() or _CP437_GARBLE.search(joined) or "\\" in joined:
         return None
     listing.sort()  # by path: in one folder, by name, like the general walk
     return listing
@@ -326,20 +346,21 @@ class Walker:
         self.scan.item_folders.setdefault((unit, ident), []).append(rel)
         self._files_below(folder, rel, unit, ident, [])
 
-    def _files_below(self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str]) -> None:
+    def _files_below(self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str],
+                     prefix: str = "") -> None:
         """Every file below an item's folder into its listing; below a folder of a unit that is not
-        responsible (ident None), into the loose files."""
-        prefix = "/".join(inside) + "/" if inside else ""
+        responsible (ident None), into the loose files. prefix: the exact names (exact()) of the
+        folders in inside, for the fingerprint keys."""
         listing = self.scan.listings.setdefault((unit, ident), []) if ident else None
         if listing is not None:
             leaf = _plain_files(folder, rel, prefix, inside)
             if leaf is not None:
                 listing += leaf
                 return
-        for _, name, entry in _entries(folder, rel, self.scan):
+        for raw, name, entry in _entries(folder, rel, self.scan):
             child = f"{rel}/{name}"
             if entry.is_dir(follow_symlinks=False):
-                self._files_below(entry.path, child, unit, ident, inside + [name])
+                self._files_below(entry.path, child, unit, ident, inside + [name], prefix + exact(raw) + "/")
             elif entry.is_file(follow_symlinks=False):
                 try:
                     st = entry.stat(follow_symlinks=False)
@@ -347,7 +368,7 @@ class Walker:
                     self._unstattable(exc, child, unit, ident)
                     continue
                 if listing is not None:
-                    listing.append((child, entry.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
+                    listing.append((child, entry.path, st.st_size, st.st_mtime_ns, prefix + exact(raw), inside))
                 else:
                     self.scan.files.append(EvidenceFile(
                         path=child, fs_path=entry.path, ext=_ext(name), size=st.st_size,

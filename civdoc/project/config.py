@@ -37,6 +37,33 @@ class Unit(Strict):
     aliases: list[str] = []
     contact: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _file_name(cls, name: str) -> str:
+        from civdoc.safe.paths import name_problem
+
+        problem = name_problem(name)
+        if problem:
+            raise invalid(f"单位名称“{_shown(name)}”不可用：{problem}")
+        return name
+
+    @field_validator("aliases")
+    @classmethod
+    def _alias_file_names(cls, aliases: list[str]) -> list[str]:
+        from civdoc.safe.paths import name_problem
+
+        for alias in aliases:
+            problem = name_problem(alias)
+            if problem:
+                raise invalid(f"简称“{_shown(alias)}”不可用：{problem}")
+        return aliases
+
+
+def _shown(text: str) -> str:
+    from civdoc.safe.paths import shown
+
+    return shown(text)
+
 
 class ReviewSettings(Strict):
     stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 CONFIG_NAME = "civdoc.yaml"
 DEFAULT_SYSTEM = "全国文明城市"  # SPEC §9: the 测评体系 of an indicator that names none
+CONTROL_PROBLEM = "文字中有不能显示"  # yamlsrc's D105 on a character no ledger can hold
 IMPLICIT_REQUIREMENT = "佐证材料"
 
 
@@ -111,12 +112,14 @@ def load_project(root: Path, cache: Cache | None = None) -> Project:
 
 
 def _definitions_key(root: Path, files: list[Path]) -> str | None:
+    from civdoc.project.yamlread import Unreadable, read_regular
+
     h = hashlib.sha256(code_digest())
     try:
         for path in [root / CONFIG_NAME, *files]:
             h.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
-            h.update(path.read_bytes())
-    except OSError:  # the full load says what is wrong
+            h.update(read_regular(path))  # a FIFO or device never blocks; the full load says what is wrong
+    except Unreadable:
         return None
     return h.hexdigest()
 
@@ -167,7 +170,7 @@ def _load(root: Path, files: list[Path]) -> Project:
         problems += _cross_check(config_source, sources)
         problems += method_problems(config_source, sources)
     if problems:
-        raise DefinitionErrors(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+        raise DefinitionErrors(sorted(_specific(problems), key=lambda p: (p.file, p.line or 0)))
     assert config is not None
     kinds = {**KIND_TYPES, **{k: clean_types(v) for k, v in config.kinds.items()}}
     lookup = unit_lookup(config.units)
@@ -177,6 +180,13 @@ def _load(root: Path, files: list[Path]) -> Project:
     ]
     aspects.sort(key=lambda a: (a.order if a.order is not None else 10**6, a.file))
     return Project(root=root, config=config, aspects=aspects, kinds=kinds)
+
+
+def _specific(problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
+    """One D105 per field: a unit name's own problem says more than the general one on its characters."""
+    named = {(p.file, p.line, p.field) for p in problems if p.code == "D105" and p.field.startswith("units[")
+             and not p.message.startswith(CONTROL_PROBLEM)}
+    return [p for p in problems if not (p.message.startswith(CONTROL_PROBLEM) and (p.file, p.line, p.field) in named)]
 
 
 def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]],

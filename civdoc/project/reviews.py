@@ -39,15 +39,27 @@ def fingerprint(files: dict[str, str]) -> str:
 
 
 def reviews_file(root: Path, unit: str) -> Path:
-    return root / "reviews" / f"{unit}.yaml"
+    """reviews/<unit>.yaml, proven inside reviews/; reviews/ itself never in evidence/."""
+    from civdoc.safe import paths as safepath
+
+    folder = root / "reviews"
+    safepath.refuse_evidence(folder, root, "审核记录文件夹")
+    safepath.refuse_outside(folder, root, "审核记录文件夹", "请把 reviews 换成项目中的普通文件夹。")
+    return safepath.join(folder, f"{unit}.yaml")
 
 
-def load_records(root: Path, units: list[str]) -> Records:
-    """Every unit's records; a malformed file stops the run with its line (and is never touched)."""
+def load_records(root: Path, units: list[str], stages: list[str] | None = None,
+                 indicators: list[str] | None = None, strays: bool = False) -> Records:
+    """Every unit's records; a malformed file or record stops the run with its line (and is never
+    touched). With stages and indicators, each record's stage and indicator must be the project's;
+    with strays, a file in reviews/ that belongs to no unit is a problem too (never silently ignored)."""
+    from civdoc.project.review_records import check_record, indicator_lookup, stray_files
+
     records: Records = {}
-    problems: list[DefinitionProblem] = []
+    problems: list[DefinitionProblem] = stray_files(root, units) if strays else []
+    known = indicator_lookup(indicators) if indicators is not None else None
     for unit in units:
-        path = reviews_file(root, unit)
+        path = root / "reviews" / f"{unit}.yaml"  # reading only: unit names are valid file names (config.py)
         if not path.exists():
             continue
         shown = path.relative_to(root).as_posix()
@@ -65,10 +77,10 @@ def load_records(root: Path, units: list[str]) -> Records:
                 problems.append(DefinitionProblem("D102", shown, source.line((i,)), f"[{i}]",
                                                   f"审核记录缺少 {'、'.join(missing)}。请勿手工改写此文件，可从 git 历史中恢复。"))
                 continue
-            rec = dict(rec)
-            rec["indicator"] = str(source.raw.get((i, "indicator"), rec["indicator"]))
-            rec["at"] = rec["at"].isoformat() if isinstance(rec["at"], datetime) else str(rec["at"])
-            records.setdefault(unit, []).append(rec)
+            checked, found = check_record(rec, i, source, stages, known)
+            problems += found
+            if checked is not None:
+                records.setdefault(unit, []).append(checked)
     if problems:
         raise DefinitionErrors(problems)
     return records

@@ -38,33 +38,80 @@ class Source:
 
 
 def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[DefinitionProblem]]:
-    """Parse path; on a syntax error return no source and a D101 problem with line and column."""
+    """Parse path; on any failure return no source and a D101 problem with line and column.
+
+    Read as untrusted input (yamlread.py): a regular file of bounded size, no aliases or anchors,
+    bounded nesting, only plain YAML tags; nothing ends in an internal error."""
+    from civdoc.project.yamlread import Unreadable, alias_line, decode, read_regular, too_deep, translate
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [_problem("D101", shown_as, None, "", "文件不是 UTF-8 编码，请用记事本或 VS Code 另存为 UTF-8 后重试。")]
-    except OSError as exc:
-        return None, [_problem("D101", shown_as, None, "", f"无法读取文件（{exc.strerror}），请检查文件是否存在、是否有读取权限。")]
+        text = decode(read_regular(path))
+    except Unreadable as exc:
+        return None, [_problem("D101", shown_as, None, "", str(exc))]
+    alias = alias_line(text)
+    if alias is not None:
+        return None, [_problem("D101", shown_as, alias, "", "civdoc 的文件中不能使用锚点（&）和引用（*）："
+                               "它们能让几行文字展开成巨量数据。请把引用处直接写成完整的值。")]
     import yaml
 
     try:
         # libyaml's composer is ~15x faster and its nodes carry the same line marks
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if node is not None and too_deep(node):
+            return None, [_problem("D101", shown_as, node.start_mark.line + 1, "",
+                                   "嵌套层数过多（括号或缩进层层套叠），不像是 civdoc 的文件。请检查文件内容。")]
+        data = _construct(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        column = f"第 {mark.column + 1} 列" if mark else ""
-        what = getattr(exc, "problem", None) or str(exc)
-        msg = f"YAML 语法错误（{column}）：{what}。请检查缩进、冒号后的空格、引号和括号是否成对。"
-        return None, [_problem("D101", shown_as, line, "", msg)]
+        return None, [_syntax_problem(exc, text, shown_as, translate)]
+    except RecursionError:
+        return None, [_problem("D101", shown_as, None, "", "嵌套层数过多，无法解析。请检查文件内容。")]
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor refusing a value, e.g. !!int on text
+        return None, [_problem("D101", shown_as, None, "", f"有无法识别的值（{exc}）。请检查文件中以 !! 开头的写法。")]
     source = Source(shown_as, None)
     problems: list[DefinitionProblem] = []
     if node is None:
         source.data = {}
         return source, problems
-    source.data = _construct(node)
+    source.data = data
     _index(node, (), source, problems)
+    if "\\" in text:  # only a double-quoted escape ("\x01", "\uFFFE") can bring in what XML cannot hold
+        problems += [_problem("D105", shown_as, source.line(loc), dotted(loc),
+                              f"文字中有不能显示、也不能写入台账的控制字符 U+{ord(c):04X}，请删除它。")
+                     for loc, c in _illegal(data, ())]
     return source, problems
+
+
+def _illegal(data: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Where the document holds a character no ledger or report could hold (xmltext.py), and which."""
+    from civdoc.safe.xml import ILLEGAL
+
+    if isinstance(data, str):
+        found = ILLEGAL.search(data)
+        return [(loc, found.group())] if found else []
+    if isinstance(data, list):
+        return [hit for i, v in enumerate(data) for hit in _illegal(v, loc + (i,))]
+    if isinstance(data, dict):
+        return [hit for k, v in data.items() for hit in _illegal(k, loc) + _illegal(v, loc + (k,))]
+    return []
+
+
+def _syntax_problem(exc: Any, text: str, shown_as: str, translate: Any) -> DefinitionProblem:
+    mark = getattr(exc, "problem_mark", None)
+    opened = getattr(exc, "context_mark", None)
+    what = translate(str(getattr(exc, "problem", None) or exc))
+    last = text.count("\n") + (0 if text.endswith("\n") else 1)
+    line = mark.line + 1 if mark else None
+    where = f"第 {mark.column + 1} 列" if mark else ""
+    context = str(getattr(exc, "context", "") or "")
+    unclosed = context.startswith(("while parsing a flow", "while scanning a quoted"))
+    if opened is not None and (line is None or line > last or unclosed):
+        # the parser noticed at the end of the file: say where the bracket or quote was opened
+        line = opened.line + 1
+        where = f"从第 {opened.column + 1} 列开始"
+    elif line is not None and line > last:
+        line = last
+    msg = f"YAML 语法错误（{where}）：{what}。请检查缩进、冒号后的空格、引号和括号是否成对。"
+    return _problem("D101", shown_as, line, "", msg)
 
 
 @lru_cache(maxsize=1)

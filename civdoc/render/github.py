@@ -6,12 +6,14 @@ from civdoc.check.evaluate import Result
 from civdoc.findings import RULES
 from civdoc.model import Finding
 from civdoc.render.labels import indicator_label
+from civdoc.safe.console import escape_controls
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # other control characters (ESC) shown escaped: a name must not drive the CI log
+    return escape_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _prop(text: str) -> str:
@@ -21,7 +23,7 @@ def _prop(text: str) -> str:
 def annotation(f: Finding, content: str | None = None) -> str:
     level = "notice" if f.waived else LEVEL[f.severity]
     props = []
-    if f.path and "#" not in f.path:
+    if f.path:
         props.append(f"file={_prop(f.path)}")
     if f.line:
         props.append(f"line={f.line}")

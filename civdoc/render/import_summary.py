@@ -45,7 +45,7 @@ def _list(console: Console, entries: list[str], style: str) -> None:
 def _advice(outcome: ImportOutcome) -> list[str]:
     lines: list[str] = []
     if outcome.applied:
-        lines.append("审核记录已写入 reviews/ 文件夹（请提交到版本库）。运行 civdoc build 可生成反映最新审核状态的台账。")
+        lines.append("审核记录已写入 reviews/ 文件夹（如用版本库或共享文件夹管理项目，请一并保存）。运行 civdoc build 可生成反映最新审核状态的台账。")
     stale = [c for c in outcome.conflicts if "材料在台账生成后已变更" in c]
     if stale:
         lines.append("有材料在台账生成后发生了变动：请运行 civdoc build --force 重新生成台账（会覆盖旧台账中未导入的填写），"

@@ -8,6 +8,7 @@ from collections import defaultdict
 from civdoc.check.evaluate import Result
 from civdoc.findings import RULES
 from civdoc.model import Finding
+from civdoc.safe.xml import xml_shown
 
 
 def _describe(findings: list[Finding]) -> str:
@@ -37,7 +38,8 @@ def render(result: Result) -> str:
     suites = ET.Element("testsuites", name="civdoc", tests=str(cases), failures=str(failures))
     suites.append(suite)
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    # a control character in a name or a note would make the report invalid XML: shown escaped instead
+    return xml_shown(ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"
 
 
 def _attach(case: ET.Element, findings: list[Finding], skipped: bool) -> int:

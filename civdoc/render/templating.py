@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from civdoc.errors import CivdocError
 
@@ -66,7 +68,8 @@ class Templates:
     def jinja_env(self) -> jinja2.Environment:
         """The one Environment for text templates: project templates/ first, then the package's."""
         if self._env is None:
-            self._env = jinja2.Environment(
+            # sandboxed: a project's template may format data, never reach Python objects or processes
+            self._env = SandboxedEnvironment(
                 loader=jinja2.ChoiceLoader([
                     jinja2.FileSystemLoader(str(self.folder), encoding="utf-8"),
                     jinja2.FunctionLoader(_builtin_source),
@@ -92,12 +95,19 @@ class Templates:
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"模板 {where} 使用了{undefined_message(exc)}。"
                                 f"可用的变量：{'、'.join(sorted(context))}。") from None
+        except SecurityError:
+            raise TemplateError(unsafe_message(where)) from None
         except jinja2.TemplateNotFound:
             raise TemplateError(f"找不到模板“{name}”。") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"模板 {where} 无法生成：{exc}。") from None
         except UnicodeDecodeError:
             raise TemplateError(f"模板 {where} 不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
+
+
+def unsafe_message(where: str) -> str:
+    return (f"模板 {where} 试图访问程序内部的对象（如 __class__、__globals__ 或函数），出于安全考虑已拒绝生成。"
+            "模板只能使用 civdoc 提供的变量和筛选器来排版数据，请删除这类写法。")
 
 
 def jinja_message(exc: Exception) -> str:

@@ -179,9 +179,22 @@ def _verdict(result: Result, console: Console) -> None:
         console.print(Text("结论：没有未豁免的错误。", style="bold green"))
 
 
+def _defined_where(problems: list[DefinitionProblem]) -> str:
+    """What the broken files are, in the office's words: settings, indicators or review records."""
+    kinds = []
+    files = {p.file for p in problems}
+    if "civdoc.yaml" in files:
+        kinds.append("项目设置（civdoc.yaml）")
+    if any(f.startswith("indicators") for f in files):
+        kinds.append("指标定义")
+    if any(f.startswith("reviews") for f in files):
+        kinds.append("审核记录")
+    return "、".join(kinds) or "项目文件"
+
+
 def render_problems(problems: list[DefinitionProblem], console: Console) -> None:
     out = _Lines(console)
-    out.line(Text(f"指标定义有 {len(problems)} 处错误，未进行检查。请逐条改正后重新运行：", style="bold red"))
+    out.line(Text(f"{_defined_where(problems)}有 {len(problems)} 处错误，未进行检查。请逐条改正后重新运行：", style="bold red"))
     for p in problems:
         line = Text(f"  {p.where()}", style="bold")
         line.append(f"  {p.code} {RULES[p.code].title}", style="red")

@@ -1,20 +1,51 @@
-"""Write a file so that readers see the old content or the new, never half of it."""
+"""Write a file so that readers see the old content or the new, never half of it.
+
+The file gets the mode any program's new file would (0666 less the umask), or the mode of the file it
+replaces: mkstemp alone makes it 0600, which locks colleagues on a shared folder out.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 
+@lru_cache(maxsize=1)
+def umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside path, flush it to disk, then rename it into place."""
+    """Write to a temporary file beside path, flush it to disk, then rename it into place. An OSError
+    names path itself (not the temporary file), for the message the user reads."""
+    try:
+        _write(path, data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a link is replaced, never written through, and lends no mode
+        st = os.lstat(path)
+        mode = stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else 0o666 & ~umask()
+    except FileNotFoundError:
+        mode = 0o666 & ~umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -7,6 +7,10 @@ outcome (memo.py): JSON under a checksum, which memo.py decodes defensively and 
 signature match. A third keeps the project's validated definitions (project.py), validated again on
 the way back in.
 
+Every remembered row carries a MAC keyed to this very cache folder (cachekey.py): a row edited by
+hand, or a cache copied or committed from elsewhere, is not believed and its files are judged again,
+so results always equal a --no-cache run.
+
 The cache is trusted only when its key matches this civdoc: its version, the schema, the fields of
 Inspection and the source of the inspecting code, so a new release or a changed inspector never reads old
 results. A cache that is corrupt, foreign or stale is deleted (with its journal) and rebuilt, never
@@ -25,6 +29,7 @@ from pathlib import Path
 
 from civdoc import __version__
 from civdoc.model import Inspection
+from civdoc.store.cachekey import cache_key, mac, verified
 from civdoc.store.codehash import source_digest
 from civdoc.store.gcpause import paused
 
@@ -54,11 +59,16 @@ _COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
 # load() reads the columns in Inspection's order and calls it positionally: checked here, once
 assert FIELDS == ["size", "sha256", "kind", "readable", "problem", "encrypted", "pages", "width", "height",
                   "meta_date", "meta_date_source"], "update Cache.load() for the new Inspection fields"
-_LOAD = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS} FROM inspections"
-_INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}) "
-           f"VALUES ({', '.join('?' * (4 + len(FIELDS)))})")
+_LOAD = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}, mac FROM inspections"
+_INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}, mac) "
+           f"VALUES ({', '.join('?' * (5 + len(FIELDS)))})")
+
+
+def _row_bytes(row: tuple) -> bytes:
+    """A row's values as the MAC sees them (a bool as sqlite gives it back: 0 or 1)."""
+    return repr(tuple(int(v) if isinstance(v, bool) else v for v in row)).encode("utf-8", "surrogateescape")
 _TABLE = ("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
-          f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS})")
+          f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS}, mac TEXT NOT NULL)")
 # each item's outcome (see memo.py): item key -> signature, checksum, JSON head and body as UTF-8 bytes
 _OUTCOMES = ("CREATE TABLE outcomes (item TEXT PRIMARY KEY, signature TEXT NOT NULL, checksum TEXT NOT NULL, "
              "head BLOB NOT NULL, body BLOB NOT NULL)")
@@ -74,6 +84,7 @@ class Cache:
         self.path = self.folder / NAME
         self.failed = False  # set when a write failed: the rest of the run does without the cache
         self.db = self._open()
+        self.key = cache_key(self.folder)  # binds remembered rows to this folder (cachekey.py)
 
     # -- opening ------------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -146,8 +157,11 @@ class Cache:
             queries = [(_LOAD, [])]
         try:
             with paused():
-                for (path, st_size, mtime_ns, inspected_ns, size, sha256, kind, readable, problem, encrypted,
-                     pages, width, height, meta_date, source) in (row for q in queries for row in self.db.execute(*q)):
+                for row in (row for q in queries for row in self.db.execute(*q)):
+                    if not verified(self.key, _row_bytes(row[:-1]), row[-1]):
+                        continue  # edited, or made elsewhere: the file is inspected again
+                    (path, st_size, mtime_ns, inspected_ns, size, sha256, kind, readable, problem, encrypted,
+                     pages, width, height, meta_date, source, _) = row
                     found[path] = (st_size, mtime_ns, inspected_ns, Inspection(
                         size, sha256, share(kind, kind), readable == 1, share(problem, problem), encrypted == 1,
                         pages, width, height, share(meta_date, meta_date), share(source, source)))
@@ -169,7 +183,7 @@ class Cache:
             return
         now = inspected_ns if inspected_ns is not None else time.time_ns()
         data = [(p, s, m, now, *dataclasses.astuple(i)) for p, s, m, i in rows]
-        self._write(_INSERT, data)
+        self._write(_INSERT, [(*row, mac(self.key, _row_bytes(row))) for row in data])
 
     def forget(self, paths: Iterable[str]) -> None:
         """Drop the rows of files that are no longer in the evidence tree."""
@@ -231,7 +245,10 @@ class Cache:
             row = self.db.execute("SELECT project FROM definitions WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        return row[0] if row and isinstance(row[0], str) else None
+        if not row or not isinstance(row[0], str):
+            return None
+        tag, _, project = row[0].partition("\n")  # a row edited, or made elsewhere, is not trusted
+        return project if verified(self.key, f"{key}\n{project}".encode("utf-8", "surrogateescape"), tag) else None
 
     def store_definitions(self, key: str, project: str) -> None:
         """Remember the project for this digest, in place of any other."""
@@ -240,7 +257,8 @@ class Cache:
         try:
             with _transaction(self.db):
                 self.db.execute("DELETE FROM definitions")
-                self.db.execute("INSERT INTO definitions VALUES (?, ?)", (key, project))
+                tag = mac(self.key, f"{key}\n{project}".encode("utf-8", "surrogateescape"))
+                self.db.execute("INSERT INTO definitions VALUES (?, ?)", (key, f"{tag}\n{project}"))
         except sqlite3.Error:
             self.failed = True
 

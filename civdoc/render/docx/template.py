@@ -12,16 +12,19 @@ import jinja2
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import meta
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from civdoc.render.docx.common import BLOCKS, TEXT_VARIABLES
-from civdoc.render.templating import DOSSIER, TemplateError, Templates, jinja_message, undefined_message
+from civdoc.render.templating import DOSSIER, TemplateError, Templates, jinja_message, undefined_message, unsafe_message
 
 # -- the template ------------------------------------------------------------------------------------
 
 def _jinja() -> jinja2.Environment:
-    # autoescape: values land inside XML, so a unit named "A&B" must become A&amp;B
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    # autoescape: values land inside XML, so a unit named "A&B" must become A&amp;B; sandboxed: a
+    # project's template may format data, never reach Python objects, files or processes (SPEC §6)
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _template(templates: Templates) -> DocxTemplate:
@@ -91,6 +94,8 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"模板 {shown} 使用了{undefined_message(exc)}。"
                             f"可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。") from None
+    except SecurityError:
+        raise TemplateError(unsafe_message(shown)) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"模板 {shown} 无法生成文档（{jinja_message(exc)}）。") from None
     doc = tpl.docx

@@ -182,7 +182,8 @@ def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Looku
         required = item.status != "not_required"
         findings = look.findings.get((item.unit, item.indicator), [])
         status = STATUS[item.status]
-        if required:
+        if required:  # an error on the unit (C201: no folder) holds for each of its items
+            findings = findings + [f for f in look.findings.get((item.unit, None), []) if f.severity == "error"]
             materials = material_text(item)
             review: list[Any] = []
             for s in item.stages:

@@ -9,12 +9,12 @@ from io import BytesIO
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civdoc.render.xlsx.styles import Looks
+from civdoc.safe.xml import xml_legal
 
 
 class SheetXML:
@@ -80,7 +80,7 @@ def cell_xml(ref: str, xf: int, value: Any) -> str:
 def _cell_body(xf: int, value: Any) -> str:
     """A <c> element after its reference, the same in every row."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value[:32767])
+        value = xml_legal(value[:32767])
         if not value:
             return f' s="{xf}" t="inlineStr"/>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
@@ -167,7 +167,7 @@ def _worksheet(xml: bytes, sheet: SheetXML, rels: bytes | None) -> tuple[bytes, 
                          *[f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="rId{n}"/>'
                            for n, (ref, _) in enumerate(sheet.links, first)],
                          "</hyperlinks>"]).encode("utf-8")
-        entries = "".join(f'<Relationship Type="{HYPERLINK}" Target="{_escape_attr(target)}" TargetMode="External" '
+        entries = "".join(f'<Relationship Type="{HYPERLINK}" Target="{_escape_attr(xml_legal(target))}" TargetMode="External" '
                           f'Id="rId{n}"/>' for n, (_, target) in enumerate(sheet.links, first)).encode("utf-8")
         if rels is None:
             rels = XML_DECLARATION + f'<Relationships xmlns="{PACKAGE_RELS}">'.encode() + entries + b"</Relationships>"

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civdoc.render.printed import CN_DATE_FORMAT
+from civdoc.safe.xml import xml_legal
 
 # -- looks -----------------------------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignm
     """Write one cell of a small sheet (汇总); a string is always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = xml_legal(value)
         cell.value = value
         cell.data_type = "s"
     else:

@@ -1,0 +1,27 @@
+"""A rich Console that never lets text it prints drive the terminal (SPEC §6; issue 10 class 16).
+
+A file name, a unit name or a reviewer's note may hold ESC sequences: printed raw they could recolour
+or clear a terminal or forge lines in a CI log. Every control character in printed text is shown
+escaped (\\x1b); rich's own colour codes are segments of their own and pass untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.segment import Segment
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class SafeConsole(Console):
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            Segment(escape_controls(s.text), s.style, s.control) if not s.control and _CONTROLS.search(s.text) else s
+            for s in buffer)
