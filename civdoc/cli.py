@@ -6,6 +6,7 @@ review; 2 usage error or invalid project; 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -62,25 +63,25 @@ def handled(func: F) -> F:
             return func(*args, **kwargs)
         except DefinitionErrors as exc:
             _print_definition_errors(exc, kwargs.get("fmt", "text"), kwargs.get("output"))
-            raise typer.Exit(exc.exit_code)
+            raise typer.Exit(exc.exit_code) from None
         except CivdocError as exc:
             stderr_console().print(Text(f"错误：{exc}", style="bold red"), soft_wrap=True)
-            raise typer.Exit(exc.exit_code)
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             stderr_console().print("已中断。")
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         except typer.Exit:
             raise
         except OSError as exc:  # the machine refused: a read-only folder, a full disk, a folder given as a file
             stderr_console().print(Text(f"错误：{machine_failure(exc)}", style="bold red"), soft_wrap=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
             stderr_console().print(Text(
                 f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
                 "（设置环境变量 CIVDOC_DEBUG=1 可显示详细信息）", style="bold red"), soft_wrap=True)
             if os.environ.get("CIVDOC_DEBUG"):
                 raise
-            raise typer.Exit(3)
+            raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -251,20 +252,20 @@ def build(
     result = run_check(root, parse_today(today), unit, None, no_cache)
     built = build_outputs(result, target, unit=result.unit, force=force, since=since_day)
     _history_problems(built.problems)
-    out = console()
+    shown = console()
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
     for before, after in built.moved:
         kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
-        console().print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
-    out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
+        shown.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
+    shown.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
-        out.print(f"  {path.relative_to(target).as_posix()}")
+        shown.print(f"  {path.relative_to(target).as_posix()}")
     if built.history is not None:
-        out.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
+        shown.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
     for line in built.closing:
-        out.print(Text(line))
-    out.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
+        shown.print(Text(line))
+    shown.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
                   f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
     failed = result.failed(strict) if strict else False
     raise typer.Exit(1 if failed else 0)
@@ -376,10 +377,8 @@ def _finish(code: int) -> NoReturn:
     at once: freeing a large check's objects one by one (~50 ms at 50,000 files) gives nothing back."""
     if _PROCESS:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`), or a stream closed
                 stream.flush()
-            except (OSError, ValueError):  # a reader gone (`| head`), or a stream closed
-                pass
         os._exit(code)
     raise typer.Exit(code)
 

@@ -96,12 +96,6 @@ class Finding:
         self.requirement = file.requirement
         return self
 
-    @property
-    def name(self) -> str:
-        from civdoc.findings import RULES
-
-        return RULES[self.code].name
-
 
 @dataclass(slots=True)
 class RequirementStatus:

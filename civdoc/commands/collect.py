@@ -5,54 +5,20 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
-from civdoc.check.evaluate import Result
 from civdoc.errors import UsageError
 from civdoc.intake.place import ADDED, CONFLICT, IDENTICAL, JUNK, REFUSED, REPLACED, Intake, take, whose
+from civdoc.intake.state import UnitState, unit_state
 from civdoc.intake.unitzip import read_folder, read_zip
 from civdoc.project.load import load_project
 
 RECEIPTS = "回执"
 SHOWN_ADDED = 30  # more added files than this are counted, not listed, on screen (the workbook lists all)
-
-
-@dataclass
-class Missing:
-    indicator: str
-    content: str
-    requirement: str
-    found: int
-    min: int
-
-
-@dataclass
-class UnitState:
-    required: int
-    complete: int
-    errors: int
-    warnings: int
-    missing: list[Missing] = field(default_factory=list)
-    other_errors: int = 0  # beyond missing material and deadlines: types, dates, damaged files ...
-
-
-def unit_state(result: Result, unit: str) -> UnitState:
-    items = [i for i in result.items if i.unit == unit and i.status != "not_required"]
-    state = UnitState(len(items), sum(i.status == "complete" for i in items),
-                      sum(f.severity == "error" and not f.waived for f in result.findings if f.unit == unit),
-                      sum(f.severity == "warning" and not f.waived for f in result.findings if f.unit == unit))
-    state.other_errors = sum(f.severity == "error" and not f.waived and not f.code.startswith(("C", "S"))
-                             for f in result.findings if f.unit == unit)
-    for item in items:
-        ind = result.project.indicators[item.indicator]
-        state.missing += [Missing(item.indicator, ind.content, r.name, r.found, r.min)
-                          for r in item.requirements if r.found < r.min]
-    return state
 
 
 def run(root: Path, source: Path, unit: str | None, replace: bool, dry_run: bool, today: date, no_cache: bool,

@@ -28,6 +28,7 @@ from civdoc.commands.sign import blocking_errors, refusal
 from civdoc.errors import CivdocError
 from civdoc.model import Item
 from civdoc.project import reviews
+from civdoc.render.import_summary import ImportOutcome
 from civdoc.render.xlsx.columns import (
     FINGERPRINT,
     KEY,
@@ -47,17 +48,6 @@ MAX_BYTES = 200 * 1024 * 1024
 IGNORED_STATES = {"", reviews.PENDING, reviews.STALE, "—", "-", "/", "无"}
 DECISIONS = {reviews.PASS, reviews.RETURN}
 STALE_CONFLICT = "材料在台账生成后已变更，请重新生成台账后审核"
-
-
-@dataclass
-class ImportOutcome:
-    """What an import did; each entry is a short Chinese description (unit, indicator, stage, reason)."""
-
-    applied: list[str] = field(default_factory=list)  # one per record written
-    unchanged: list[str] = field(default_factory=list)  # one per row with nothing new
-    conflicts: list[str] = field(default_factory=list)  # entries not recorded: outdated material or refused
-    unreadable: list[str] = field(default_factory=list)  # rows civdoc could not understand
-    source: str = ""  # the workbook's file name
 
 
 # -- reading the workbook --------------------------------------------------------------------------

@@ -537,9 +537,9 @@ def nearest_unit(project: Project, name: str) -> tuple[str, str, bool] | None:
     ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
     if not ranked or ranked[0][1][0] < 0.5:
         return None
-    unit, (ratio, written) = ranked[0]
+    meant, (ratio, written) = ranked[0]
     runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    return unit, written, ratio >= 0.6 and runner_up <= ratio - 0.15
+    return meant, written, ratio >= 0.6 and runner_up <= ratio - 0.15
 
 
 def differing(written: str, meant: str) -> str:

@@ -26,7 +26,7 @@ class DateRange(Strict):
     end: date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "DateRange":
+    def _ordered(self) -> DateRange:
         if self.end < self.start:
             raise invalid(f"结束日期 {self.end} 早于开始日期 {self.start}，请检查是否写反。")
         return self

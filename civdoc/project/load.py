@@ -255,7 +255,7 @@ TYPE_WORDS = {"string": "文本", "int": "整数", "float": "数字", "bool": "t
               "dict": "映射（字段: 值）", "model": "映射（字段: 值）", "date": "日期，如 2024-07-15"}
 
 
-def _translate(error: dict[str, Any], source: Source) -> DefinitionProblem:
+def _translate(error: Any, source: Source) -> DefinitionProblem:
     loc = _data_loc(source.data, error["loc"])
     kind = error["type"]
     value = error.get("input")
@@ -332,9 +332,10 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
             elif key:
                 seen_ids[key] = f"{source.file}:{source.line(at + ('id',))}"
             lead = ind.get("lead") if isinstance(ind.get("lead"), str) else None
-            units = _names(ind.get("units"))
-            named = ([(("lead",), lead)] if lead else []) + [(("units", j), u) for j, u in enumerate(units)]
-            requirements = ind.get("requirements") if isinstance(ind.get("requirements"), list) else []
+            ind_units = _names(ind.get("units"))
+            named: list[tuple[tuple[Any, ...], Any]] = (([(("lead",), lead)] if lead else [])
+                                                       + [(("units", j), u) for j, u in enumerate(ind_units)])
+            requirements: list[Any] = ind["requirements"] if isinstance(ind.get("requirements"), list) else []
             for r, req in enumerate(requirements):
                 if not isinstance(req, dict):
                     continue
@@ -344,7 +345,7 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
                     loc = at + ("requirements", r, "kind")
                     problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
                                                       f"材料类别“{kind}”不存在，可选：{'、'.join(sorted(kinds))}。"))
-            responsible = {lookup.get(norm(u)) for u in units + ([lead] if lead else [])}
+            responsible = {lookup.get(norm(u)) for u in ind_units + ([lead] if lead else [])}
             for sub, name in named if lookup else []:
                 loc = at + sub
                 if norm(name) not in lookup:
@@ -352,27 +353,27 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
                 elif sub[0] == "requirements" and lookup[norm(name)] not in responsible:
                     problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
                                                       f"“{name}”不是本指标的牵头单位或责任单位，请先把它加入 units。"))
-            if not (lead or units):
+            if not (lead or ind_units):
                 problems.append(DefinitionProblem("D102", source.file, source.line(at), dotted(at),
                                                   f"指标“{ident}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
     problems += _unknown_systems(raw, sources)
-    rules = raw.get("rules") if isinstance(raw.get("rules"), dict) else {}
+    rules: dict[Any, Any] = raw["rules"] if isinstance(raw.get("rules"), dict) else {}
     for name in rules:
         if str(name) not in RULES or str(name).startswith("D"):
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("rules", name)), f"rules.{name}",
                                               f"“{name}”不是可以调整的问题代码，请用 civdoc rules 查看代码列表。"))
-    waivers = raw.get("waivers") if isinstance(raw.get("waivers"), list) else []
+    waivers: list[Any] = raw["waivers"] if isinstance(raw.get("waivers"), list) else []
     for i, waiver in enumerate(w for w in waivers if isinstance(w, dict)):
-        code, unit, ident = waiver.get("code"), waiver.get("unit"), waiver.get("indicator")
+        code, w_unit, w_ident = waiver.get("code"), waiver.get("unit"), waiver.get("indicator")
         if isinstance(code, str) and (code not in RULES or code.startswith("D")):
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "code")), f"waivers[{i}].code",
                                               f"“{code}”不是可以豁免的问题代码，请用 civdoc rules 查看代码列表。"))
-        if isinstance(unit, str) and lookup and norm(unit) not in lookup:
+        if isinstance(w_unit, str) and lookup and norm(w_unit) not in lookup:
             problems.append(DefinitionProblem("D104", CONFIG_NAME, conf.line(("waivers", i, "unit")), f"waivers[{i}].unit",
-                                              unknown_unit(unit)))
-        if ident is not None and norm(str(ident)) not in seen_ids:
+                                              unknown_unit(w_unit)))
+        if w_ident is not None and norm(str(w_ident)) not in seen_ids:
             problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "indicator")), f"waivers[{i}].indicator",
-                                              f"指标编号“{ident}”不存在，请检查豁免条目中的 indicator。"))
+                                              f"指标编号“{w_ident}”不存在，请检查豁免条目中的 indicator。"))
     return problems
 
 

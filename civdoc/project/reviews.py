@@ -7,7 +7,7 @@ sha256 of its sorted (path relative to the indicator folder, sha256) pairs.
 from __future__ import annotations
 
 import hashlib
-import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -175,7 +175,7 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise CivdocError(f"{path.name} 正被其他人写入，已等待 {timeout:.0f} 秒。请稍后重试。")
+                    raise CivdocError(f"{path.name} 正被其他人写入，已等待 {timeout:.0f} 秒。请稍后重试。") from None
                 time.sleep(0.05)
         try:
             yield
@@ -184,7 +184,7 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
 
 
 def _lock(handle: Any) -> None:
-    if os.name == "nt":
+    if sys.platform == "win32":  # mypy follows sys.platform, not os.name
         import msvcrt
 
         handle.seek(0)
@@ -196,7 +196,7 @@ def _lock(handle: Any) -> None:
 
 
 def _unlock(handle: Any) -> None:
-    if os.name == "nt":
+    if sys.platform == "win32":  # mypy follows sys.platform, not os.name
         import msvcrt
 
         handle.seek(0)

@@ -121,7 +121,7 @@ def _loader() -> type:
     class Loader(yaml.SafeLoader):
         """SafeLoader that keeps an impossible date such as 2024-02-30 as text, for validation to report."""
 
-        def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
             try:
                 return super().construct_yaml_timestamp(node)
             except ValueError:
@@ -139,7 +139,7 @@ def _construct(node: yaml.Node) -> Any:
         loader.dispose()
 
 
-def _index(node: yaml.Node, loc: Loc, source: Source, problems: list[DefinitionProblem]) -> None:
+def _index(node: Any, loc: Loc, source: Source, problems: list[DefinitionProblem]) -> None:
     source.lines.setdefault(loc, node.start_mark.line + 1)
     if node.id == "scalar":  # a node's kind, without importing yaml for its classes
         source.raw[loc] = node.value

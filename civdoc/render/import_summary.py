@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.text import Text
 
-if TYPE_CHECKING:
-    from civdoc.commands.review_import import ImportOutcome
-
 SHOWN = 50  # entries listed per group before "……另有 N 条"
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did; each entry is a short Chinese description (unit, indicator, stage, reason)."""
+
+    applied: list[str] = field(default_factory=list)  # one per record written
+    unchanged: list[str] = field(default_factory=list)  # one per row with nothing new
+    conflicts: list[str] = field(default_factory=list)  # entries not recorded: outdated material or refused
+    unreadable: list[str] = field(default_factory=list)  # rows civdoc could not understand
+    source: str = ""  # the workbook's file name
 
 
 def render_import(outcome: ImportOutcome, console: Console) -> None:

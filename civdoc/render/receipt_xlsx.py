@@ -12,7 +12,7 @@ from civdoc.intake.place import ADDED, CONFLICT, IDENTICAL, JUNK, REFUSED, REPLA
 from civdoc.render.plainsheet import BODY, BOLD, GREEN, RED, a4, columns, put, table, title, workbook_bytes
 
 if TYPE_CHECKING:
-    from civdoc.commands.collect import UnitState
+    from civdoc.intake.state import UnitState
 
 ORDER = (CONFLICT, REFUSED, REPLACED, ADDED, IDENTICAL, JUNK)
 

@@ -8,6 +8,7 @@ from typing import Any
 from civdoc import __version__
 from civdoc.check.evaluate import Result
 from civdoc.evidence.record import encode as _encode
+from civdoc.findings import RULES
 from civdoc.leaders.score import compute
 from civdoc.model import Finding, Item
 
@@ -15,7 +16,7 @@ SCHEMA_VERSION = 1
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    data: dict[str, Any] = {"code": f.code, "name": f.name, "severity": f.severity, "unit": f.unit, "indicator": f.indicator,
+    data: dict[str, Any] = {"code": f.code, "name": RULES[f.code].name, "severity": f.severity, "unit": f.unit, "indicator": f.indicator,
             "requirement": f.requirement, "path": f.path, "message": f.message, "waived": f.waived}
     if f.waived:
         data["waiver_reason"] = f.waiver_reason

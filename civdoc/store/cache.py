@@ -20,6 +20,7 @@ rows already committed, all of them whole, and sqlite rolls a half-written batch
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import sqlite3
@@ -279,10 +280,8 @@ class _transaction:
         if kind is None:
             self.db.execute("COMMIT")
         else:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
 
 def open_cache(root: Path) -> Cache | None:

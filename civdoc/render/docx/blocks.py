@@ -15,7 +15,7 @@ from civdoc.render.templating import TemplateError
 
 # -- block placeholders ------------------------------------------------------------------------------
 
-def _fill_blocks(doc: Any, makers: dict[str, Callable[["Writer"], list[Any]]], writer: "Writer", shown: str) -> None:
+def _fill_blocks(doc: Any, makers: dict[str, Callable[[Writer], list[Any]]], writer: Writer, shown: str) -> None:
     body = doc.element.body
     for p in list(body.iter(qn("w:p"))):
         text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()

@@ -72,7 +72,7 @@ def _ledger_rows(result: Result, aspect: Aspect, items: list[Item], unit: str | 
             row += [f"不需报送材料（{methods}）", "—", STATUS[item.status], _deadline(item)]
             row += ["—"] * len(stages)
         else:
-            status = STATUS[item.status]
+            status: str | Cell = STATUS[item.status]
             if (item.unit, item.indicator) in overdue:
                 status = Cell([status, "已逾期"], style="overdue")
             row += [[f"{r.name}（可选）" if r.min == 0 else f"{r.name}{r.min}份" for r in item.requirements],

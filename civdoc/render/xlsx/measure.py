@@ -64,5 +64,5 @@ def _lines(text: str, usable: float) -> int:
     if "\n" not in text:
         if len(text) * 2 <= usable:  # no character is wider than 2
             return 1
-        return max(1, -(-_line_width(text) // usable))
-    return sum(max(1, -(-_line_width(line) // usable)) for line in text.split("\n"))
+        return max(1, int(-(-_line_width(text) // usable)))
+    return sum(max(1, int(-(-_line_width(line) // usable))) for line in text.split("\n"))

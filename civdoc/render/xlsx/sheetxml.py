@@ -52,7 +52,9 @@ class SheetXML:
             self.max_row = max(self.max_row, row)
         elif isinstance(found[1], str):
             found = self.rows[row] = (found[0], [found[1]])
-        return found[1]
+        cells = found[1]
+        assert isinstance(cells, list)  # made a list just above
+        return cells
 
     def sheet_data(self) -> str:
         out = ["<sheetData>"]
@@ -90,7 +92,7 @@ def _cell_body(xf: int, value: Any) -> str:
     if isinstance(value, bool):
         return f' s="{xf}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
-        number = "%.16g" % value if value == value and value not in (float("inf"), float("-inf")) else ""
+        number = f"{value:.16g}" if value == value and value not in (float("inf"), float("-inf")) else ""
         return f' s="{xf}" t="n"><v>{number}</v></c>'
     if isinstance(value, date):
         return f' s="{xf}" t="n"><v>{to_excel(value):.16g}</v></c>'

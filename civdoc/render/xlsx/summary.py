@@ -54,7 +54,7 @@ class Tally:
         return [label, self.required, self.done, self.required - self.done, rate, self.errors, self.warnings,
                 *[self.passed[s] for s in stages]]
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         self.required += other.required
         self.done += other.done
         self.errors += other.errors

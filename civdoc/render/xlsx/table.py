@@ -88,8 +88,8 @@ def _table(sheet: SheetXML, top: int, cols: Sequence[Col], rows: Sequence[Sequen
     # one row: <c r="A2" s="5" t="inlineStr">...</c><c r="B2" ...>..., filled in by str.format
     template = "".join(f'<c r="{letter}{{0}}"{{{j}}}' for j, letter in enumerate(letters, start=1))
     r = top
-    for r, (cells, lines) in enumerate(zip(zip(*bodies), zip(*(heights or [[1] * len(rows)]))), start=top + 1):
-        sheet.rows[r] = (row_height(max(lines)), template.format(r, *cells))
+    for r, (cells, line_counts) in enumerate(zip(zip(*bodies), zip(*(heights or [[1] * len(rows)]))), start=top + 1):
+        sheet.rows[r] = (row_height(int(max(line_counts))), template.format(r, *cells))
     sheet.max_row = max(sheet.max_row, r)
     sheet.max_col = max(sheet.max_col, left + len(cols) - 1)
     return r
