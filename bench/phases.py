@@ -77,7 +77,8 @@ def main() -> int:
         from civdoc.check.memo import Memo
         from civdoc.evidence.pool import inspect_all
         from civdoc.evidence.walk import scan
-        from civdoc.project.load import load_project, reviews
+        from civdoc.project import reviews
+        from civdoc.project.load import load_project
         from civdoc.render.report import report, to_json
         from civdoc.render.text import render
         from civdoc.store.cache import open_cache
