@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -129,7 +130,7 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     if len(chart_units) > 1:  # a unit's own ledger has one bar: the table says it all
         chart = _rate_chart(ws, unit_top + 1, len(chart_units), row + 2)
         page.keep_together(ws, row + 1, _cm(1) + chart.height)
-        below = row + 3 + int(chart.height / ROW_CM) + 1
+        below = row + 3 + math.ceil(chart.height / EMPTY_ROW_CM) + 1  # the rows the chart covers are empty, 15 pt
     from civdoc.leaders.score import compute
     from civdoc.render.score_sheet import score_table
 
@@ -139,6 +140,7 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
 
 
 ROW_CM = 0.66  # an 18 pt row, with its grid line
+EMPTY_ROW_CM = 15 * 2.54 / 72  # a row of the default height, as under a chart
 PAGE_CM = 17.0  # A4 landscape less the margins, at 100% (the 汇总 tables are narrower than the page)
 
 
