@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import IO
 
 from civdoc.errors import UsageError
+from civdoc.evidence.filenames import unmangle
 from civdoc.evidence.formats.common import ZIP_MAX_MEMBERS, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE
-from civdoc.evidence.walk import ignored, unmangle
+from civdoc.evidence.walk import ignored
 
 CHUNK = 1 << 20
 MAX_PATH_CHARS = 260  # Windows' MAX_PATH: a longer path does not open in Explorer
