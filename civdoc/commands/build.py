@@ -19,11 +19,10 @@ from civdoc.render.docx import dossier_bytes
 from civdoc.render.report import report, to_json
 from civdoc.render.templating import Templates
 from civdoc.render.xlsx import workbook_bytes
+from civdoc.render.xlsx.columns import LEDGER_FILE, UNIT_FOLDER
 from civdoc.safe import paths as safepath
 from civdoc.store.atomic import write_bytes
 
-LEDGER = "材料自查台账"
-PER_UNIT = "分单位台账"
 BULLETIN = "工作进展通报.docx"
 DASHBOARD = "index.html"
 
@@ -51,12 +50,12 @@ def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
                                        key=result.project.unit_names.index)
     outputs: list[Output] = []
     if unit is None:
-        outputs += [Output(out / f"{LEDGER}.xlsx", "xlsx", None), Output(out / f"{LEDGER}.docx", "docx", None),
+        outputs += [Output(out / f"{LEDGER_FILE}.xlsx", "xlsx", None), Output(out / f"{LEDGER_FILE}.docx", "docx", None),
                     Output(out / "report.json", "json", None), Output(out / BULLETIN, "bulletin", None),
                     Output(out / DASHBOARD, "dashboard", None)]
     for u in units:
-        outputs += [Output(safepath.join(out, PER_UNIT, f"{u}.xlsx"), "xlsx", u),
-                    Output(safepath.join(out, PER_UNIT, f"{u}.docx"), "docx", u)]
+        outputs += [Output(safepath.join(out, UNIT_FOLDER, f"{u}.xlsx"), "xlsx", u),
+                    Output(safepath.join(out, UNIT_FOLDER, f"{u}.docx"), "docx", u)]
     for o in outputs:
         safepath.refuse_evidence(o.path, result.project.root, "输出文件")
     return outputs

@@ -27,7 +27,7 @@ from tests.support.helpers import (
     run,
     write_yaml,
 )
-from tests.support.paths import REPO
+from tests.support.paths import REPO, copy_sample
 
 CACHE = Path(".civdoc") / "cache.sqlite"
 
@@ -79,14 +79,7 @@ def made_project(tmp_path: Path, **kwargs: Any) -> Path:
 
 @pytest.mark.skipif(not (REPO / "civdoc.yaml").is_file(), reason="no sample project in the repository")
 def test_warm_check_of_the_sample_says_exactly_what_a_cold_one_says(tmp_path: Path, judged: list) -> None:
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("civdoc.yaml", "indicators", "evidence", "reviews"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, symlinks=True)
-        elif source.exists():
-            shutil.copy2(source, root / name)
+    root = copy_sample(tmp_path / "sample")
     today = "2026-11-22"
     uncached = check(root, "--no-cache", today=today)
     cold = check(root, today=today)

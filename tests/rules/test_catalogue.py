@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
 
 from civdoc.findings import RULES
 from tests.support.helpers import report
-from tests.support.paths import REPO
+from tests.support.paths import copy_sample
 
 
 def test_findings_of_the_sample_have_the_catalogue_severity(tmp_path: Path) -> None:
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("civdoc.yaml", "indicators", "evidence", "reviews"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, symlinks=True)
-        elif source.exists():
-            shutil.copy2(source, root / name)
+    root = copy_sample(tmp_path / "sample")
     overridden = set(yaml.safe_load((root / "civdoc.yaml").read_text(encoding="utf-8")).get("rules") or {})
     found = report(root, today="2026-11-22")["findings"]
     checked = [f for f in found if f["code"] not in overridden]

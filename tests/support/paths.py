@@ -4,3 +4,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def copy_sample(root: Path) -> Path:
+    """The repository's sample project (definitions, evidence, reviews) copied to root, for tests that
+    must not touch the repository's own .civdoc/, out/ or history/."""
+    import shutil
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("civdoc.yaml", "indicators", "evidence", "reviews"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, symlinks=True)
+        elif source.exists():
+            shutil.copy2(source, root / name)
+    return root

@@ -40,5 +40,6 @@ FILE_HEADERS = ("序号", "责任单位", "指标编号", "材料项", "文件�
                 "可用", "SHA-256", "打开文件")
 SUMMARY_HEADERS = ("应报事项", "已完成", "未完成", "完成率", "错误", "警告")
 
+# the ledgers' names in out/, for build and for the links the 文件清单 opens from there
 LEDGER_FILE = "材料自查台账"
 UNIT_FOLDER = "分单位台账"
