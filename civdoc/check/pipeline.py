@@ -37,14 +37,15 @@ def resolve_scope(project: Project, unit: str | None, indicator: str | None) -> 
 
 
 def check(root: Path, today: date, unit: str | None = None, indicator: str | None = None,
-          use_cache: bool = True, progress: Progress | None = None, files: bool = True) -> Result:
+          use_cache: bool = True, progress: Progress | None = None, files: bool = True,
+          project: Project | None = None) -> Result:
     """files: whether the result is to list every file (Result.files); without, a remembered item's
-    files are not read back from the cache."""
+    files are not read back from the cache. project: the definitions, when the caller loaded them already."""
     # the check builds acyclic data: the cyclic GC waits (gcpause.py), except while files are inspected
     cache = open_cache(root) if use_cache else None
     try:
         with paused():
-            project = load_project(root, cache)
+            project = project or load_project(root, cache)
             unit, indicator = resolve_scope(project, unit, indicator)
             placed = scan(project)
             memo = Memo.for_run(project, today, cache, files) if cache else None

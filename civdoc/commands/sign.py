@@ -64,7 +64,7 @@ def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, b
     path = reviews.reviews_file(root, unit)
     with reviews.locked(path):
         # the whole unit: an error on the unit itself (C201) blocks each of its items
-        result = check(root, today, unit=unit)
+        result = check(root, today, unit=unit, project=project)
         item = find_item(result, unit, ident)
         why = refusal(result, item, stage, passed, force)
         if why:
