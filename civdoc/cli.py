@@ -88,17 +88,11 @@ def handled(func: F) -> F:
 
 def machine_failure(exc: OSError) -> str:
     """An OSError as a Chinese sentence naming the path (SPEC §6)."""
-    import errno
-
     from civdoc.safe.paths import shown
+    from civdoc.store.atomic import why
 
     where = shown(str(exc.filename)) if exc.filename else "文件"
-    reasons = {errno.EACCES: "没有写入或读取权限", errno.EPERM: "没有权限", errno.EROFS: "所在位置是只读的",
-               errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EISDIR: "这是一个文件夹，不是文件",
-               errno.ENOTDIR: "路径中的某一级不是文件夹", errno.ENOENT: "文件或文件夹不存在",
-               errno.ENAMETOOLONG: "路径太长", errno.EEXIST: "已存在同名文件"}
-    why = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-    return (f"无法读写 {where}：{why}。已写好的文件和审核记录都没有改动；"
+    return (f"无法读写 {where}：{why(exc)}。已写好的文件和审核记录都没有改动；"
             "请检查该位置的权限、剩余空间，或换一个位置后重试。")
 
 

@@ -48,7 +48,7 @@ def run(root: Path, source: Path, unit: str | None, replace: bool, dry_run: bool
     print_receipt(intake, state, started, out)
     if not dry_run:
         from civdoc.render.receipt_xlsx import receipt_bytes
-        from civdoc.store.safewrite import write_bytes
+        from civdoc.store.atomic import write_bytes
 
         path = _receipt_path(root, owner, today, started)
         write_bytes(path, receipt_bytes(project.config.name, intake, state, started))

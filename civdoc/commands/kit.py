@@ -87,7 +87,7 @@ def settled(document: bytes, stamp: datetime) -> bytes:
 
 def run(root: Path, unit: str | None, contact: str | None, today: date, no_cache: bool, out: Console) -> int:
     from civdoc.check.pipeline import check
-    from civdoc.store.safewrite import write_bytes
+    from civdoc.store.atomic import write_bytes
 
     result = check(root, today, unit, None, use_cache=not no_cache, files=False)
     project = result.project

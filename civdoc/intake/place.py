@@ -28,7 +28,8 @@ from civdoc.evidence.skeleton import Survey, inside, item_folder, survey
 from civdoc.evidence.walk import Walker
 from civdoc.intake.unitzip import Entry, EntryBroken, Listing
 from civdoc.project.load import Project
-from civdoc.store.safewrite import sync_files, why, write_chunks
+from civdoc.store.atomic import why
+from civdoc.store.safewrite import sync_files, write_chunks
 
 KIT_FILES = ("任务清单.xlsx", "填报说明.docx")  # the kit's own files, sent back with the folder: left out
 

@@ -55,3 +55,14 @@ def _write(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+_WHY = {errno.EACCES: "没有写入或读取权限", errno.EPERM: "没有权限", errno.EROFS: "所在位置是只读的",
+        errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EISDIR: "这是一个文件夹，不是文件",
+        errno.ENOTDIR: "路径中有同名的文件占用了文件夹的位置", errno.ENOENT: "文件或文件夹不存在",
+        errno.ENAMETOOLONG: "路径太长", errno.EEXIST: "已存在同名文件"}
+
+
+def why(exc: OSError) -> str:
+    """What the machine refused, in Chinese: a full disk, a read-only folder, no permission …"""
+    return _WHY.get(exc.errno or 0) or exc.strerror or type(exc).__name__

@@ -1,13 +1,10 @@
-"""Whole files or nothing, with the user's umask: a temporary file in the target's own folder, flushed,
-given the mode any program would give a new file, then renamed into place.
-
-tempfile.mkstemp makes files 0600 whatever the umask; colleagues on a shared folder must be able to read
-what civdoc writes (SPEC §6), so the mode is set before the rename.
+"""Many files into evidence/ at once (collect): each streamed to a temporary file beside its target and
+hashed on the way, the flushes to disk done several at a time, then renamed into place by the caller.
+One file at a time goes through atomic.py, which this shares its mode rule and its reasons with.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import tempfile
@@ -15,17 +12,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from civdoc.errors import CivdocError
-
-
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-UMASK = _read_umask()
-FILE_MODE = 0o666 & ~UMASK
+from civdoc.store.atomic import umask
 
 
 def temp_beside(path: Path) -> tuple[int, Path]:
@@ -50,7 +37,7 @@ def write_chunks(path: Path, chunks: Iterable[bytes], durable: bool = True) -> t
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
+        os.chmod(tmp, 0o666 & ~umask())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -71,28 +58,3 @@ def sync_files(paths: list[Path]) -> None:
     if paths:
         with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
             list(pool.map(sync, paths))
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write data to path atomically, following the umask. A failure of the machine (disk full, no
-    permission, a read-only folder) is a CivdocError naming the path; the old file, if any, stays."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _, _, tmp = write_chunks(path, [data])
-        try:
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise CivdocError(f"无法写入 {path}（{why(exc)}）。请检查磁盘空间和文件夹权限后重试。") from None
-
-
-_WHY = {errno.ENOSPC: "磁盘已满", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-        errno.EROFS: "只读的磁盘或文件夹", errno.ENOTDIR: "路径中有同名的文件占用了文件夹的位置",
-        errno.ENAMETOOLONG: "路径过长", errno.EDQUOT: "磁盘配额已满"}
-
-
-def why(exc: OSError) -> str:
-    """Why a write failed, in Chinese."""
-    return _WHY.get(exc.errno or 0) or exc.strerror or type(exc).__name__
