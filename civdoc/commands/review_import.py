@@ -395,6 +395,7 @@ def _decide(result: Result, unit: str, rows: list[tuple[Row, Item, list[Change]]
             continue
         if row.fingerprint != item.fingerprint:
             outcome.conflicts.append(f"{where}（{'、'.join(c.stage for c in todo)}）：{STALE_CONFLICT}，未记录")
+            outcome.stale += 1
             continue
         for change in todo:
             current = replace(item, stages=reviews.stage_states(item, history + new, stages))

@@ -19,6 +19,7 @@ class ImportOutcome:
     conflicts: list[str] = field(default_factory=list)  # entries not recorded: outdated material or refused
     unreadable: list[str] = field(default_factory=list)  # rows civdoc could not understand
     source: str = ""  # the workbook's file name
+    stale: int = 0  # how many of the conflicts are entries made on material that changed since the build
 
 
 def render_import(outcome: ImportOutcome, console: Console) -> None:
@@ -54,11 +55,10 @@ def _advice(outcome: ImportOutcome) -> list[str]:
     lines: list[str] = []
     if outcome.applied:
         lines.append("审核记录已写入 reviews/ 文件夹（如用版本库或共享文件夹管理项目，请一并保存）。运行 civdoc build 可生成反映最新审核状态的台账。")
-    stale = [c for c in outcome.conflicts if "材料在台账生成后已变更" in c]
-    if stale:
+    if outcome.stale:
         lines.append("有材料在台账生成后发生了变动：请运行 civdoc build --force 重新生成台账（会覆盖旧台账中未导入的填写），"
                      "审核人对照新台账中的材料重新审核后再导入。")
-    if len(stale) < len(outcome.conflicts):
+    if outcome.stale < len(outcome.conflicts):
         lines.append("被拒绝的签署请按原因处理：整改材料、先完成上一阶段审核，或改为“退回”；处理后重新填写并导入。")
     if outcome.unreadable:
         lines.append("无法读取的行请在台账中补全（审核状态从下拉列表选择，填写审核人和 2026-05-10 形式的日期），保存后再次导入。")
