@@ -83,7 +83,7 @@ class Ledger:
     title: str = ""  # the workbook's title property: "<project>（<unit>）" for a unit's ledger
 
 
-def clean(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell as text: NFKC (full-width letters and digits, ideographic spaces), trimmed."""
     if value is None:
         return ""
@@ -102,7 +102,7 @@ def typed(value: Any) -> str:
 
 
 def _header(value: Any) -> str:
-    return re.sub(r"\s+", "", clean(value))
+    return re.sub(r"\s+", "", cell_text(value))
 
 
 def read_ledger(path: Path) -> Ledger:
@@ -174,11 +174,11 @@ def _read_rows(ws: Any, header_row: int, columns: dict[str, int]) -> Ledger:
     for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
         if not any(v not in (None, "") for v in values):
             continue
-        entries = [Entry(stage, re.sub(r"\s+", "", clean(cell(values, state_header(stage)))),
+        entries = [Entry(stage, re.sub(r"\s+", "", cell_text(cell(values, state_header(stage)))),
                          typed(cell(values, reviewer_header(stage))), cell(values, date_header(stage)))
                    for stage in stage_names]
-        rows.append(Row(number, re.sub(r"\s*\|\s*", "|", clean(cell(values, KEY))),
-                        re.sub(r"\s+", "", clean(cell(values, FINGERPRINT))),
+        rows.append(Row(number, re.sub(r"\s*\|\s*", "|", cell_text(cell(values, KEY))),
+                        re.sub(r"\s+", "", cell_text(cell(values, FINGERPRINT))),
                         _snapshot(cell(values, SNAPSHOT)), typed(cell(values, NOTE)), entries,
                         typed(cell(values, REMARK))))
     if FINGERPRINT not in columns or not stage_names:
@@ -189,7 +189,7 @@ def _read_rows(ws: Any, header_row: int, columns: dict[str, int]) -> Ledger:
 
 
 def _snapshot(value: Any) -> dict[str, Any] | None:
-    text = clean(value)
+    text = cell_text(value)
     if not text:
         return None
     try:
@@ -222,7 +222,7 @@ def parse_day(value: Any, today: date | None = None) -> date | None:
             found = from_excel(value)
             return found.date() if isinstance(found, datetime) else found
         raise ValueError(value)
-    text = clean(value)
+    text = cell_text(value)
     short = _DATE_MONTH_DAY.match(text)
     if short and today is not None:  # 12月2日: this year's, or last year's when that is still to come
         found = date(today.year, int(short.group(1)), int(short.group(2)))
@@ -282,7 +282,7 @@ def _changes(row: Row, entries: list[Entry], today: date) -> tuple[list[Change],
         try:
             day = parse_day(entry.day, today)
         except (ValueError, OverflowError):
-            return [], f"{date_header(entry.stage)}“{clean(entry.day)}”无法识别，请写成 2026-05-10 的形式"
+            return [], f"{date_header(entry.stage)}“{cell_text(entry.day)}”无法识别，请写成 2026-05-10 的形式"
         if day is not None and day > today:
             return [], f"{date_header(entry.stage)} {day} 晚于今天（{today}），请核对"
         wrote = (row.snapshot or {}).get(entry.stage)

@@ -3,7 +3,6 @@ facts and bordered tables, on A4, in 宋体. Every string is stored as text, nev
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from copy import copy
 from datetime import date, datetime
@@ -15,6 +14,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from civdoc.safe.xml import xml_legal
 
 FONT = "宋体"
 BODY = Font(name=FONT, size=10)
@@ -28,12 +29,11 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean(value: Any) -> Any:
     if isinstance(value, str):
-        return _ILLEGAL.sub("", value)
+        return xml_legal(value)
     return value
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 GROUP_PROBLEMS_AT = 40  # more problems than this in the whole dossier: one table per unit
 BLOCKS = ("ledger", "problems", "signatures")
 TOKEN = "〔civdoc:{}〕"  # what a block placeholder renders to before it is replaced
@@ -23,4 +21,3 @@ STYLE_NAMES = {
     "note": "台账说明文字",
     "table": "台账表格",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -10,8 +10,8 @@ from typing import Any
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from civdoc.render.docx.common import _CONTROL
 from civdoc.render.wrap import wrap
+from civdoc.safe.xml import xml_legal
 
 # -- writing paragraphs and tables -------------------------------------------------------------------
 
@@ -28,7 +28,8 @@ CELL_MARGINS = 114  # twips, left and right (the table style's tblCellMar)
 
 
 def clean(text: Any) -> str:
-    return _CONTROL.sub("", "" if text is None else str(text))
+    """Any value as text Word can hold (XML 1.0)."""
+    return xml_legal("" if text is None else str(text))
 
 
 class Writer:
