@@ -38,10 +38,10 @@ def gather(result: Result, since: date | None = None, trend: bool = True) -> Lea
 def closing_lines(result: Result, since: date | None) -> tuple[list[str], list[str]]:
     """The score and the change for `civdoc check`'s closing summary, and the history files left out.
     A check scoped by --unit or --indicator is not compared: the snapshots hold the whole project."""
+    lines = summary_lines(compute(result))
     if result.unit or result.indicator:
-        return summary_lines(compute(result)), []
-    leaders = gather(result, since, trend=False)
-    lines = summary_lines(leaders.score)
-    if leaders.change:
-        lines.append(history.change_line(leaders.change))
-    return lines, leaders.problems
+        return lines, []
+    before, problems = history.pick(result.project.root, result.today, since)
+    if before:  # today's snapshot is not taken: a check writes none
+        lines.append(history.change_line(history.compare(result, before)))
+    return lines, list(dict.fromkeys(problems))
