@@ -23,14 +23,12 @@ class Leaders:
     problems: list[str] = field(default_factory=list)  # history files left out, each named
 
 
-def gather(result: Result, since: date | None = None, trend: bool = True) -> Leaders:
+def gather(result: Result, since: date | None = None) -> Leaders:
     root = result.project.root
     score = compute(result)
     before, problems = history.pick(root, result.today, since)
-    earlier: list[history.Snapshot] = []
-    if trend:
-        earlier, more = history.load_all(root, result.today)
-        problems += more
+    earlier, more = history.load_all(root, result.today)
+    problems += more
     change = history.compare(result, before) if before else None
     return Leaders(score, history.take(result, score), change, earlier, list(dict.fromkeys(problems)))
 
