@@ -204,7 +204,9 @@ def check(
         else:
             recorder = Console(record=True, file=io.StringIO(), width=120, highlight=False)
             render(result, recorder, verbose, closing)
-            _emit(recorder.export_text(), output)
+            from civdoc.safe.console import escape_controls
+
+            _emit(escape_controls(recorder.export_text()), output)  # a file shown in a terminal later too
     elif fmt == "json":
         from civdoc.render.report import report, to_json
 

@@ -172,3 +172,15 @@ def test_names_and_notes_that_would_break_xml_or_terminals(hostile: Project) -> 
                 if name.endswith(".xml") or name.endswith(".rels"):
                     ElementTree.fromstring(archive.read(name))  # every part parses: no U+FFFE, no controls
         load_workbook(book)
+
+
+def test_a_text_report_written_to_a_file_escapes_control_characters(tmp_path: Path) -> None:
+    """`--output FILE` is read in a terminal later (cat, type): no ESC sequence from a name reaches it."""
+    from tests.support.helpers import DIR_A, make_project, run
+
+    root = make_project(tmp_path, files={f"{DIR_A}/2024-04-02 \x1b[31m红色\x1b[0m.pdf": b""})  # empty: F303 names it
+    target = tmp_path / "报告.txt"
+    code, _, err = run(root, "check", "--output", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert code in (0, 1) and "Traceback" not in err
+    assert "\x1b" not in text and "\\x1b[31m" in text
