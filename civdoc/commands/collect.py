@@ -86,8 +86,8 @@ def print_receipt(intake: Intake, state: UnitState | None, started: datetime, ou
     out.print(Text(f"来源：{shown(intake.source)}（{intake.kind}）  ·  时间：{started:%Y-%m-%d %H:%M:%S}"),
               soft_wrap=True)
     for label, count in intake.guessed.items():
-        shown = f"{label}（Windows 中文编码）" if label == "GB18030" else label
-        out.print(f"名称编码：{count} 个文件名没有标明编码，已按 {shown} 识别；请核对下面的文件名是否正确。")
+        encoding = f"{label}（Windows 中文编码）" if label == "GB18030" else label
+        out.print(f"名称编码：{count} 个文件名没有标明编码，已按 {encoding} 识别；请核对下面的文件名是否正确。")
     counts = [(ADDED, len(intake.having(ADDED))), ("替换", len(intake.having(REPLACED))),
               ("相同已跳过", len(intake.having(IDENTICAL))), ("冲突", len(intake.having(CONFLICT))),
               ("未收取", len(intake.having(REFUSED))), ("已略去", len(intake.having(JUNK)))]
