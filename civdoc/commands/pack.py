@@ -11,6 +11,7 @@ copies, never from the originals again.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import shutil
@@ -69,7 +70,7 @@ class PackResult:
 def pack(result: Result, method: str | None, max_mb: float | None, progress: Progress | None = None) -> PackResult:
     root = result.project.root
     limit_mb = max_mb if max_mb is not None else result.project.config.limits.max_file_mb * 10
-    if limit_mb <= 0:
+    if not math.isfinite(limit_mb) or limit_mb <= 0:
         raise CivdocError(f"--max-mb 必须大于 0，而不是 {limit_mb:g}。")
     plan = make_plan(result, method)
     if not plan.packed:

@@ -13,7 +13,7 @@ Severity = Literal["error", "warning", "info", "off"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf are no sizes or scores
 
 
 def invalid(message: str) -> PydanticCustomError:
@@ -109,6 +109,8 @@ class Config(Strict):
     rules: dict[str, Severity] = {}
     waivers: list[Waiver] = []
     systems: dict[str, float] = {}  # 同创同测 (SPEC §9): weight of each 测评体系 in the weighted total
+    methods: list[str] = []  # 测评方法 beyond the known ones (methods.py)
+    office: str | None = None  # the compiling office, for the dossier's 落款; else the unit that is the 文明办
 
     @field_validator("systems")
     @classmethod
@@ -117,8 +119,6 @@ class Config(Strict):
             if weight <= 0:
                 raise invalid(f"测评体系“{name}”的权重应大于 0，而不是 {weight}。")
         return value
-    methods: list[str] = []  # 测评方法 beyond the known ones (methods.py)
-    office: str | None = None  # the compiling office, for the dossier's 落款; else the unit that is the 文明办
 
     @field_validator("rules", mode="before")
     @classmethod

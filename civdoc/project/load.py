@@ -278,6 +278,8 @@ def _translate(error: Any, source: Source) -> DefinitionProblem:
         code, message = "D105", f"“{value}”不是可选的值，可选：{expected}。"
     elif kind in {"too_short", "string_too_short"}:
         message = "不能为空，请填写。"
+    elif kind == "finite_number":
+        code, message = "D105", f"“{value}”不是一个有限的数，请填写具体的数值。"
     else:
         wanted = next((w for k, w in TYPE_WORDS.items() if kind.startswith(k)), "正确的类型")
         message = f"类型不对：这里应是{wanted}，实际写的是“{value}”。"

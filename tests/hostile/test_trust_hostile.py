@@ -184,3 +184,39 @@ def test_a_text_report_written_to_a_file_escapes_control_characters(tmp_path: Pa
     text = target.read_text(encoding="utf-8")
     assert code in (0, 1) and "Traceback" not in err
     assert "\x1b" not in text and "\\x1b[31m" in text
+
+
+@pytest.mark.parametrize("where", ["limits", "score", "weight"])
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_numbers_that_are_no_numbers_are_d105(tmp_path: Path, where: str, value: str) -> None:
+    """YAML's .nan and .inf are floats: as a size, a score or a weight they are a definition error."""
+    import yaml
+
+    from tests.support.helpers import DEFAULT_CONFIG, DEFAULT_INDICATORS, make_project, run
+
+    config = yaml.safe_dump(DEFAULT_CONFIG, allow_unicode=True, sort_keys=False)
+    indicators = dict(DEFAULT_INDICATORS)
+    if where == "limits":
+        config += f"limits:\n  max_file_mb: {value}\n"
+    elif where == "weight":
+        config += f"systems:\n  全国文明城市: {value}\n"
+    root = make_project(tmp_path, config=config, indicators=indicators)
+    if where == "score":
+        path = next((root / "indicators").glob("*.yaml"))
+        text = path.read_text(encoding="utf-8")
+        import re
+
+        path.write_text(re.sub(r"score: \S+", f"score: {value}", text, count=1), encoding="utf-8")
+        assert f"score: {value}" in path.read_text(encoding="utf-8")
+    code, out, err = run(root, "check")
+    assert code == 2 and "内部错误" not in out + err and "Traceback" not in out + err
+    assert "D105" in out + err
+
+
+@pytest.mark.parametrize("limit", ["nan", "inf", "-1"])
+def test_pack_refuses_a_limit_that_is_no_size(tmp_path: Path, limit: str) -> None:
+    from tests.support.helpers import clean_files, make_project, run
+
+    root = make_project(tmp_path, files=clean_files())
+    code, out, err = run(root, "pack", "--max-mb", limit)
+    assert code == 2 and "内部错误" not in out + err and "--max-mb" in out + err
