@@ -120,8 +120,8 @@ class Placer:
                 return self._other_unit(entry, parts[0])
             if top == self.unit:
                 parts = parts[1:]
-            elif len(parts) == 1 and parts[0].endswith(KIT_FILES):
-                return Outcome(entry, JUNK, note="材料包自带的说明文件")
+        if len(parts) == 1 and parts[0].endswith(KIT_FILES):  # also in a kit unzipped whole and sent back
+            return Outcome(entry, JUNK, note="材料包自带的说明文件")
         return self._in_unit(entry, parts)
 
     def _in_unit(self, entry: Entry, parts: tuple[str, ...]) -> Outcome:

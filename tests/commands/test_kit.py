@@ -130,3 +130,17 @@ def test_out_leading_into_evidence_is_refused(tmp_path: Path) -> None:
     code, _, err = kit(root)
     assert code == 2 and "evidence/" in err
     assert list((root / "evidence" / "x").iterdir()) == []
+
+
+def test_a_kit_unzipped_whole_and_sent_back_as_a_folder_leaves_its_own_files_out(tmp_path: Path) -> None:
+    """Windows' 全部解压缩 makes a folder named after the zip holding the unit's folder and the kit's two
+    files; sent back as it is (a USB stick), the two files are the kit's, not material to refuse."""
+    root = make_project(tmp_path, files={})
+    kit(root, "--unit", "宣传部")
+    desk = tmp_path / "desk" / UNIT_A
+    with zipfile.ZipFile(root / KITS / f"{UNIT_A}.zip") as archive:
+        archive.extractall(desk)
+    (desk / UNIT_A / "1.1 理论宣讲" / "工作方案" / "2024-03-15 宣讲工作方案.pdf").write_bytes(pdf())
+    code, out, err = run(None, "collect", str(desk), "--project", str(root), "--today", TODAY)
+    assert code == 0, out + err
+    assert "新增 1 个" in out and "未收取 0 个" in out and "已略去 2 个" in out
