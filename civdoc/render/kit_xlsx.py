@@ -35,6 +35,7 @@ from civdoc.render.plainsheet import (
     title,
     workbook_bytes,
 )
+from civdoc.render.printed import Wording
 from civdoc.render.xlsx.ledger import problem_text
 
 # the unit acts on these; the review process and waivers are the office's business
@@ -86,17 +87,18 @@ def _tasks(ws: Worksheet, result: Result, unit: str, folders: dict[str, str], fi
     for f in findings:
         by_item[f.indicator or ""].append(f)
     items = {i.indicator: i for i in result.items if i.unit == unit}
+    wording = Wording(result.project)
     row = top + 1
     for n, (ind, reqs) in enumerate(unit_items(result.project, unit), 1):
         item = items.get(ind.id)
         row = _item_rows(ws, row, n, ind, reqs, item, folders.get(ind.id, ""), by_item.get(ind.id, []),
-                         result.project.config.deadline)
+                         result.project.config.deadline, wording)
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
     a4(ws, landscape=True, repeat_rows=f"{top}:{top}", footer=f"{unit}材料任务清单")
 
 
 def _item_rows(ws: Worksheet, row: int, n: int, ind: Indicator, reqs: list[Requirement], item: Item | None,
-               folder: str, findings: list[Finding], default_deadline: date | None) -> int:
+               folder: str, findings: list[Finding], default_deadline: date | None, wording: Wording) -> int:
     found = {r.name: r.found for r in (item.requirements if item else [])}
     several = len(reqs) > 1
     status = {"complete": "已完成", "incomplete": "未完成"}.get(item.status if item else "", "未完成")
@@ -106,7 +108,7 @@ def _item_rows(ws: Worksheet, row: int, n: int, ind: Indicator, reqs: list[Requi
     if ind.window:
         standards += f"\n（材料时间范围：{ind.window.start}至{ind.window.end}）"
     item_values = {1: n, 2: f"{ind.id} {ind.content}", 3: standards or "—",
-                   8: deadline if deadline else "长期", 10: status, 11: problem_text(findings) or "无"}
+                   8: deadline if deadline else "长期", 10: status, 11: problem_text(findings, wording) or "无"}
     for k, req in enumerate(reqs):
         have = found.get(req.name, 0)
         values = {4: req.name + ("（可选）" if req.min == 0 else ""), 5: req.min,
@@ -148,6 +150,7 @@ def _heights(ws: Worksheet, row: int, count: int, item_values: dict[int, object]
 
 
 def _problems(ws: Worksheet, result: Result, unit: str, findings: list[Finding]) -> None:
+    wording = Wording(result.project)
     columns(ws, [5, 18, 16, 16, 40, 50])
     top = title(ws, f"{unit}存在问题清单", 6, [f"截至 {result.today:%Y年%m月%d日}，共 {len(findings)} 条。"
                                               "请逐条整改后重新报送。"])
@@ -155,9 +158,9 @@ def _problems(ws: Worksheet, result: Result, unit: str, findings: list[Finding])
     for n, f in enumerate(findings, 1):
         ind = result.project.indicators.get(f.indicator or "")
         where = f"{ind.id} {ind.content}" if ind else "单位整体"
-        shown = (f.path or "").split("/", 2)[-1] if f.path else ""
-        rows.append([n, where, f"{RULES[f.code].title}（{SEVERITY[f.severity]}）", f.requirement or "", shown,
-                     f.message])
+        # the unit reads this: paths from its own folder, messages without the office's tool words
+        rows.append([n, where, f"{RULES[f.code].title}（{SEVERITY[f.severity]}）", f.requirement or "",
+                     wording.path(f), wording.message(f)])
     if not rows:
         rows = [["", "", "", "", "目前没有需要整改的问题。", ""]]
     table(ws, top, ["序号", "指标", "问题类型", "材料项", "文件", "说明"], rows)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
@@ -56,7 +56,7 @@ def _details(ws, intake: Intake, when: datetime) -> None:  # type: ignore[no-unt
     columns(ws, [6, 11, 44, 44, 10, 36])
     row = title(ws, f"{intake.unit}材料收取明细", 6, [f"收到：{intake.source}  ·  {when:%Y-%m-%d %H:%M:%S}"])
     outcomes = sorted(intake.outcomes, key=lambda o: (ORDER.index(o.status), o.entry.name))
-    rows = [[n, o.status, o.entry.name, o.target or "", _size(o.entry.size), o.note]
+    rows = [[n, o.status, o.entry.name, _place(o.target), _size(o.entry.size), _note_for_unit(o)]
             for n, o in enumerate(outcomes, 1)]
     fonts = [RED if o.status in (CONFLICT, REFUSED) else BODY for o in outcomes]
     table(ws, row, ["序号", "结果", "单位发来的文件", "存放位置", "大小", "说明"], rows, fonts)
@@ -68,3 +68,17 @@ def _size(size: int) -> str:
     if size >= 1 << 20:
         return f"{size / (1 << 20):.1f} MB"
     return f"{size / 1024:.0f} KB" if size >= 1024 else (f"{size} 字节" if size else "")
+
+
+def _place(target: str | None) -> str:
+    """Where a file went, from the unit's side: its own folder, not the office's evidence/."""
+    return (target or "").removeprefix("evidence/")
+
+
+def _note_for_unit(outcome: Any) -> str:
+    """The receipt goes to the unit: what happened in its words, not the office's command options."""
+    if outcome.status == CONFLICT:
+        return "此前已收到同名文件，内容不同：这次的文件未放入，原文件保留。请与创文办核实哪一份是正确版本。"
+    if outcome.status == REPLACED:
+        return "已替换此前收到的同名文件，原文件由创文办另行保存。"
+    return str(outcome.note or "").replace("evidence/", "")

@@ -144,3 +144,31 @@ def test_a_kit_unzipped_whole_and_sent_back_as_a_folder_leaves_its_own_files_out
     code, out, err = run(None, "collect", str(desk), "--project", str(root), "--today", TODAY)
     assert code == 0, out + err
     assert "新增 1 个" in out and "未收取 0 个" in out and "已略去 2 个" in out
+
+
+def test_what_units_receive_speaks_their_language(tmp_path: Path) -> None:
+    """The kit's task list and the collect receipt go to units: no civdoc, YAML, options or evidence/ paths."""
+    from tests.render.test_print_ready import JARGON
+    from tests.support.helpers import EV, PLAN, clean_files
+
+    files = clean_files()
+    files[f"{EV}/{UNIT_A}/1.1 理论宣讲/2024-04-05 空白.pdf"] = b""  # an F303 the lists name with its path
+    root = make_project(tmp_path, files=files)
+    kit(root, "--unit", "宣传部")
+    desk = tmp_path / "desk"
+    with zipfile.ZipFile(root / KITS / f"{UNIT_A}.zip") as archive:
+        archive.extractall(desk)
+    sent = desk / UNIT_A / "1.1 理论宣讲" / PLAN.rsplit("/", 1)[-1]  # same name, other content: a conflict
+    sent.write_bytes(pdf())
+    source = zip_of_folder(desk / UNIT_A, tmp_path / "back.zip", encoding="gbk")
+    run(None, "collect", str(source), "--project", str(root), "--today", TODAY)
+    books = [next(desk.rglob("*任务清单.xlsx")), next((root / "out" / "回执").glob("*.xlsx"))]
+    seen = 0
+    for book in books:
+        for ws in openpyxl.load_workbook(book):
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        seen += 1
+                        assert not JARGON.search(cell.value), f"{book.name} {ws.title}!{cell.coordinate}: {cell.value}"
+    assert seen > 30
