@@ -62,7 +62,11 @@ def handled(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DefinitionErrors as exc:
-            _print_definition_errors(exc, kwargs.get("fmt", "text"), kwargs.get("output"))
+            try:
+                _print_definition_errors(exc, kwargs.get("fmt", "text"), kwargs.get("output"))
+            except OSError as failure:  # the report could not be written where --output said
+                stderr_console().print(Text(f"错误：{machine_failure(failure)}", style="bold red"), soft_wrap=True)
+                raise typer.Exit(2) from None
             raise typer.Exit(exc.exit_code) from None
         except CivdocError as exc:
             stderr_console().print(Text(f"错误：{exc}", style="bold red"), soft_wrap=True)

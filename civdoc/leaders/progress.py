@@ -3,7 +3,6 @@ history snapshot, the 工作进展通报 and the dashboard so that all three cou
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,10 +77,6 @@ def ranked(units: dict[str, UnitProgress], order: list[str]) -> list[UnitProgres
     position = {name: i for i, name in enumerate(order)}
     return sorted(units.values(), key=lambda p: (-(p.rate if p.rate is not None else -1), p.overdue, p.problems,
                                                  position.get(p.name, len(position))))
-
-
-def totals(states: dict[tuple[str, str], str]) -> Counter[str]:
-    return Counter(states.values())
 
 
 def rate_text(rate: float | None) -> str:

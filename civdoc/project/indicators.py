@@ -64,11 +64,6 @@ class ListSource(Strict):
     rows: str | None = None
 
 
-def method_names(method: str | list[str] | None) -> list[str]:
-    """A method field as a list, whether it was written as one name or several."""
-    return [method] if isinstance(method, str) else list(method or [])
-
-
 class Requirement(Strict):
     name: str = Field(min_length=1)
     kind: str | None = None

@@ -13,10 +13,3 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
-def starts_with_id(folder: str, ident: str) -> bool:
-    """True when folder begins with ident followed by the end of the name or a separator."""
-    name, ident = norm(folder), norm(ident)
-    if not name.startswith(ident):
-        return False
-    rest = name[len(ident):]
-    return rest == "" or rest[0] in ID_SEPARATORS

@@ -53,7 +53,7 @@ def load_records(root: Path, units: list[str], stages: list[str] | None = None,
     """Every unit's records; a malformed file or record stops the run with its line (and is never
     touched). With stages and indicators, each record's stage and indicator must be the project's;
     with strays, a file in reviews/ that belongs to no unit is a problem too (never silently ignored)."""
-    from civdoc.project.review_records import check_record, indicator_lookup, stray_files
+    from civdoc.project.review_records import RESTORE, check_record, indicator_lookup, stray_files
 
     records: Records = {}
     problems: list[DefinitionProblem] = stray_files(root, units) if strays else []
@@ -69,13 +69,13 @@ def load_records(root: Path, units: list[str], stages: list[str] | None = None,
             continue
         data = source.data if source.data != {} else []
         if not isinstance(data, list):
-            problems.append(DefinitionProblem("D102", shown, 1, "", "审核记录文件应是以“- ”开头的记录列表。请勿手工改写此文件，可从 git 历史中恢复。"))
+            problems.append(DefinitionProblem("D102", shown, 1, "", "审核记录文件应是以“- ”开头的记录列表。" + RESTORE))
             continue
         for i, rec in enumerate(data):
             missing = [k for k in REQUIRED_KEYS if not isinstance(rec, dict) or rec.get(k) in (None, "")]
             if missing:
                 problems.append(DefinitionProblem("D102", shown, source.line((i,)), f"[{i}]",
-                                                  f"审核记录缺少 {'、'.join(missing)}。请勿手工改写此文件，可从 git 历史中恢复。"))
+                                                  f"审核记录缺少 {'、'.join(missing)}。{RESTORE}"))
                 continue
             checked, found = check_record(rec, i, source, stages, known)
             problems += found

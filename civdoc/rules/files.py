@@ -9,8 +9,6 @@ from civdoc.findings import finding
 from civdoc.model import EvidenceFile, Finding
 from civdoc.project.indicators import Requirement
 
-BLOCKING = {"F301", "F302", "F303", "F304", "F305"}
-
 
 def file_problem(file: EvidenceFile, requirement: Requirement | None, known_types: set[str]) -> Finding | None:
     """The one problem that makes a file unusable, if any (an empty file is F303, not also F304)."""

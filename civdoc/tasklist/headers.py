@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from civdoc.errors import UsageError
-from civdoc.tasklist.model import Grid, column_letter
+from civdoc.tasklist.model import Grid
 
 # canonical key -> the headers offices write for it (compared without spaces and line breaks)
 VARIANTS: dict[str, list[str]] = {
@@ -125,5 +125,3 @@ def describe_first_rows(grid: Grid, count: int = 3) -> list[str]:
     return shown
 
 
-def column_name(c: int, kind: str) -> str:
-    return f"{column_letter(c)} 列" if kind == "xlsx" else f"第{c + 1}列"

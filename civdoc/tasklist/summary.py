@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from civdoc.tasklist.model import BONUS, NEGATIVE, TaskList
 
 
@@ -46,6 +44,3 @@ def guess_lines(tasklist: TaskList, head: list[str]) -> list[str]:
     return lines
 
 
-def print_lines(lines: list[str], out: Callable[[str], None]) -> None:
-    for line in lines:
-        out(line)

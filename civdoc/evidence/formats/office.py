@@ -120,7 +120,6 @@ def _zip_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> ElementTree.E
 # ---------------------------------------------------------------------------------------------
 # OLE compound files: doc, xls, ppt, wps, et, and password-protected OOXML
 
-_ENDOFCHAIN = 0xFFFFFFFE
 _MAXREGSECT = 0xFFFFFFFA
 
 

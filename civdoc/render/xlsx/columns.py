@@ -32,12 +32,6 @@ DEADLINE = "完成时限"
 REVIEW_SUMMARY = "审核情况"  # printed; what the review columns say, as of the build
 SEVERITY_HEADER = "级别"  # the Word dossier's word too
 MATERIALS = "材料情况（已报/应报）"
-LEDGER_HEADERS = ("序号", "指标编号", "测评项目", "测评内容", "测评标准", "测评方法", "分值", "责任单位",
-                  MATERIALS, "存在问题", "完成情况", DEADLINE, REVIEW_SUMMARY)
-PROBLEM_HEADERS = ("序号", "责任单位", "指标编号", "测评内容", SEVERITY_HEADER, "代码", "问题类型", "说明", "文件",
-                   "整改时限", "整改情况")
-FILE_HEADERS = ("序号", "责任单位", "指标编号", "材料项", "文件名", "类型", "页数/像素", "日期", "日期来源", "大小",
-                "可用", "SHA-256", "打开文件")
 SUMMARY_HEADERS = ("应报事项", "已完成", "未完成", "完成率", "错误", "警告")
 
 # the ledgers' names in out/, for build and for the links the 文件清单 opens from there

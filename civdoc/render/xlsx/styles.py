@@ -40,7 +40,6 @@ GREY_FILL = PatternFill("solid", fgColor="EDEDED")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center")
 DATE_FORMAT = CN_DATE_FORMAT  # 年月日 on paper, as in the text of the Word dossier
