@@ -173,7 +173,9 @@ def take(project: Project, listing: Listing, unit: str, own_folder: bool, source
 
 
 def _enough_room(root: Path, outcomes: list[Outcome]) -> None:
-    needed = sum(o.entry.size for o in outcomes)
+    # a file already there with the same size is most likely the same (taken by an earlier, interrupted
+    # collect): counting it would refuse forever the re-run the message below advises
+    needed = sum(o.entry.size for o in outcomes if not _same_size_there(root, o))
     try:
         free = shutil.disk_usage(root / "evidence").free
     except OSError:
@@ -181,6 +183,13 @@ def _enough_room(root: Path, outcomes: list[Outcome]) -> None:
     if needed > free:
         raise CivdocError(f"磁盘空间不足：这些材料共 {needed / (1 << 30):.2f} GB，evidence/ 所在磁盘只剩 "
                           f"{free / (1 << 30):.2f} GB。请清理磁盘后重新收取；没有写入任何文件。")
+
+
+def _same_size_there(root: Path, outcome: Outcome) -> bool:
+    try:
+        return bool(outcome.target) and (root / str(outcome.target)).stat().st_size == outcome.entry.size
+    except OSError:
+        return False
 
 
 def _digest(chunks: Iterable[bytes]) -> str:
@@ -235,7 +244,9 @@ class _Writer:
             except FileExistsError:  # appeared meanwhile: compare with it instead
                 item.tmp.unlink(missing_ok=True)
                 outcome, path = item.outcome, item.path
+                self.pending = batch[done + 1:]  # if the comparison fails, abort() still removes the rest
                 self._guarded(outcome, lambda: self._existing(outcome, path, outcome.target or ""))  # noqa: B023
+                self.pending = []
                 continue
             except OSError as exc:
                 self.pending = batch[done:]
