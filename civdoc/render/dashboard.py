@@ -23,6 +23,7 @@ from civdoc.findings import RULES
 from civdoc.leaders.progress import OVERDUE, item_states, ranked, unit_progress
 from civdoc.model import NO_UNIT
 from civdoc.render.labels import SEVERITY
+from civdoc.render.printed import Wording
 from civdoc.render.templating import TemplateError, Templates, jinja_message
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def page_data(result: Result, leaders: Leaders, out_dir: Path) -> dict[str, Any]
             grid[unit_index[unit]][aspect_of[ident]].append([ident, STATE_CODE[state]])
     deadlines = {(i.unit, i.indicator): i.deadline.isoformat() if i.deadline else "" for i in result.items}
     problems = [f for f in result.findings if not f.waived and f.severity in ("error", "warning")]
+    wording = Wording(project)  # leaders read the messages as the ledgers put them
     return {
         "project": project.config.name,
         "today": result.today.isoformat(),
@@ -105,7 +107,7 @@ def page_data(result: Result, leaders: Leaders, out_dir: Path) -> dict[str, Any]
         "codes": {code: [RULES[code].title, f.severity]
                   for code, f in {f.code: f for f in problems}.items() if code in RULES},
         "problems": [[unit_index.get(f.unit or NO_UNIT, -1), aspect_of.get(f.indicator or "", -1), f.indicator or "",
-                      f.code, f.message, f.path or ""] for f in problems[:MAX_PROBLEMS]],
+                      f.code, wording.message(f), f.path or ""] for f in problems[:MAX_PROBLEMS]],
         "problems_total": len(problems),
         "severity": SEVERITY,
         "base": _base(project.root, out_dir),
