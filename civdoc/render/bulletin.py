@@ -18,7 +18,6 @@ import jinja2
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from jinja2.sandbox import SandboxedEnvironment
 
 from civdoc.findings import RULES
 from civdoc.leaders.progress import OVERDUE, UnitProgress, item_states, ranked, rate_text, unit_progress
@@ -26,7 +25,17 @@ from civdoc.leaders.score import points
 from civdoc.render.docx.styles import _styles
 from civdoc.render.docx.text import cn_date, cn_number, paragraphs
 from civdoc.render.docx.writer import Column, Writer, clean
-from civdoc.render.templating import DOSSIER, TemplateError, Templates, jinja_message, undefined_message
+from civdoc.render.templating import (
+    DOSSIER,
+    RUN_FAILURES,
+    SafeEnvironment,
+    TemplateError,
+    Templates,
+    jinja_message,
+    render_bounded,
+    run_failure_message,
+    undefined_message,
+)
 
 if TYPE_CHECKING:
     from civdoc.check.evaluate import Result
@@ -373,9 +382,9 @@ def render_sandboxed(templates: Templates, name: str, context: dict[str, Any]) -
     where = templates.shown(name)
     try:
         source = templates.path(name).read_text(encoding="utf-8")
-        env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
+        env = SafeEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
                                    lstrip_blocks=True, keep_trailing_newline=True)
-        return env.from_string(source).render(**context)
+        return render_bounded(env.from_string(source), context)
     except jinja2.TemplateSyntaxError as exc:
         line = f"第 {exc.lineno} 行" if exc.lineno else ""
         raise TemplateError(f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
@@ -390,3 +399,5 @@ def render_sandboxed(templates: Templates, name: str, context: dict[str, Any]) -
         raise TemplateError(f"模板 {where} 不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
     except OSError as exc:
         raise TemplateError(f"模板 {where} 无法读取（{exc.strerror or exc}）。") from None
+    except RUN_FAILURES as exc:
+        raise TemplateError(run_failure_message(where, exc)) from None

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from civdoc.findings import RULES
@@ -24,7 +23,15 @@ from civdoc.leaders.progress import OVERDUE, item_states, ranked, unit_progress
 from civdoc.model import NO_UNIT
 from civdoc.render.labels import SEVERITY
 from civdoc.render.printed import Wording
-from civdoc.render.templating import TemplateError, Templates, jinja_message
+from civdoc.render.templating import (
+    RUN_FAILURES,
+    SafeEnvironment,
+    TemplateError,
+    Templates,
+    jinja_message,
+    render_bounded,
+    run_failure_message,
+)
 
 if TYPE_CHECKING:
     from civdoc.check.evaluate import Result
@@ -57,12 +64,14 @@ def render_page(templates: Templates, context: dict[str, Any]) -> str:
     where = templates.shown(TEMPLATE)
     try:
         source = templates.path(TEMPLATE).read_text(encoding="utf-8")
-        env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
-        return env.from_string(source).render(**context)
+        env = SafeEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+        return render_bounded(env.from_string(source), context)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"模板 {where} 无法生成看板（{jinja_message(exc)}）。") from None
     except (OSError, UnicodeDecodeError):
         raise TemplateError(f"模板 {where} 无法读取，请确认它是 UTF-8 编码的文本。") from None
+    except RUN_FAILURES as exc:
+        raise TemplateError(run_failure_message(where, exc)) from None
 
 
 def page_data(result: Result, leaders: Leaders, out_dir: Path) -> dict[str, Any]:

@@ -24,6 +24,51 @@ PACKAGE = "civdoc"
 FOLDER = "templates"
 
 
+# What a template may make: a project's template formats data; it cannot build a string of gigabytes
+MAX_TEMPLATE_VALUE = 1_000_000  # characters or items one expression may produce
+
+# A template that fails while running (1/0, a recursive macro, {% include %} of nothing) is the template's
+# mistake, never civdoc's: these become a TemplateError naming the file.
+RUN_FAILURES = (ArithmeticError, RecursionError, TypeError, ValueError, LookupError, MemoryError)
+
+
+class SafeEnvironment(SandboxedEnvironment):
+    """jinja2's sandbox (no Python objects, files or processes) that also bounds what * and + produce."""
+
+    intercepted_binops = frozenset(["*", "**", "+"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*" and isinstance(left, (str, list, tuple)) and isinstance(right, int):
+            size = len(left) * right
+        elif operator == "*" and isinstance(right, (str, list, tuple)) and isinstance(left, int):
+            size = len(right) * left
+        elif operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            size = int(abs(right)) if abs(left) > 1 else 0  # 10 ** 1000000 is a number of a million digits
+        else:
+            size = 0
+        if size > MAX_TEMPLATE_VALUE:
+            raise SecurityError(f"模板中的表达式会生成过大的内容（{size:,}）")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, (str, list, tuple)) and len(result) > MAX_TEMPLATE_VALUE:
+            raise SecurityError(f"模板中的表达式会生成过大的内容（{len(result):,}）")
+        return result
+
+
+MAX_TEMPLATE_OUTPUT = 20_000_000  # characters one rendering may write (a dashboard of 500 units is ~1.4 MB)
+
+
+def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """template.render, stopped once the text it writes passes MAX_TEMPLATE_OUTPUT (loops inside loops)."""
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(**context):
+        size += len(chunk)
+        if size > MAX_TEMPLATE_OUTPUT:
+            raise SecurityError(f"模板生成的内容超过 {MAX_TEMPLATE_OUTPUT:,} 个字符")
+        parts.append(chunk)
+    return "".join(parts)
+
+
 class TemplateError(CivdocError):
     """A template that cannot be used: malformed, or using a variable civdoc does not provide."""
 
@@ -69,7 +114,7 @@ class Templates:
         """The one Environment for text templates: project templates/ first, then the package's."""
         if self._env is None:
             # sandboxed: a project's template may format data, never reach Python objects or processes
-            self._env = SandboxedEnvironment(
+            self._env = SafeEnvironment(
                 loader=jinja2.ChoiceLoader([
                     jinja2.FileSystemLoader(str(self.folder), encoding="utf-8"),
                     jinja2.FunctionLoader(_builtin_source),
@@ -87,7 +132,7 @@ class Templates:
         where = self.shown(name)
         try:
             template = self.jinja_env().get_template(name)
-            return template.render(**context)
+            return render_bounded(template, context)
         except jinja2.TemplateSyntaxError as exc:
             line = f"第 {exc.lineno} 行" if exc.lineno else ""
             raise TemplateError(f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
@@ -103,6 +148,13 @@ class Templates:
             raise TemplateError(f"模板 {where} 无法生成：{exc}。") from None
         except UnicodeDecodeError:
             raise TemplateError(f"模板 {where} 不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
+        except RUN_FAILURES as exc:
+            raise TemplateError(run_failure_message(where, exc)) from None
+
+
+def run_failure_message(where: str, exc: Exception) -> str:
+    return (f"模板 {where} 运行时出错（{type(exc).__name__}: {jinja_message(exc) if str(exc) else '无说明'}）。"
+            "模板只能排版 civdoc 提供的数据：请检查其中的计算、循环、宏和 include/extends/import 写法。")
 
 
 def unsafe_message(where: str) -> str:

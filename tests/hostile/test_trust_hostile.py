@@ -220,3 +220,23 @@ def test_pack_refuses_a_limit_that_is_no_size(tmp_path: Path, limit: str) -> Non
     root = make_project(tmp_path, files=clean_files())
     code, out, err = run(root, "pack", "--max-mb", limit)
     assert code == 2 and "内部错误" not in out + err and "--max-mb" in out + err
+
+
+@pytest.mark.parametrize("source", [
+    '{% include "x" %}',
+    "{% for i in range(100000000) %}x{% endfor %}",
+    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "{{ 1/0 }}",
+    '{{ ("x" * 100000) * 100000 }}',
+    "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+])
+def test_a_template_that_fails_or_explodes_is_a_message(tmp_path: Path, source: str) -> None:
+    """A project's template that raises, recurses or would write gigabytes ends in exit 2 naming it."""
+    from tests.support.helpers import clean_files, make_project, run
+
+    root = make_project(tmp_path, files=clean_files())
+    (root / "templates").mkdir()
+    (root / "templates" / "基本情况.j2").write_text(source, encoding="utf-8")
+    code, out, err = run(root, "build")
+    assert code == 2 and "基本情况.j2" in err and "内部错误" not in out + err
+    assert not (root / "out").exists()

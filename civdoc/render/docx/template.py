@@ -13,18 +13,27 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import meta
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from civdoc.render.docx.common import BLOCKS, TEXT_VARIABLES
-from civdoc.render.templating import DOSSIER, TemplateError, Templates, jinja_message, undefined_message, unsafe_message
+from civdoc.render.templating import (
+    DOSSIER,
+    RUN_FAILURES,
+    SafeEnvironment,
+    TemplateError,
+    Templates,
+    jinja_message,
+    run_failure_message,
+    undefined_message,
+    unsafe_message,
+)
 
 # -- the template ------------------------------------------------------------------------------------
 
 def _jinja() -> jinja2.Environment:
     # autoescape: values land inside XML, so a unit named "A&B" must become A&amp;B; sandboxed: a
     # project's template may format data, never reach Python objects, files or processes (SPEC §6)
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    return SafeEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _template(templates: Templates) -> DocxTemplate:
@@ -98,6 +107,8 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
         raise TemplateError(unsafe_message(shown)) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"模板 {shown} 无法生成文档（{jinja_message(exc)}）。") from None
+    except RUN_FAILURES as exc:
+        raise TemplateError(run_failure_message(shown, exc)) from None
     doc = tpl.docx
     for text in _texts(doc):
         if "{{" in text or "{%" in text or "{#" in text:
