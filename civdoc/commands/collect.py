@@ -26,6 +26,11 @@ def run(root: Path, source: Path, unit: str | None, replace: bool, dry_run: bool
     project = load_project(root)
     started = datetime.now()
     limit = int(project.config.limits.max_file_mb * (1 << 20))
+    if _within(source, root / "out") or (source.is_dir() and _within(root, source)):
+        # civdoc's own output (a 网上申报 package, kits) or the project itself: taking it in would file
+        # other units' material under this one
+        raise UsageError(f"{source} 是本项目自身或 civdoc 生成的文件，不能从这里收取。"
+                         "请指定单位发回的压缩包或 U 盘中的文件夹。")
     if source.is_dir():
         if _within(source, root / "evidence"):
             raise UsageError(f"{source} 在 evidence/ 之中，不能从这里收取。请指定单位发回的压缩包或 U 盘中的文件夹。")

@@ -28,6 +28,7 @@ from civdoc.evidence.skeleton import Survey, inside, item_folder, survey
 from civdoc.evidence.walk import Walker
 from civdoc.intake.unitzip import Entry, EntryBroken, Listing
 from civdoc.project.load import Project
+from civdoc.safe.paths import refuse_evidence
 from civdoc.store.atomic import why
 from civdoc.store.safewrite import sync_files, write_chunks
 
@@ -330,6 +331,7 @@ class _Writer:
         if self.dry_run:
             return
         keep_at = inside(self.root, kept)  # replaced/ may not lead out of the project either
+        refuse_evidence(keep_at, self.root, "保留旧文件的位置")  # nor into evidence/, where it would count
         _, sha, tmp = write_chunks(path, entry.chunks())
         try:
             _keep_old(path, keep_at)

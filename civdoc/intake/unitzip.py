@@ -201,12 +201,16 @@ def read_zip(path: Path, max_bytes: int) -> tuple[zipfile.ZipFile, Listing]:
                          "请确认文件能在电脑上正常打开，必要时请单位重新发送。") from None
     except OSError as exc:
         raise UsageError(f"无法读取 {path}（{exc.strerror or type(exc).__name__}）。") from None
+    except UnicodeDecodeError:  # an entry flagged UTF-8 whose name is not: zipfile cannot list the zip
+        raise UsageError(f"{path.name} 中有文件名标明是 UTF-8 编码、实际却不是，压缩包无法读取。"
+                         "请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”或 7-Zip 重新压缩后发送。") from None
     infos = archive.infolist()
     if len(infos) > ZIP_MAX_MEMBERS:
         archive.close()
         raise UsageError(f"{path.name} 中有 {len(infos):,} 个条目，超过 {ZIP_MAX_MEMBERS:,} 个的上限。"
                          "请分成几个压缩包发送。")
-    entries = [_zip_entry(archive, info, max_bytes) for info in infos if not info.is_dir()]
+    # not ZipInfo.is_dir(): it fails on an entry whose name is empty, which _zip_entry refuses by name
+    entries = [_zip_entry(archive, info, max_bytes) for info in infos if not info.filename.endswith("/")]
     files = [e for e in entries if not e.junk]
     if files and all(e.refused == _ENCRYPTED for e in files):
         archive.close()

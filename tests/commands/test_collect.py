@@ -15,6 +15,7 @@ from tests.support.helpers import (
     UNIT_A,
     UNIT_B,
     UNIT_C,
+    clean_files,
     config_with,
     docx,
     item_entry,
@@ -400,3 +401,39 @@ def test_a_project_without_evidence_folder_yet(tmp_path: Path) -> None:
     code, out, err = collect(root, windows_zip(tmp_path / "a.zip", unit_a_files()))
     assert code == 0, out + err
     assert (root / DIR_A / PLAN_NAME).is_file()
+
+
+def test_an_entry_without_a_name_is_refused_and_named(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    source = tmp_path / "empty-name.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(""), b"no name")
+        archive.writestr(f"{UNIT_A}/1.1 理论宣讲/2024-03-15 方案.pdf", pdf())
+    code, out, err = collect(root, source, "--unit", UNIT_A)
+    assert code == 1 and "内部错误" not in out + err
+    assert "新增 1 个" in out and "未收取 1 个" in out and "名称为空" in out
+
+
+def test_a_name_flagged_utf8_that_is_not_refuses_the_zip_in_chinese(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files={})
+    source = tmp_path / "bad-flag.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(f"{UNIT_A}/placeholder.pdf", pdf())
+    data = source.read_bytes()
+    name = f"{UNIT_A}/placeholder.pdf".encode()
+    bad = "区委宣传部/方案.pdf".encode("gb18030").ljust(len(name), b"_")[: len(name)]
+    source.write_bytes(data.replace(name, bad))  # GB18030 bytes under the UTF-8 flag Python sets for it
+    code, out, err = collect(root, source)
+    assert code == 2 and "内部错误" not in out + err and "UTF-8" in err
+    assert not (root / "evidence" / UNIT_A).exists()
+
+
+def test_civdocs_own_output_or_the_project_is_never_collected(tmp_path: Path) -> None:
+    root = make_project(tmp_path, files=clean_files())
+    assert run(root, "pack")[0] == 0
+    before = tree(root / "evidence")
+    package = next((root / "out" / "网上申报材料").rglob("*.zip"))
+    for source, unit in ((package, UNIT_B), (root, UNIT_A), (root / "out", UNIT_A)):
+        code, out, err = collect(root, source, "--unit", unit)
+        assert code == 2 and "civdoc 生成" in err, (source, out, err)
+    assert tree(root / "evidence") == before

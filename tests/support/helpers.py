@@ -371,7 +371,7 @@ def nfd(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Running the CLI
 
-NEEDS_PROJECT = {"check", "build", "review"}
+NEEDS_PROJECT = {"check", "build", "review", "pack", "kit", "scaffold"}
 
 
 def run(root: Path | None, *args: str, today: str | None = TODAY, env: dict[str, str] | None = None) -> tuple[int, str, str]:
