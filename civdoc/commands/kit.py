@@ -46,7 +46,9 @@ def kit_bytes(result: Result, unit: str, found_evidence: object, contact: str | 
     found = kit_survey(project, unit, found_evidence)  # type: ignore[arg-type]
     folders = plan(project, [unit], found, layout="unit/indicator")
     item_of = {f.indicator: f.rel.split("/", 1)[1] for f in folders if f.indicator and not f.requirement}
-    stamp = datetime.combine(result.today, datetime.min.time())
+    # the day the kit is dated, within what a zip can record (1980–2107)
+    day = min(max(result.today, date(1980, 1, 1)), date(2107, 12, 31))
+    stamp = datetime.combine(day, datetime.min.time())
     files = {
         f"{unit}任务清单.xlsx": settled(task_list_bytes(result, unit, item_of, contact, stamp), stamp),
         GUIDE: settled(instructions_bytes(project, unit, item_of, contact, result.today, stamp), stamp),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx as python_docx
 import openpyxl
+import pytest
 
 from tests.support.helpers import (
     DIR_A,
@@ -172,3 +173,11 @@ def test_what_units_receive_speaks_their_language(tmp_path: Path) -> None:
                         seen += 1
                         assert not JARGON.search(cell.value), f"{book.name} {ws.title}!{cell.coordinate}: {cell.value}"
     assert seen > 30
+
+
+@pytest.mark.parametrize("day", ["1979-12-31", "2108-01-01"])
+def test_a_kit_dated_where_a_zip_cannot_record_the_date_is_made_all_the_same(tmp_path: Path, day: str) -> None:
+    root = make_project(tmp_path, files={})
+    code, out, err = run(None, "kit", "--project", str(root), "--today", day, "--unit", "宣传部")
+    assert code == 0 and "内部错误" not in out + err
+    assert zipfile.ZipFile(root / KITS / f"{UNIT_A}.zip").testzip() is None
