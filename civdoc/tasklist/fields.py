@@ -142,12 +142,21 @@ def _split_methods(text: str) -> tuple[str, ...]:
     """`材料审核、问卷调查` → both; a separator inside brackets (网络（电话、媒体）调查) does not split;
     a numbered cell (`1)材料审核 2)实地考察`) gives the methods of all its clauses."""
     names: list[str] = []
+    lines = [compact(line) for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and all(_known_alias(line) in KNOWN_METHODS for line in lines):  # unnumbered lines
+        text = "、".join(_known_alias(line) for line in lines)  # one method a line: the breaks separate them
     for clause in split_clauses(text) or [text]:
-        bare = compact(clause)
+        pieces = [_known_alias(strip_numbering(p)[0]) for p in re.split(r"[\s\u3000]+", clause.strip()) if p]
+        # methods a space apart are separate; a narrow column's one character a line is one name
+        bare = "、".join(pieces) if len(pieces) > 1 and all(p in KNOWN_METHODS for p in pieces) else compact(clause)
         for alias, name in _METHOD_ALIASES.items():
             bare = bare.replace(alias, name)
         names += [strip_numbering(p)[0] for p in split_outside_brackets(bare, "、，,/;；和+＋")]
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _known_alias(name: str) -> str:
+    return _METHOD_ALIASES.get(name, name)
 
 
 def method_notes(text: str) -> tuple[list[str], list[str]]:

@@ -577,3 +577,20 @@ def test_national_system_shape(tmp_path: Path) -> None:
     assert config["name"] == "全国文明城市测评体系（示例版）"
     assert "表头在第 5 行，读取 3 行" in out
     assert "没有“责任单位”或“牵头单位”列" in out
+
+
+def test_methods_one_a_line_or_a_space_apart_are_separate_methods(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["测评项目", "测评内容", "测评标准", "测评方法", "责任单位"])
+    ws.append(["一、思想", "理论宣讲", "有方案。", "材料审核\n实地考察", "区委宣传部"])
+    ws.append(["一、思想", "志愿服务", "有台账。", "材料审核 网上申报", "团区委"])
+    ws.append(["一、思想", "移风易俗", "有记录。", "材\n料\n审\n核", "团区委"])
+    book.save(tmp_path / "l.xlsx")
+    code, _, err, root = init(tmp_path, tmp_path / "l.xlsx")
+    assert code == 0, err
+    methods = {ind["content"]: ind["method"] for ind in by_id(root).values()}
+    as_list = {k: [v] if isinstance(v, str) else v for k, v in methods.items()}
+    assert as_list == {"理论宣讲": ["材料审核", "实地考察"], "志愿服务": ["材料审核", "网上申报"], "移风易俗": ["材料审核"]}
+    assert run(root, "check", "--today", "2026-11-22")[0] in (0, 1)  # the project loads: no D105
