@@ -41,6 +41,22 @@ def safe_name(text: str, limit: int | None = None) -> str:
     return name
 
 
+MAX_NAME_BYTES = 240  # file systems allow 255 bytes a name; room for a copy's " (2)"
+
+
+def fitted(name: str) -> str:
+    """name, its stem shortened (with …) until it fits a file system's 255 bytes; the extension kept."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, ext = name, ""
+    suffix = f".{ext}" if ext else ""
+    while stem and len((stem + "…" + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip() + "…" + suffix
+
+
 def inside(base: Path, rel: str) -> Path:
     """base/rel, refused unless it resolves inside base (symlinks included)."""
     real_base = base.resolve()
@@ -232,12 +248,13 @@ def _fill(entry: Entry, files: list[tuple[str, EvidenceFile]], findings_of: dict
     for n, (requirement, unit, member) in enumerate(slots, 1):
         prefix = f"{n:0{width}d} {safe_name(unit)} {safe_name(requirement)}"
         if member is None:
-            book = Photobook(f"{entry.folder}/{prefix} 照片集.pdf", unit, requirement, [])
+            book = Photobook(f"{entry.folder}/{fitted(f'{prefix} 照片集.pdf')}", unit, requirement, [])
             books[(requirement, unit)] = book
             entry.photobooks.append(book)
             entry.order.append(book)
             continue
-        item = Packed(member, f"{entry.folder}/{prefix} {safe_name(member.path.rsplit('/', 1)[-1])}", unit, requirement)
+        name = fitted(f"{prefix} {safe_name(member.path.rsplit('/', 1)[-1])}")
+        item = Packed(member, f"{entry.folder}/{name}", unit, requirement)
         entry.packed.append(item)
         entry.order.append(item)
         if item.is_photo:

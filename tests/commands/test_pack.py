@@ -497,3 +497,14 @@ def test_a_killed_pack_leaves_nothing_after_a_day(tmp_path):
     code, out, err = pack(root)
     assert code == 0, out + err
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_long_original_name_is_shortened_to_fit_the_file_system(tmp_path: Path) -> None:
+    files = clean_files()
+    long_plan = PLAN.replace("工作方案", "工作方案" + "长" * 68)  # fits evidence/, not with the packed prefix
+    files[long_plan] = files.pop(PLAN)
+    root = make_project(tmp_path, files=files)
+    code, out, err = pack(root)
+    assert code == 0, out + err
+    names = [p.name for p in (root / "out" / "网上申报材料").rglob("*长长*")]
+    assert names and all(len(n.encode("utf-8")) <= 255 and n.endswith((".pdf", "….pdf")) for n in names)
