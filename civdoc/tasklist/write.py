@@ -102,7 +102,8 @@ def indicator_map(ind: ListIndicator, file: str) -> CommentedMap:
 
 
 def aspect_file_name(order: int, aspect: str) -> str:
-    return f"{order:02d}-{_UNSAFE_FILE_CHARS.sub('_', aspect).strip(' .') or '测评项目'}.yaml"
+    name = _UNSAFE_FILE_CHARS.sub("_", aspect).strip(" .") or "测评项目"
+    return f"{order:02d}-{name[:40].rstrip(' .')}.yaml"  # a long 测评项目 stays a file name a disk accepts
 
 
 def aspect_document(

@@ -594,3 +594,16 @@ def test_methods_one_a_line_or_a_space_apart_are_separate_methods(tmp_path: Path
     as_list = {k: [v] if isinstance(v, str) else v for k, v in methods.items()}
     assert as_list == {"理论宣讲": ["材料审核", "实地考察"], "志愿服务": ["材料审核", "网上申报"], "移风易俗": ["材料审核"]}
     assert run(root, "check", "--today", "2026-11-22")[0] in (0, 1)  # the project loads: no D105
+
+
+def test_a_very_long_aspect_still_makes_an_indicator_file(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["测评项目", "测评内容", "测评标准", "责任单位"])
+    ws.append(["一、" + "长" * 300, "理论宣讲", "有方案。", "区委宣传部"])
+    book.save(tmp_path / "l.xlsx")
+    code, _, err, root = init(tmp_path, tmp_path / "l.xlsx")
+    assert code == 0, err
+    files = list((root / "indicators").glob("*.yaml"))
+    assert len(files) == 1 and len(files[0].name.encode("utf-8")) <= 255
