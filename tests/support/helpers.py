@@ -371,7 +371,7 @@ def nfd(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Running the CLI
 
-NEEDS_PROJECT = {"check", "build", "review", "pack", "kit", "scaffold"}
+NEEDS_PROJECT = {"check", "build", "review", "pack", "kit"}
 
 
 def run(root: Path | None, *args: str, today: str | None = TODAY, env: dict[str, str] | None = None) -> tuple[int, str, str]:
