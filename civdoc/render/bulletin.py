@@ -14,7 +14,6 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -27,14 +26,8 @@ from civdoc.render.docx.text import cn_date, cn_number, paragraphs
 from civdoc.render.docx.writer import Column, Writer, clean
 from civdoc.render.templating import (
     DOSSIER,
-    RUN_FAILURES,
-    SafeEnvironment,
     TemplateError,
     Templates,
-    jinja_message,
-    render_bounded,
-    run_failure_message,
-    undefined_message,
 )
 
 if TYPE_CHECKING:
@@ -374,30 +367,4 @@ def _requirements(result: Result, leaders: Leaders, units: list[UnitProgress], t
         "done_units": [u.name for u in required if u.complete == u.required],
         "at_risk": f"{points(score.at_risk)}分" if score.scored and score.at_risk else "",
     }
-    return render_sandboxed(templates, REQUIREMENTS, context)
-
-
-def render_sandboxed(templates: Templates, name: str, context: dict[str, Any]) -> str:
-    """A text template in jinja2's sandbox: it formats data and cannot reach Python objects or files."""
-    where = templates.shown(name)
-    try:
-        source = templates.path(name).read_text(encoding="utf-8")
-        env = SafeEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
-                                   lstrip_blocks=True, keep_trailing_newline=True)
-        return render_bounded(env.from_string(source), context)
-    except jinja2.TemplateSyntaxError as exc:
-        line = f"第 {exc.lineno} 行" if exc.lineno else ""
-        raise TemplateError(f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
-                            "请检查 {{ }}、{% %} 是否成对、完整。") from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(f"模板 {where} 使用了{undefined_message(exc)}。"
-                            f"可用的变量：{'、'.join(sorted(context))}。") from None
-    except jinja2.TemplateError as exc:  # SecurityError among them
-        raise TemplateError(f"模板 {where} 无法生成（{jinja_message(exc)}）。"
-                            "模板只能排版数据，不能调用程序。") from None
-    except UnicodeDecodeError:
-        raise TemplateError(f"模板 {where} 不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
-    except OSError as exc:
-        raise TemplateError(f"模板 {where} 无法读取（{exc.strerror or exc}）。") from None
-    except RUN_FAILURES as exc:
-        raise TemplateError(run_failure_message(where, exc)) from None
+    return templates.render_text(REQUIREMENTS, context)  # sandboxed and bounded, like every project template
