@@ -18,6 +18,7 @@ import errno
 import hashlib
 import os
 import shutil
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -158,6 +159,7 @@ def take(project: Project, listing: Listing, unit: str, own_folder: bool, source
     placer = Placer(project, unit, own_folder)
     intake = Intake(unit, source, listing.kind, dry_run)
     placed = [placer.place(e) for e in listing.entries]
+    _refuse_case_twins(project.root, placed)
     if not dry_run:
         project.evidence.mkdir(exist_ok=True)
     _enough_room(project.root, [o for o in placed if o.target])
@@ -171,6 +173,38 @@ def take(project: Project, listing: Listing, unit: str, own_folder: bool, source
     finally:
         writer.abort()  # interrupted: the files not yet in place go, whole files stay
     return intake
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _refuse_case_twins(root: Path, placed: list[Outcome]) -> None:
+    """Two names that differ only in case or width (A.pdf, a.pdf; ２ and 2) are one file on a Windows or
+    macOS share: the second would overwrite the first there, so it is refused, named, never written."""
+    seen: dict[str, str] = {}
+    listed: dict[Path, dict[str, str]] = {}
+    for outcome in placed:
+        target = outcome.target
+        if not target:
+            continue
+        twin = seen.setdefault(_folded(target), target)
+        if twin == target:
+            path = root / target
+            names = listed.get(path.parent)
+            if names is None:
+                try:
+                    names = {_folded(n): n for n in os.listdir(path.parent)}
+                except OSError:
+                    names = {}
+                listed[path.parent] = names
+            there = names.get(_folded(path.name))
+            if there is None or there == path.name:
+                continue
+            twin = f"{target.rsplit('/', 1)[0]}/{there}"
+        outcome.status, outcome.target = REFUSED, None
+        outcome.note = (f"与“{twin.removeprefix('evidence/')}”只有大小写或全角半角不同：在 Windows 的共享文件夹中"
+                        "两者会互相覆盖，未收取。请改用不同的名称后重新发送。")
 
 
 def _enough_room(root: Path, outcomes: list[Outcome]) -> None:

@@ -437,3 +437,18 @@ def test_civdocs_own_output_or_the_project_is_never_collected(tmp_path: Path) ->
         code, out, err = collect(root, source, "--unit", unit)
         assert code == 2 and "civdoc 生成" in err, (source, out, err)
     assert tree(root / "evidence") == before
+
+
+def test_names_differing_only_in_case_or_width_are_refused_not_doubled(tmp_path: Path) -> None:
+    """A.pdf beside a.pdf (or ２ beside 2) is one file on a Windows share: the second is refused and named."""
+    root = make_project(tmp_path, files={f"{DIR_A}/2024-03-15 方案A.pdf": pdf()})
+    source = tmp_path / "twins.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(f"{UNIT_A}/1.1 理论宣讲/2024-03-15 方案a.pdf", pdf())  # the existing file's case twin
+        archive.writestr(f"{UNIT_A}/1.1 理论宣讲/2024-04-01 报告.pdf", pdf())
+        archive.writestr(f"{UNIT_A}/1.1 理论宣讲/２０２４-04-01 报告.pdf", pdf())  # full-width twin in the zip
+    code, out, err = collect(root, source)
+    assert code == 1 and "内部错误" not in out + err
+    assert "新增 1 个" in out and "未收取 2 个" in out and "大小写或全角半角" in out
+    names = sorted(p.name for p in (root / DIR_A).iterdir())
+    assert names == ["2024-03-15 方案A.pdf", "2024-04-01 报告.pdf"]
