@@ -121,9 +121,11 @@ def _emit(text: str, output: Optional[Path]) -> None:
         write_text(output, text)
 
 
-def parse_since(value: Optional[str]) -> Optional[date]:
+def parse_since(value: Optional[str], unit: Optional[str] = None, indicator: Optional[str] = None) -> Optional[date]:
     if not value:
         return None
+    if unit or indicator:  # the history/ snapshots hold the whole project
+        raise UsageError("--since 与整个项目的历史记录比较，不能与 --unit 或 --indicator 同时使用。")
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -189,7 +191,7 @@ def check(
     """检查佐证材料：列出每个缺漏和问题，并告诉您怎么改。"""
     if fmt not in FORMATS:
         raise UsageError(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
-    since_day = parse_since(since)
+    since_day = parse_since(since, unit, indicator)
     root = project_root(project)
     if output is not None:
         from civdoc.safe.paths import refuse_evidence
@@ -242,7 +244,7 @@ def build(
     from civdoc.commands.build import build as build_outputs
 
     root = project_root(project)
-    since_day = parse_since(since)
+    since_day = parse_since(since, unit)
     from civdoc.safe.paths import refuse_evidence, refuse_outside
 
     if out is None:  # out/ is the project's: a link out of it is refused, a folder the user names is not

@@ -121,3 +121,13 @@ def test_history_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 2 and "history/2026-05-01.json" in err and "内部错误" not in err
     code, out, err = run(root, "check", today=D1)
     assert code == 1  # a check reads no snapshot from it and goes on
+
+
+def test_since_with_a_unit_is_a_usage_error(tmp_path: Path) -> None:
+    """The snapshots hold the whole project: comparing one unit's run with them would mislead."""
+    from tests.support.helpers import UNIT_A, make_project, run
+
+    root = make_project(tmp_path)
+    for command in ("check", "build"):
+        code, out, err = run(root, command, "--unit", UNIT_A, "--since", "2024-10-01")
+        assert code == 2 and "--since" in err and "内部错误" not in out + err
