@@ -65,6 +65,10 @@ def parse_columns(option: str | None) -> dict[str, int]:
         col = 0
         for ch in letter:
             col = col * 26 + ord(ch) - 64
+        if key in named:
+            raise UsageError(f"--columns 中“{name.strip()}”写了两次，请只写一次。")
+        if col - 1 in named.values():
+            raise UsageError(f"--columns 中 {letter} 列给了两个列名，请为每一列只写一个。")
         named[key] = col - 1
     return named
 
@@ -101,6 +105,10 @@ def find_header(grid: Grid, named: dict[str, int]) -> Header | None:
             if fresh:
                 keys.update(fresh)
                 last = r + 1
+        for key, c in named.items():  # a mistyped letter names an empty column: every row would "continue"
+            cells = [row[c] for row in grid.rows[last + 1:] if c < len(row)]
+            if not any(cell is not None and str(cell.value or "").strip() for cell in cells):
+                raise UsageError(f"--columns 指定的“{key}”列在“{grid.name}”中是空的，请核对列号（Excel 上方的字母）。")
         return _columns(last, keys, named)
     return None
 

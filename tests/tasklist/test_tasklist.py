@@ -607,3 +607,16 @@ def test_a_very_long_aspect_still_makes_an_indicator_file(tmp_path: Path) -> Non
     assert code == 0, err
     files = list((root / "indicators").glob("*.yaml"))
     assert len(files) == 1 and len(files[0].name.encode("utf-8")) <= 255
+
+
+@pytest.mark.parametrize("columns", ["测评内容=C,测评内容=D", "测评内容=C,测评标准=C"])
+def test_columns_naming_a_header_or_a_column_twice_is_a_usage_error(tmp_path: Path, columns: str) -> None:
+    example = REPO / "examples" / "任务清单示例.xlsx"
+    code, _, err, root = init(tmp_path, example, "--columns", columns)
+    assert code == 2 and "--columns" in err and not root.exists()
+
+
+def test_columns_naming_an_empty_column_is_a_usage_error(tmp_path: Path) -> None:
+    example = REPO / "examples" / "任务清单示例.xlsx"
+    code, _, err, root = init(tmp_path, example, "--columns", "测评内容=ZZ")
+    assert code == 2 and "是空的" in err and not root.exists()
