@@ -265,7 +265,7 @@ def parse_score(value: object) -> float | None | str:
 
 # --- 完成时限 --------------------------------------------------------------------------------------
 
-_FULL = re.compile(r"(\d{4})\s*(?:年|[.\-/])\s*(\d{1,2})\s*(?:月|[.\-/])\s*(\d{1,2})\s*日?")
+_FULL = re.compile(r"(?<!\d)(\d{4})\s*(?:年|[.\-/])\s*(\d{1,2})\s*(?:月|[.\-/])\s*(\d{1,2})\s*日?")
 _MONTH_END = re.compile(r"^(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:前|之前|以前)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)?$")
 NO_DEADLINE = ("长期坚持", "常态化", "长期", "持续推进", "常年")
@@ -285,6 +285,8 @@ def parse_deadline(value: object, year: int) -> tuple[date | None, str | None, s
         return None, None, None
     full = _FULL.search(text)
     if full:
+        if not 2000 <= int(full.group(1)) <= 2100:
+            return None, None, f"完成时限“{text}”的年份不合理，未设置该指标的完成时限"
         try:
             return date(int(full.group(1)), int(full.group(2)), int(full.group(3))), None, None
         except ValueError:

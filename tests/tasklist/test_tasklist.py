@@ -620,3 +620,11 @@ def test_columns_naming_an_empty_column_is_a_usage_error(tmp_path: Path) -> None
     example = REPO / "examples" / "任务清单示例.xlsx"
     code, _, err, root = init(tmp_path, example, "--columns", "测评内容=ZZ")
     assert code == 2 and "是空的" in err and not root.exists()
+
+
+@pytest.mark.parametrize("text", ["99999年1月1日", "1899-01-01", "3000/1/1"])
+def test_an_implausible_deadline_is_named_not_taken(text: str) -> None:
+    from civdoc.tasklist.fields import parse_deadline
+
+    deadline, _, problem = parse_deadline(text, 2025)
+    assert deadline is None and problem and text in problem
