@@ -36,7 +36,8 @@ from civdoc.evidence.walk import ignored
 CHUNK = 1 << 20
 MAX_PATH_CHARS = 260  # Windows' MAX_PATH: a longer path does not open in Explorer
 MAX_NAME_BYTES = 255  # one name on Linux file systems, in UTF-8 bytes (85 Chinese characters)
-_BAD_CHARS = re.compile(r'[\x00-\x1f\x7f:*?"<>|]')
+# characters Windows refuses, controls, and the bidirectional overrides that make "exe.pdf" display as "pdf.exe"
+_BAD_CHARS = re.compile('[\x00-\x1f\x7f:*?"<>|\u202a-\u202e\u2066-\u2069]')
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -104,7 +105,7 @@ def check_parts(name: str) -> tuple[tuple[str, ...], str | None, bool]:
         return parts, None, True
     for part in parts:
         if _BAD_CHARS.search(part):
-            return (), (f"名称“{_shown(part)}”含有 Windows 不允许的字符（: * ? \" < > | 或控制字符），未收取。"
+            return (), (f"名称“{_shown(part)}”含有 Windows 不允许的字符（: * ? \" < > |、控制字符或改变文字方向的字符），未收取。"
                         "请改名后重新发送。"), False
         if part != part.rstrip(" .") or part.split(".")[0].upper() in _DEVICES:
             return (), f"名称“{part}”在 Windows 上无效（以空格或点结尾，或是设备名），未收取。请改名后重新发送。", False

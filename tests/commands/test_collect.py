@@ -452,3 +452,14 @@ def test_names_differing_only_in_case_or_width_are_refused_not_doubled(tmp_path:
     assert "新增 1 个" in out and "未收取 2 个" in out and "大小写或全角半角" in out
     names = sorted(p.name for p in (root / DIR_A).iterdir())
     assert names == ["2024-03-15 方案A.pdf", "2024-04-01 报告.pdf"]
+
+
+def test_a_name_that_reverses_its_own_display_is_refused(tmp_path: Path) -> None:
+    """U+202E makes "2024-03-15 报告\u202efdp.exe" look like a PDF in Explorer: refused and named."""
+    root = make_project(tmp_path, files={})
+    source = tmp_path / "rlo.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(f"{UNIT_A}/1.1 理论宣讲/2024-03-15 报告\u202efdp.exe", b"MZ")
+    code, out, err = collect(root, source)
+    assert code == 1 and "未收取 1 个" in out and "改变文字方向" in out
+    assert not (root / DIR_A).exists() or not any((root / DIR_A).iterdir())
