@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 BASIC, BONUS, NEGATIVE = "基本指标", "特色指标", "负面清单"
@@ -124,3 +125,21 @@ class TaskList:
     @property
     def aspects(self) -> list[str]:
         return list(dict.fromkeys(i.aspect for i in self.indicators))
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def refuse_ole(path: Path, old: str, app: str, how: str) -> None:
+    """A password-protected Office file (an OLE file holding an EncryptedPackage) or an old .doc/.xls
+    cannot be read: a usage error saying how to save it so that civdoc can."""
+    from civdoc.errors import UsageError
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
+    if head.startswith(OLE_MAGIC):
+        raise UsageError(f"{path.name} 设有打开密码（或是旧版 {old} 文件），civdoc 无法读取。"
+                         f"请在 {app} 中取消密码{how}，另存为 {old}x 后重试。")

@@ -9,23 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from civdoc.errors import UsageError
-from civdoc.tasklist.model import Cell, Grid
+from civdoc.tasklist.model import Cell, Grid, refuse_ole
 
 
 def read_docx(path: Path) -> list[Grid]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UsageError(
-            f"{path.name} 设有打开密码（或是旧版 .doc 文件），civdoc 无法读取。"
-            "请在 Word 中取消密码，另存为 .docx 后重试。"
-        )
+    refuse_ole(path, ".doc", "Word", "")
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, ValueError, OSError) as exc:

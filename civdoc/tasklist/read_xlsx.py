@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from civdoc.errors import UsageError
-from civdoc.tasklist.model import Cell, Grid, column_letter
+from civdoc.tasklist.model import Cell, Grid, column_letter, refuse_ole
 
 # what a damaged workbook raises while it is read: zip, deflate, XML and openpyxl's own errors
 CORRUPT = (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, IndexError, OSError, ValueError, TypeError, EOFError)
@@ -20,7 +20,7 @@ _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 def read_xlsx(path: Path) -> list[Grid]:
     import openpyxl
 
-    _refuse_encrypted(path)
+    refuse_ole(path, ".xls", "Excel", "（文件 → 信息 → 保护工作簿）")
     try:
         # read-only mode streams rows (a 10,000-row list in ~1 s, a third of the normal mode's time);
         # it has no merged ranges, so those come from each sheet's XML
@@ -56,22 +56,6 @@ def _merged(archive: zipfile.ZipFile, sheet: Any) -> list[tuple[int, int, int, i
         if a and b and c and d:
             found.append((a, b, c, d))
     return found
-
-
-def _refuse_encrypted(path: Path) -> None:
-    """A password-protected workbook is an OLE file holding an EncryptedPackage, not a zip."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UsageError(
-            f"{path.name} 设有打开密码（或是旧版 .xls 文件），civdoc 无法读取。"
-            "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后重试。"
-        )
-    if not head.startswith(b"PK"):
-        raise UsageError(f"{path.name} 不是有效的 Excel 工作簿（.xlsx）。请在 Excel 中打开并另存为 .xlsx 后重试。")
 
 
 def _has_formulas(path: Path) -> bool:
