@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -30,13 +29,13 @@ from civdoc.pack.plan import Entry, Packed, Plan, inside, make_plan
 from civdoc.pack.zips import ZipEntry, split, write_zip
 from civdoc.render.pack_catalog import BOOK, BookInfo, Facts, write_catalogue
 from civdoc.render.photobook import Photo, write_photobook
+from civdoc.safe.paths import shown as escaped
 
 PACKAGE = "网上申报材料"
 ZIP_FOLDER = "压缩包"
 SUMS = "SHA256SUMS"
 _CHUNK = 1 << 20
 MB = 1024 * 1024
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 Progress = Callable[[int, int], None]
 
@@ -325,11 +324,11 @@ def print_summary(made: PackResult, result: Result, out: Console) -> None:
 
     def say(text: str, style: str = "") -> None:
         # Text: names are never read as markup; soft wrap: no line break inside a name; no control codes
-        out.print(Text(_CONTROLS.sub("\ufffd", text), style=style), soft_wrap=True)
+        out.print(Text(escaped(text), style=style), soft_wrap=True)
 
-    shown = _shown_target(made.target, result.project.root)
+    where = _shown_target(made.target, result.project.root)
     complete = sum(e.complete for e in plan.entries)
-    say(f"已生成网上申报材料：{shown}/", "green")
+    say(f"已生成网上申报材料：{where}/", "green")
     say(f"指标 {len(plan.entries)} 项：材料齐全 {complete} 项，尚有缺漏 {len(plan.entries) - complete} 项。")
     say(f"文件：纳入 {len(plan.packed)} 个（另编照片集 {len(made.books)} 册），未纳入 {len(plan.left_out)} 个。")
     zipped = sum(p.size for p in made.parts)
@@ -346,7 +345,7 @@ def print_summary(made: PackResult, result: Result, out: Console) -> None:
                 say(f"  照片无法解码，未编入照片集（原文件已纳入）：{entry.indicator.id} {book.unit} {name}", "yellow")
     if plan.left_out or complete < len(plan.entries):
         say(f"缺漏和未纳入的文件逐一列在 {BOOK}.xlsx 和 {BOOK}.docx 的“缺漏和未纳入材料”中。")
-    say(f"核对文件：在 {shown}/ 中运行 sha256sum -c {SUMS}。")
+    say(f"核对文件：在 {where}/ 中运行 sha256sum -c {SUMS}。")
 
 
 def _shown_target(target: Path, root: Path) -> str:

@@ -29,7 +29,7 @@ from civdoc.evidence.skeleton import Survey, inside, item_folder, survey
 from civdoc.evidence.walk import Walker
 from civdoc.intake.unitzip import Entry, EntryBroken, Listing
 from civdoc.project.load import Project
-from civdoc.safe.paths import refuse_evidence
+from civdoc.safe.paths import refuse_evidence, shown
 from civdoc.store.atomic import why
 from civdoc.store.safewrite import sync_files, write_chunks
 
@@ -91,14 +91,11 @@ def whose(project: Project, listing: Listing, wanted: str | None) -> tuple[str, 
     if units:
         raise UsageError(f"{listing.kind}中有多个单位的文件夹（{'、'.join(units)}）。一次只收取一个单位的材料："
                          "请用 --unit 指明收取哪个单位（其他单位的文件夹会被拒收）。")
-    seen = "、".join(f"“{_escaped(t)}”" for t in tops[:8]) or "（没有文件夹）"
+    seen = "、".join(f"“{shown(t)}”" for t in tops[:8]) or "（没有文件夹）"
     raise UsageError(f"无法确定这些材料属于哪个单位：{listing.kind}顶层的文件夹是 {seen}，不是已登记的单位名称或简称。"
                      "请用 --unit 单位名称 指明，例如 civdoc collect 材料.zip --unit 区教育局。")
 
 
-def _escaped(text: str) -> str:
-    return "".join(c.encode("unicode_escape").decode("ascii") if ord(c) < 32 or 127 <= ord(c) < 160 else c
-                   for c in text)
 
 
 class Placer:

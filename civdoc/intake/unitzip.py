@@ -32,6 +32,7 @@ from civdoc.errors import UsageError
 from civdoc.evidence.filenames import unmangle
 from civdoc.evidence.formats.common import ZIP_MAX_MEMBERS, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE
 from civdoc.evidence.walk import ignored
+from civdoc.safe.paths import shown
 
 CHUNK = 1 << 20
 MAX_PATH_CHARS = 260  # Windows' MAX_PATH: a longer path does not open in Explorer
@@ -105,7 +106,7 @@ def check_parts(name: str) -> tuple[tuple[str, ...], str | None, bool]:
         return parts, None, True
     for part in parts:
         if _BAD_CHARS.search(part):
-            return (), (f"名称“{_shown(part)}”含有 Windows 不允许的字符（: * ? \" < > |、控制字符或改变文字方向的字符），未收取。"
+            return (), (f"名称“{shown(part)}”含有 Windows 不允许的字符（: * ? \" < > |、控制字符或改变文字方向的字符），未收取。"
                         "请改名后重新发送。"), False
         if part != part.rstrip(" .") or part.split(".")[0].upper() in _DEVICES:
             return (), f"名称“{part}”在 Windows 上无效（以空格或点结尾，或是设备名），未收取。请改名后重新发送。", False
@@ -117,8 +118,6 @@ def check_parts(name: str) -> tuple[tuple[str, ...], str | None, bool]:
     return parts, None, False
 
 
-def _shown(text: str) -> str:
-    return "".join(c.encode("unicode_escape").decode("ascii") if ord(c) < 32 or ord(c) == 127 else c for c in text)
 
 
 def _unicode_path(info: zipfile.ZipInfo, raw: bytes) -> str | None:

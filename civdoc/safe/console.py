@@ -7,21 +7,18 @@ escaped (\\x1b); rich's own colour codes are segments of their own and pass unto
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rich.console import Console
 from rich.segment import Segment
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from civdoc.safe.paths import CONTROLS, shown
 
-
-def escape_controls(text: str) -> str:
-    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+escape_controls = shown  # one rule for what may not reach a terminal (safe/paths.py)
 
 
 class SafeConsole(Console):
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
-            Segment(escape_controls(s.text), s.style, s.control) if not s.control and _CONTROLS.search(s.text) else s
+            Segment(escape_controls(s.text), s.style, s.control) if not s.control and CONTROLS.search(s.text) else s
             for s in buffer)

@@ -8,6 +8,7 @@ that folder (out/, reviews/) is a symbolic link.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -84,7 +85,12 @@ def refuse_outside(folder: Path, root: Path, what: str, hint: str) -> None:
                          f"除非您明确指定位置。{hint}")
 
 
+# C0 and C1 controls (ESC among them) and the bidirectional overrides that make "exe.pdf" display as
+# "pdf.exe": what may not reach a terminal, a log or a message raw. Tab and newline keep their meaning.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def shown(text: str) -> str:
-    """text with control characters escaped, for messages."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
-                   for c in text)
+    """text with control characters escaped (\\x1b, \\u202e), for messages; every other character,
+    the ideographic space included, as it is."""
+    return CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
