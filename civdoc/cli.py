@@ -14,15 +14,17 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Optional, TypeVar, Union
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from civdoc import __version__
 from civdoc.errors import CivdocError, DefinitionErrors, UsageError
 from civdoc.project.load import find_root
+
+if TYPE_CHECKING:  # rich is imported when something is printed: `check --format json` never needs it
+    from rich.console import Console
+    from rich.text import Text
 
 app = typer.Typer(
     name="civdoc",
@@ -44,6 +46,8 @@ SinceOpt = typer.Option(None, "--since",
 
 def console(stderr: bool = False) -> Console:
     """Colour and the terminal's width on a terminal; plain 120-column text when piped or in CI."""
+    from rich.console import Console
+
     from civdoc.safe.console import SafeConsole
 
     probe = Console(stderr=stderr)
@@ -52,6 +56,13 @@ def console(stderr: bool = False) -> Console:
 
 def stderr_console() -> Console:
     return console(stderr=True)
+
+
+def styled(message: str, style: str = "") -> Text:
+    """A message printed as it is: no rich markup is read in it."""
+    from rich.text import Text
+
+    return Text(message, style=style)
 
 
 def handled(func: F) -> F:
@@ -65,11 +76,11 @@ def handled(func: F) -> F:
             try:
                 _print_definition_errors(exc, kwargs.get("fmt", "text"), kwargs.get("output"))
             except OSError as failure:  # the report could not be written where --output said
-                stderr_console().print(Text(f"错误：{machine_failure(failure)}", style="bold red"), soft_wrap=True)
+                stderr_console().print(styled(f"错误：{machine_failure(failure)}", style="bold red"), soft_wrap=True)
                 raise typer.Exit(2) from None
             raise typer.Exit(exc.exit_code) from None
         except CivdocError as exc:
-            stderr_console().print(Text(f"错误：{exc}", style="bold red"), soft_wrap=True)
+            stderr_console().print(styled(f"错误：{exc}", style="bold red"), soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             stderr_console().print("已中断。")
@@ -77,10 +88,10 @@ def handled(func: F) -> F:
         except typer.Exit:
             raise
         except OSError as exc:  # the machine refused: a read-only folder, a full disk, a folder given as a file
-            stderr_console().print(Text(f"错误：{machine_failure(exc)}", style="bold red"), soft_wrap=True)
+            stderr_console().print(styled(f"错误：{machine_failure(exc)}", style="bold red"), soft_wrap=True)
             raise typer.Exit(2) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
-            stderr_console().print(Text(
+            stderr_console().print(styled(
                 f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
                 "（设置环境变量 CIVDOC_DEBUG=1 可显示详细信息）", style="bold red"), soft_wrap=True)
             if os.environ.get("CIVDOC_DEBUG"):
@@ -111,14 +122,20 @@ def _print_definition_errors(exc: DefinitionErrors, fmt: str, output: Optional[P
     _emit(problems.render(exc.problems, fmt), output)
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
+def _emit(text: Union[str, list[bytes]], output: Optional[Path]) -> None:
+    """Text, or UTF-8 parts (the JSON report: ~30 MB at 50,000 files, never decoded nor joined)."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
         sys.stdout.flush()
+        sys.stdout.buffer.writelines(text)
+        sys.stdout.buffer.flush()
     else:
-        from civdoc.store.atomic import write_text
+        from civdoc.store.atomic import write_bytes
 
-        write_text(output, text)
+        write_bytes(output, text.encode("utf-8") if isinstance(text, str) else b"".join(text))
 
 
 def parse_since(value: Optional[str], unit: Optional[str] = None, indicator: Optional[str] = None) -> Optional[date]:
@@ -134,7 +151,7 @@ def parse_since(value: Optional[str], unit: Optional[str] = None, indicator: Opt
 
 def _history_problems(problems: list[str]) -> None:
     for problem in problems:
-        stderr_console().print(Text(f"提示：{problem}", style="yellow"), soft_wrap=True)
+        stderr_console().print(styled(f"提示：{problem}", style="yellow"), soft_wrap=True)
 
 
 def parse_today(value: Optional[str]) -> date:
@@ -208,15 +225,17 @@ def check(
         if output is None:
             render(result, console(), verbose, closing)
         else:
+            from rich.console import Console
+
             recorder = Console(record=True, file=io.StringIO(), width=120, highlight=False)
             render(result, recorder, verbose, closing)
             from civdoc.safe.console import escape_controls
 
             _emit(escape_controls(recorder.export_text()), output)  # a file shown in a terminal later too
     elif fmt == "json":
-        from civdoc.render.report import report, to_json
+        from civdoc.render.report import json_parts, report
 
-        _emit(to_json(report(result)), output)
+        _emit(json_parts(report(result)), output)
     elif fmt == "github":
         from civdoc.render.github import render as github
 
@@ -259,14 +278,14 @@ def build(
     done = sum(1 for i in required if i.status == "complete")
     for before, after in built.moved:
         kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
-        shown.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
-    shown.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
+        shown.print(styled(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
+    shown.print(styled(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
         shown.print(f"  {path.relative_to(target).as_posix()}")
     if built.history is not None:
         shown.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
     for line in built.closing:
-        shown.print(Text(line))
+        shown.print(styled(line))
     shown.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
                   f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
     failed = result.failed(strict) if strict else False
@@ -325,7 +344,7 @@ def review(
 
     record = sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today))
     verb = "通过" if passed else "退回"
-    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{record['by']}，{record['at']}）。", style="green"))
+    out.print(styled(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{record['by']}，{record['at']}）。", style="green"))
     out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
 
 

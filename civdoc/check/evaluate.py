@@ -10,7 +10,7 @@ from operator import attrgetter, itemgetter
 
 from civdoc.check.memo import Memo, Outcome
 from civdoc.evidence.match import Matcher, requirements_for, resolve_date
-from civdoc.evidence.record import encoded_record
+from civdoc.evidence.record import SEPARATOR, encoded_item_head, encoded_record
 from civdoc.evidence.walk import ItemKey, Listed, Scan
 from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus, id_key
 from civdoc.project import reviews
@@ -34,8 +34,10 @@ class Result:
     gather: Callable[[], list[EvidenceFile]] = field(default=list, repr=False)
     _files: list[EvidenceFile] | None = field(default=None, init=False, repr=False)
     file_count: int = 0
-    # the files' report records as JSON text, by path: recalled items keep theirs encoded
-    records: Callable[[], list[str]] = field(default=list, repr=False)
+    # the files' report records as JSON, by path: recalled items keep theirs encoded
+    records: Callable[[], list[bytes | memoryview]] = field(default=list, repr=False)
+    # an item's head as remembered with its outcome (see item_head), if it was
+    remembered_head: Callable[[Item], bytes | None] = field(default=lambda item: None, repr=False)
 
     @property
     def files(self) -> list[EvidenceFile]:
@@ -46,10 +48,16 @@ class Result:
     def count(self, severity: str, waived: bool = False) -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.waived == waived)
 
-    def file_records(self) -> list[str]:
+    def file_records(self) -> list[bytes | memoryview]:
+        """The files' report records in path order; an element may hold several, joined by SEPARATOR."""
         if self._files is not None:  # already built: encode those rather than decode the rows again
             return [encoded_record(f) for f in self._files]
         return self.records()
+
+    def item_head(self, item: Item) -> bytes:
+        """The item as the report lists it, up to its requirement statuses (evidence/record.py)."""
+        return self.remembered_head(item) or encoded_item_head(
+            item, self.project.aspect_of[item.indicator].name, self.project.indicators[item.indicator].content)
 
     @property
     def waived(self) -> int:
@@ -106,13 +114,14 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         files.sort(key=attrgetter("path"))
         return files
 
-    def file_records() -> list[str]:
-        pairs = [(f.path, encoded_record(f)) for f in scan.files if in_scope(f.unit, f.indicator)]
-        for key, outcome in outcomes.items():
-            if in_scope(*key):
-                pairs += outcome.records()
-        pairs.sort(key=itemgetter(0))
-        return [record for _, record in pairs]
+    def file_records() -> list[bytes | memoryview]:
+        runs: list[Run] = [([f.path], encoded_record(f)) for f in scan.files if in_scope(f.unit, f.indicator)]
+        runs += [outcome.records() for key, outcome in outcomes.items() if in_scope(*key) and outcome.listing]
+        return in_path_order(runs)
+
+    def remembered_head(item: Item) -> bytes | None:
+        outcome = outcomes.get((item.unit, item.indicator))
+        return outcome.item_head() if outcome else None
 
     count = (sum(in_scope(f.unit, f.indicator) for f in scan.files)
              + sum(len(o.listing) for key, o in outcomes.items() if in_scope(*key)))
@@ -121,7 +130,24 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         findings = [f for f in findings if in_scope(f.unit, f.indicator)]
     findings.sort(key=lambda f: (f.unit or "", id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
     return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count,
-                  records=file_records)
+                  records=file_records, remembered_head=remembered_head)
+
+
+Run = tuple[list[str], bytes | memoryview]  # paths, and their report records joined by SEPARATOR
+
+
+def in_path_order(runs: list[Run]) -> list[bytes | memoryview]:
+    """Report records in the order of their paths, given runs of them (paths, their records joined by
+    SEPARATOR). Most items' files sort apart from every other item's: their runs are then put in order
+    whole, and only where runs interleave are they split and sorted record by record."""
+    runs.sort(key=lambda run: run[0][0])
+    apart = all(paths == sorted(paths) for paths, _ in runs) and all(
+        before[0][-1] < after[0][0] for before, after in zip(runs, runs[1:]))
+    if apart:
+        return [records for _, records in runs]
+    pairs = [pair for paths, records in runs for pair in zip(paths, bytes(records).split(SEPARATOR))]
+    pairs.sort(key=itemgetter(0))
+    return [record for _, record in pairs]
 
 
 def _duplicates(loose: list[EvidenceFile], outcomes: dict[ItemKey, Outcome]) -> list[Finding]:

@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from civdoc.evidence.record import encoded_record
+from civdoc.evidence.record import SEPARATOR, encoded_item_head, encoded_record
 from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project.load import Project
@@ -38,7 +38,7 @@ from civdoc.store.codehash import code_digest
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
 
 # The version of the two JSON forms below: a row written in another form is judged again, never misread.
-SCHEMA = 3
+SCHEMA = 5
 
 
 class Head(NamedTuple):
@@ -83,12 +83,22 @@ class Outcome:
             self.made = _rebuild(self, self._rows())
         return self.made
 
-    def records(self) -> list[tuple[str, str]]:
-        """(path, report record as JSON text) of each file (evidence/record.py), without rebuilding them."""
+    def records(self) -> tuple[list[str], bytes | memoryview]:
+        """The paths of the item's files and their report records (evidence/record.py), joined by
+        SEPARATOR in the same order, without rebuilding the files."""
+        paths = [listed[0] for listed in self.listing]
         if self.made is not None:
-            return [(f.path, encoded_record(f)) for f in self.made]
-        records = self._body().decode("utf-8", "surrogateescape").split("\n")[1:]
-        return list(zip([listed[0] for listed in self.listing], records))
+            return paths, SEPARATOR.join(map(encoded_record, self.made))
+        body = self._body()
+        return paths, memoryview(body)[body.index(b"\n", body.index(b"\n") + 1) + 1:]
+
+    def item_head(self) -> bytes | None:
+        """The item as the report lists it, up to its requirement statuses (evidence/record.py), when
+        remembered with it."""
+        if self.body is None:
+            return None
+        start = self.body.index(b"\n") + 1
+        return self.body[start:self.body.index(b"\n", start)]
 
     def _rows(self) -> list[list[Any]]:
         version, rows = json.loads(self._body().split(b"\n", 1)[0])
@@ -135,6 +145,7 @@ class Memo:
         h.update(project.config.model_dump_json().encode())
         h.update(json.dumps(project.kinds, ensure_ascii=False).encode())
         for aspect in project.aspects:
+            h.update(json.dumps(aspect.name, ensure_ascii=False).encode())  # the report's items name it
             for indicator in aspect.indicators:
                 h.update(indicator.model_dump_json().encode())
         h.update(today.isoformat().encode())
@@ -204,7 +215,8 @@ class Memo:
         item = outcome.item
         names = list(dict.fromkeys([r.name for r in item.requirements] + [r for r in outcome.requirements if r]))
         position = {name: i for i, name in enumerate(names)}
-        body = _body(files)
+        aspect = self.project.aspect_of[item.indicator].name
+        body = _body(encoded_item_head(item, aspect, self.project.indicators[item.indicator].content), files)
         serving = {r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name]
                    for r in item.requirements}  # the files each requirement status lists, by index
         head = _json([SCHEMA, *Head(
@@ -216,15 +228,17 @@ class Memo:
         self.new[_name(key)] = (self.signatures[key], mac(self.key, head), head, body)
 
 
-def _body(files: list[EvidenceFile]) -> bytes:
+def _body(item_head: bytes, files: list[EvidenceFile]) -> bytes:
     """A line [SCHEMA, rows]: per file what a recalled item needs to rebuild it (its annotations and
-    inspection); then per file a line, its report record already encoded (JSON text holds no newline),
-    so a JSON report splits them out without decoding anything."""
+    inspection); a line, the item as the report lists it up to its requirement statuses; then the
+    files' report records, joined as the report joins them. JSON text holds no newline, so a JSON
+    report finds the parts without decoding anything."""
     rows = [FileRow(f.assigned_by, f.date.start.isoformat() if f.date else None,
                     f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
                     list(astuple(f.inspection)) if f.inspection else [])
             for f in files]
-    return b"\n".join([_json([SCHEMA, rows]), *(encoded_record(f).encode("utf-8", "surrogateescape") for f in files)])
+    return b"\n".join([_json([SCHEMA, rows]), item_head,
+                      SEPARATOR.join(map(encoded_record, files))])
 
 
 def item_names(scan: Scan) -> set[str]:

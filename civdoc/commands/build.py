@@ -76,7 +76,7 @@ def render(result: Result, output: Output, templates: Templates, leaders: Leader
         return workbook_bytes(view, unit=output.unit, path=output.path)
     if output.kind == "docx":
         return dossier_bytes(view, templates, unit=output.unit)
-    return to_json(report(result)).encode("utf-8")
+    return to_json(report(result))
 
 
 def build(result: Result, out: Path, unit: str | None = None, force: bool = False,

@@ -1,8 +1,9 @@
-"""A file's record as reports list it (SPEC §6's `files` entries), and its JSON text.
+"""What reports list of judged evidence, already as JSON bytes: a file's record (SPEC §6's `files`
+entries) and an item up to its requirement statuses (its `items` entry but the reviews).
 
 Kept beside the judging code rather than in a renderer because remembered outcomes (check/memo.py)
-store each file's record already encoded: a warm `--format json` then splices 50,000 lines instead of
-rebuilding and encoding 50,000 objects.
+store both already encoded: a warm `--format json` then splices 50,000 file lines and 5,000 items
+instead of rebuilding and encoding the objects.
 """
 
 from __future__ import annotations
@@ -11,11 +12,26 @@ import json
 from typing import Any
 
 from civdoc.evidence.match import DATE_SOURCES
-from civdoc.model import EvidenceFile
+from civdoc.model import EvidenceFile, Item
 
 # One encoder for every value: json.dumps with options builds a new encoder per call, which at
 # 50,000 files costs more than the encoding itself.
 encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+# Between two values of a list in the report (one a line, indented): remembered records are stored
+# so joined, to be spliced as they are. JSON text holds no newline, so it never occurs inside one.
+SEPARATOR = b",\n  "
+
+
+def utf8(text: str) -> bytes:
+    """JSON text as the report's bytes. A lone surrogate (a name that was not UTF-8) can only stand
+    inside a JSON string: it becomes its \\udcXX escape, which JSON readers take back."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+def encode_bytes(value: object) -> bytes:
+    return utf8(encode(value))
 
 
 def file_record(f: EvidenceFile) -> dict[str, Any]:
@@ -41,5 +57,21 @@ def file_record(f: EvidenceFile) -> dict[str, Any]:
     }
 
 
-def encoded_record(f: EvidenceFile) -> str:
-    return encode(file_record(f))
+def encoded_record(f: EvidenceFile) -> bytes:
+    return encode_bytes(file_record(f))
+
+
+def encoded_item_head(item: Item, aspect: str, content: str) -> bytes:
+    """The item as the report lists it, up to and including its requirement statuses, the object left
+    open: what follows (reviews, fingerprint) is not the outcome's but this run's."""
+    head = encode_bytes({
+        "unit": item.unit,
+        "indicator": item.indicator,
+        "aspect": aspect,
+        "content": content,
+        "status": item.status,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+    })
+    requirements = encode_bytes([{"name": r.name, "kind": r.kind, "found": r.found, "min": r.min, "files": r.files}
+                                 for r in item.requirements])
+    return b"".join([head[:-1], b', "requirements": ', requirements])

@@ -139,6 +139,13 @@ def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
     return listed
 
 
+# A leaf folder is listed through a descriptor where the system allows: each file's lstat then looks
+# up one name instead of its whole path again (~10% of a warm check's walk), and a folder swapped for
+# a link after its parent was listed is not followed (O_NOFOLLOW).
+_BY_DESCRIPTOR = os.scandir in os.supports_fd
+_LEAF_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[Listed] | None:
     """The listing of a folder that holds only regular files with plain names, sorted; None for
     any other folder (a sub-folder, a link, a name to show otherwise, an error), which the general
@@ -146,18 +153,24 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
     listing: list[Listed] = []
     add = listing.append
     names = []
-    base = rel + "/"
+    base, real = rel + "/", folder + "/"
     try:
-        with os.scandir(folder) as it:
-            for e in it:
-                name = e.name
-                if ignored(name):
-                    continue
-                st = e.stat(follow_symlinks=False)
-                if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG, inlined
-                    return None
-                names.append(name)
-                add((base + name, e.path, st.st_size, st.st_mtime_ns, prefix + name, inside))
+        fd = os.open(folder, _LEAF_FLAGS) if _BY_DESCRIPTOR else None
+        try:
+            with os.scandir(folder if fd is None else fd) as it:
+                for e in it:
+                    name = e.name
+                    # ignored(), inlined: this runs once per file
+                    if name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
+                        continue
+                    st = e.stat(follow_symlinks=False)
+                    if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG, inlined
+                        return None
+                    names.append(name)
+                    add((base + name, real + name, st.st_size, st.st_mtime_ns, prefix + name, inside))
+        finally:
+            if fd is not None:
+                os.close(fd)
     except OSError:
         return None
     joined = "".join(names)  # one test of all the names: cheaper than one per name

@@ -134,10 +134,12 @@ def review_findings(item: Item, history: list[Record], settings: ReviewSettings)
         return
     stages = settings.stages
     where = dict(unit=item.unit, indicator=item.indicator)
+    if not history:  # most items of a large tree: every stage pending, nothing out of order, returned or stale
+        if item.status == "complete" and stages:
+            yield _unsigned(stages[0], where)
+        return
     signers: dict[str, str] = {}
-    # without records every stage is pending and nothing can be out of order, returned or stale
-    deciding = _deciding(item, history, stages) if history else []
-    for stage, entry, state in zip(stages, deciding, item.stages):
+    for stage, entry, state in zip(stages, _deciding(item, history, stages), item.stages):
         if entry is not None and not entry[1]:
             rec = entry[0]
             yield finding("R604", f"{stage}由{rec['by']}于 {rec['at'][:10]} 签署“通过”时，上一阶段尚未对同一份材料审核通过，"
@@ -156,8 +158,12 @@ def review_findings(item: Item, history: list[Record], settings: ReviewSettings)
             signers.setdefault(who, stage)
     pending = next((s for s in item.stages if s.state == PENDING), None)
     if item.status == "complete" and pending is not None and all(s.state in (PASS, PENDING) for s in item.stages):
-        yield finding("R601", f"{pending.stage}尚未签署。审核人可运行 civdoc review，或在台账中填写后用"
-                      " civdoc review import 导入。", **where)
+        yield _unsigned(pending.stage, where)
+
+
+def _unsigned(stage: str, where: dict[str, str]) -> Finding:
+    return finding("R601", f"{stage}尚未签署。审核人可运行 civdoc review，或在台账中填写后用 civdoc review import 导入。",
+                   **where)
 
 
 # -- writing ---------------------------------------------------------------------------------------

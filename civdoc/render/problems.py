@@ -40,4 +40,4 @@ def render(problems: list[DefinitionProblem], fmt: str) -> str:
         "findings": [finding_dict(f) for f in findings],
         "items": [],
         "files": [],
-    })
+    }).decode("utf-8")
