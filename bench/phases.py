@@ -68,6 +68,9 @@ def main() -> int:
     prof = args.profile
 
     with phase("import civdoc", prof):
+        import gc
+
+        gc.disable()  # as civdoc/__main__.py does
         from datetime import date
 
         from rich.console import Console
@@ -83,15 +86,19 @@ def main() -> int:
         from civdoc.render.text import render
         from civdoc.store.cache import open_cache
         from civdoc.store.gcpause import paused
+
+        gc.freeze()
+        gc.enable()
+    # the pipeline pauses the cyclic GC over loading, the scan and the recall (store/gcpause.py)
     with phase("bare walk (os.scandir + stat)", False):
         files = walk(str(root / "evidence"))
-    with phase("load civdoc.yaml + indicators", prof):
+    with phase("load civdoc.yaml + indicators", prof), paused():
         cache = None if args.no_cache else open_cache(root)
         project = load_project(root, cache)
-    with phase("scan", prof):
+    with phase("scan", prof), paused():
         placed = scan(project)
     today = date.fromisoformat(TODAY)
-    with phase("recall remembered outcomes", prof), paused():
+    with phase("recall remembered outcomes (with --json, their report records too)", prof), paused():
         memo = Memo.for_run(project, today, cache, files=args.json) if cache else None
         recalled = memo.recall(placed) if memo else {}
     with phase("inspect what was not recalled", prof):

@@ -158,11 +158,8 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
         fd = os.open(folder, _LEAF_FLAGS) if _BY_DESCRIPTOR else None
         try:
             with os.scandir(folder if fd is None else fd) as it:
-                for e in it:
+                for e in it:  # this runs once per file: ignored names are looked for below, all at once
                     name = e.name
-                    # ignored(), inlined: this runs once per file
-                    if name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES):
-                        continue
                     st = e.stat(follow_symlinks=False)
                     if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG, inlined
                         return None
@@ -173,9 +170,12 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
                 os.close(fd)
     except OSError:
         return None
-    joined = "".join(names)  # one test of all the names: cheaper than one per name
+    joined = "/" + "/".join(names) + "/"  # one test of all the names ("/" is in none): cheaper than one per name
     if not joined.isprintable() or CP437_GARBLE.search(joined) or "\\" in joined:
         return None
+    folded = joined.casefold()
+    if "/." in joined or "/~$" in joined or any(f"/{litter}/" in folded for litter in IGNORED_NAMES):
+        listing = [listed for listed, name in zip(listing, names) if not ignored(name)]  # rare: hidden files, litter
     listing.sort()  # by path: in one folder, by name, like the general walk
     return listing
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from civdoc import __version__
@@ -55,6 +56,7 @@ def report(result: Result) -> dict[str, Any]:
 
 
 _STAGE_FIELDS = ("stage", "state", "by", "at", "note")
+_stage_values = attrgetter(*_STAGE_FIELDS)
 
 
 def _items(result: Result) -> Encoded:
@@ -64,7 +66,7 @@ def _items(result: Result) -> Encoded:
     reviews: dict[tuple[tuple[str | None, ...], ...], bytes] = {}
     lines = Encoded()
     for item in result.items:
-        stages = tuple((s.stage, s.state, s.by, s.at, s.note) for s in item.stages)
+        stages = tuple(map(_stage_values, item.stages))
         review = reviews.get(stages)
         if review is None:
             review = reviews[stages] = encode_bytes([dict(zip(_STAGE_FIELDS, s)) for s in stages])

@@ -149,6 +149,25 @@ def test_another_day_is_judged_again(tmp_path: Path, judged: list) -> None:
     assert len(judged) == items
 
 
+def test_a_warm_json_report_lists_every_file_in_path_order(tmp_path: Path, judged: list) -> None:
+    """Remembered items' records are spliced a run per item; runs that do not sort whole are split."""
+    folder = f"evidence/{UNIT_A}/1.1 理论宣讲/材料"
+    root = made_project(tmp_path, files={
+        # listed folder first ("材料" < "材料.pdf"), but "材料.pdf" sorts before "材料/…" ("." < "/")
+        f"{folder}/2024-04-03 活动照片.jpg": lambda: pdf(),
+        f"{folder}.pdf": lambda: pdf(),
+        f"evidence/{UNIT_A}/说明.pdf": lambda: pdf(),  # a loose file: outside every item
+    })
+    uncached = check(root, "--no-cache")
+    check(root)
+    judged.clear()
+    warm = check(root)
+    assert judged == []
+    paths = [f["path"] for f in warm["files"]]
+    assert paths == sorted(paths) and f"{folder}.pdf" in paths and f"evidence/{UNIT_A}/说明.pdf" in paths
+    assert warm == uncached
+
+
 @pytest.mark.parametrize("damage", ["head, stale checksum", "head, matching checksum", "files"])
 def test_a_damaged_remembered_outcome_is_judged_again(tmp_path: Path, damage: str, judged: list) -> None:
     root = made_project(tmp_path, files={PLAN: b""})
