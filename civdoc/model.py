@@ -5,6 +5,7 @@ Everything here is a frozen or simple dataclass so that stages cannot reach back
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -106,7 +107,7 @@ class RequirementStatus:
     files: list[str] = field(default_factory=list)  # all files assigned, usable or not
 
 
-@dataclass
+@dataclass(frozen=True)
 class StageState:
     stage: str
     state: str  # 待审 通过 退回 失效
@@ -123,9 +124,10 @@ class Item:
     indicator: str
     status: str  # complete | incomplete | not_required
     deadline: date | None
-    requirements: list[RequirementStatus] = field(default_factory=list)
+    # read-only views: a recalled item makes them from its remembered outcome when first read (check/memo.py)
+    requirements: Sequence[RequirementStatus] = field(default_factory=list)
     fingerprint: str | None = None
-    files: dict[str, str] = field(default_factory=dict)  # item-relative path -> sha256:...
+    files: Mapping[str, str] = field(default_factory=dict)  # item-relative path -> sha256:...
     stages: list[StageState] = field(default_factory=list)
 
     @property

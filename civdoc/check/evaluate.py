@@ -248,7 +248,8 @@ def _coverage(project: Project, scan: Scan, items: list[Item]) -> list[Finding]:
             misnamed = next((name for (owner, _), name in scan.misnamed.items() if owner == unit), None)
             findings.append(coverage.unit_folder_missing(unit, ids, layout, misnamed))
     for item in items:
-        if item.status == "not_required" or item.unit not in scan.unit_folders:
+        # a complete item has every requirement met: no gap to look for (nor statuses to read)
+        if item.status != "incomplete" or item.unit not in scan.unit_folders:
             continue
         ind = project.indicators[item.indicator]
         if (item.unit, item.indicator) not in scan.item_folders:

@@ -23,9 +23,10 @@ import hashlib
 import json
 import time
 from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from civdoc.evidence.record import SEPARATOR, encoded_item_head, encoded_record
 from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
@@ -112,6 +113,65 @@ class Outcome:
         return self.body
 
 
+class _Statuses(Sequence[RequirementStatus]):
+    """A recalled item's requirement statuses, made from its remembered head when first read: of a
+    complete item, a text check reads none (~20,000 objects at 50,000 files, ~30 ms)."""
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make: Callable[[], list[RequirementStatus]]):
+        self._make: Callable[[], list[RequirementStatus]] | None = make
+        self._made: list[RequirementStatus] = []
+
+    def _list(self) -> list[RequirementStatus]:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    @overload
+    def __getitem__(self, index: int) -> RequirementStatus: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RequirementStatus]: ...
+    def __getitem__(self, index: int | slice) -> RequirementStatus | list[RequirementStatus]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self._list() == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
+class _Hashes(Mapping[str, str]):
+    """A recalled item's file hashes by item path, made into a dict when first read (only signing does)."""
+
+    __slots__ = ("_pairs", "_made")
+
+    def __init__(self, paths: Sequence[str], shas: Sequence[str]):
+        self._pairs: tuple[Sequence[str], Sequence[str]] | None = (paths, shas)
+        self._made: dict[str, str] = {}
+
+    def _dict(self) -> dict[str, str]:
+        if self._pairs is not None:
+            self._made, self._pairs = dict(zip(*self._pairs)), None
+        return self._made
+
+    def __getitem__(self, key: str) -> str:
+        return self._dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
+
+
 def _rebuild(outcome: Outcome, rows: list[list[Any]]) -> list[EvidenceFile]:
     item = outcome.item
     files = []
@@ -188,13 +248,17 @@ class Memo:
             if len(h.shas) != len(paths) or len(h.serves) != len(paths):
                 return None
             unit, ident = key
-            reqs = [RequirementStatus(name, kind, low, found, list(map(paths.__getitem__, files)))
-                    for name, kind, low, found, files in h.statuses]
+            statuses = h.statuses  # the head's MAC vouches for its indices: they are resolved when read
+
+            def make() -> list[RequirementStatus]:
+                return [RequirementStatus(name, kind, low, found, list(map(paths.__getitem__, files)))
+                        for name, kind, low, found, files in statuses]
+
             requirements = list(map([*h.names, None].__getitem__, h.serves))  # -1: none
             indicator = self.project.indicators[ident]
             deadline = indicator.deadline or self.project.config.deadline
-            item = Item(unit, ident, h.status, deadline, reqs, h.fingerprint,
-                        dict(zip(item_paths, h.shas)) if h.fingerprint else {})
+            item = Item(unit, ident, h.status, deadline, _Statuses(make), h.fingerprint,
+                        _Hashes(item_paths, h.shas) if h.fingerprint else {})
             placed = [Finding(code, severity, message, unit, ident, requirement, paths[i])
                       for i, code, severity, message, requirement in h.findings]
         except (ValueError, TypeError, IndexError, KeyError):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 
 from civdoc.evidence.filenames import CP437_GARBLE, differing, display, escape_controls, exact, nearest_unit
@@ -29,6 +30,8 @@ from civdoc.store.gcpause import paused
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _HIDDEN = (".", "~$")  # hidden files and Office's lock files
+# any of the above among names joined as "/name/name/", the names folded (see _plain_files)
+_IGNORED_AMONG = re.compile("|".join(re.escape(s) for s in ["/" + h for h in _HIDDEN] + [f"/{n}/" for n in IGNORED_NAMES]))
 
 
 # One file of an item's folder, as the walk saw it: (path, fs_path, size, mtime_ns, item_path, inside).
@@ -173,9 +176,8 @@ def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[
     joined = "/" + "/".join(names) + "/"  # one test of all the names ("/" is in none): cheaper than one per name
     if not joined.isprintable() or CP437_GARBLE.search(joined) or "\\" in joined:
         return None
-    folded = joined.casefold()
-    if "/." in joined or "/~$" in joined or any(f"/{litter}/" in folded for litter in IGNORED_NAMES):
-        listing = [listed for listed, name in zip(listing, names) if not ignored(name)]  # rare: hidden files, litter
+    if _IGNORED_AMONG.search(joined.casefold()):  # rare: hidden files, lock files, litter
+        listing = [listed for listed, name in zip(listing, names) if not ignored(name)]
     listing.sort()  # by path: in one folder, by name, like the general walk
     return listing
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +115,14 @@ def _deciding(item: Item, history: list[Record], stages: list[str]) -> list[tupl
     return current
 
 
+@lru_cache(maxsize=4)
+def _all_pending(stages: tuple[str, ...]) -> tuple[StageState, ...]:
+    return tuple(StageState(stage, PENDING) for stage in stages)
+
+
 def stage_states(item: Item, history: list[Record], stages: list[str]) -> list[StageState]:
-    if not history:  # most items of a large tree, before anyone signs
-        return [StageState(stage, PENDING) for stage in stages]
+    if not history:  # most items of a large tree, before anyone signs: the same states for each
+        return list(_all_pending(tuple(stages)))
     states: list[StageState] = []
     for stage, entry in zip(stages, _deciding(item, history, stages)):
         if entry is None or not entry[1]:
