@@ -168,6 +168,27 @@ def test_a_warm_json_report_lists_every_file_in_path_order(tmp_path: Path, judge
     assert warm == uncached
 
 
+def test_a_signature_on_a_recalled_item_binds_the_files_it_holds(tmp_path: Path, judged: list) -> None:
+    """A recalled item's file hashes are made only when read: signing reads them."""
+    import yaml
+
+    root = made_project(tmp_path)
+    check(root)
+    check(root)
+    judged.clear()
+    code, out, err = run(root, "review", UNIT_A, "1.1", "--stage", "初审", "--pass", "--by", "王五")
+    assert code == 0, out + err
+    assert judged == []  # recalled, not judged again
+    [record] = yaml.safe_load((root / "reviews" / f"{UNIT_A}.yaml").read_text(encoding="utf-8"))
+    folder = root / PLAN.rsplit("/", 1)[0]
+    assert record["files"] == {p.name: "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
+                               for p in sorted(folder.iterdir())}
+    item = next(i for i in check(root)["items"] if i["unit"] == UNIT_A and i["indicator"] == "1.1")
+    assert item["fingerprint"] == record["fingerprint"]
+    assert {r["name"]: r["found"] for r in item["requirements"]} and all(r["files"] for r in item["requirements"]
+                                                                        if r["found"])
+
+
 @pytest.mark.parametrize("damage", ["head, stale checksum", "head, matching checksum", "files"])
 def test_a_damaged_remembered_outcome_is_judged_again(tmp_path: Path, damage: str, judged: list) -> None:
     root = made_project(tmp_path, files={PLAN: b""})
