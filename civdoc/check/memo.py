@@ -13,7 +13,9 @@ recalled whole when the signature matches:
   not remembered, as a change within the mtime's tick would go unseen.
 
 A recalled outcome builds its EvidenceFiles only if a report asks for them (JSON, ledgers), from the
-row's body, which a text check does not even read. Anything across items is computed afresh each
+row's body, which a text check does not even read; its requirement statuses and file hashes are made
+when first read (of a complete item, a check reads neither). The body also keeps the item and its
+files as the JSON report lists them, so a warm `--format json` splices them. Anything across items is computed afresh each
 run: coverage, duplicates, waivers, deadlines, reviews.
 """
 
