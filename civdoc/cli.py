@@ -261,6 +261,7 @@ def build(
 ) -> None:
     """先检查，再生成台账、工作进展通报、index.html 和 report.json（写入 out/），并在 history/ 记录当天进展。"""
     from civdoc.commands.build import build as build_outputs
+    from civdoc.commands.build import render_built
 
     root = project_root(project)
     since_day = parse_since(since, unit)
@@ -273,21 +274,7 @@ def build(
     result = run_check(root, parse_today(today), unit, None, no_cache)
     built = build_outputs(result, target, unit=result.unit, force=force, since=since_day)
     _history_problems(built.problems)
-    shown = console()
-    required = [i for i in result.items if i.status != "not_required"]
-    done = sum(1 for i in required if i.status == "complete")
-    for before, after in built.moved:
-        kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
-        shown.print(styled(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
-    shown.print(styled(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
-    for path in built.written:
-        shown.print(f"  {path.relative_to(target).as_posix()}")
-    if built.history is not None:
-        shown.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
-    for line in built.closing:
-        shown.print(styled(line))
-    shown.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
-                  f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
+    render_built(result, built, target, console())
     failed = result.failed(strict) if strict else False
     raise typer.Exit(1 if failed else 0)
 
@@ -340,12 +327,9 @@ def review(
         raise UsageError("请在 --pass（通过）和 --return（退回）中选择一个。")
     if not stage or not by:
         raise UsageError("请用 --stage 指明审核阶段，用 --by 写明审核人姓名。")
-    from civdoc.commands.sign import sign
+    from civdoc.commands.sign import render_signed, sign
 
-    record = sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today))
-    verb = "通过" if passed else "退回"
-    out.print(styled(f"已记录：{record['unit']} 指标 {record['indicator']} {stage}{verb}（{record['by']}，{record['at']}）。", style="green"))
-    out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
+    render_signed(sign(root, args[0], args[1], stage, passed, by, note, force, parse_today(today)), out)
 
 
 ColumnsOpt = typer.Option(None, "--columns", help="列名与常见写法不同时指明，如 测评内容=C,责任单位=H。")

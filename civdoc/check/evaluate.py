@@ -9,9 +9,10 @@ from datetime import date
 from operator import attrgetter, itemgetter
 
 from civdoc.check.memo import Memo, Outcome
+from civdoc.evidence.listing import Listed
 from civdoc.evidence.match import Matcher, requirements_for, resolve_date
 from civdoc.evidence.record import SEPARATOR, encoded_item_head, encoded_record
-from civdoc.evidence.walk import ItemKey, Listed, Scan
+from civdoc.evidence.walk import ItemKey, Scan
 from civdoc.model import SEVERITY_ORDER, EvidenceFile, Finding, Item, RequirementStatus, id_key
 from civdoc.project import reviews
 from civdoc.project.indicators import Indicator, all_types

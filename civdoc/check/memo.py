@@ -30,8 +30,9 @@ from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any, NamedTuple, overload
 
+from civdoc.evidence.listing import Listed
 from civdoc.evidence.record import SEPARATOR, encoded_item_head, encoded_record
-from civdoc.evidence.walk import ItemKey, Listed, Scan, evidence_file
+from civdoc.evidence.walk import ItemKey, Scan, evidence_file
 from civdoc.model import EvidenceFile, Finding, Inspection, Item, RequirementStatus, Span
 from civdoc.project.load import Project
 from civdoc.store.cache import RACY_NS, Cache

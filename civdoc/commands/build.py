@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from civdoc.check.evaluate import Result
 from civdoc.commands.build_guard import guard
@@ -22,6 +23,9 @@ from civdoc.render.xlsx import workbook_bytes
 from civdoc.render.xlsx.columns import LEDGER_FILE, UNIT_FOLDER
 from civdoc.safe import paths as safepath
 from civdoc.store.atomic import write_bytes
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 BULLETIN = "工作进展通报.docx"
 DASHBOARD = "index.html"
@@ -108,3 +112,24 @@ def _scope(result: Result, unit: str) -> Result:
                   items=[i for i in result.items if i.unit == unit],
                   findings=[f for f in result.findings if f.unit == unit],
                   unit=unit, indicator=result.indicator, gather=lambda: files, file_count=len(files))
+
+
+def render_built(result: Result, built: Built, target: Path, out: Console) -> None:
+    """What `civdoc build` wrote, where, and what it found."""
+    from rich.text import Text
+
+    root = result.project.root
+    required = [i for i in result.items if i.status != "not_required"]
+    done = sum(1 for i in required if i.status == "complete")
+    for before, after in built.moved:
+        kept = after.relative_to(root).as_posix() if after.is_relative_to(root) else str(after)
+        out.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
+    out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
+    for path in built.written:
+        out.print(f"  {path.relative_to(target).as_posix()}")
+    if built.history is not None:
+        out.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
+    for line in built.closing:
+        out.print(Text(line))
+    out.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
+              f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")

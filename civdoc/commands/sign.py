@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from civdoc.check.evaluate import Result
 from civdoc.check.pipeline import check, resolve_scope
@@ -12,6 +13,9 @@ from civdoc.model import Finding, Item
 from civdoc.project import reviews
 from civdoc.project.load import load_project
 from civdoc.safe.typed import stored_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 Record = reviews.Record
 
@@ -75,3 +79,12 @@ def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, b
             record["forced"] = True
         reviews.append_records(root, unit, [record])
     return {**record, "unit": unit}
+
+
+def render_signed(record: Record, out: Console) -> None:
+    from rich.text import Text
+
+    verb = "通过" if record["decision"] == reviews.PASS else "退回"
+    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {record['stage']}{verb}"
+                   f"（{record['by']}，{record['at']}）。", style="green"))
+    out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")

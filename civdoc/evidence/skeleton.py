@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civdoc.errors import UsageError
+from civdoc.evidence.listing import ignored
 from civdoc.evidence.match import Matcher, requirements_for
-from civdoc.evidence.walk import Walker, ignored
+from civdoc.evidence.walk import Walker
 from civdoc.project.indicators import Indicator, Requirement
 from civdoc.project.load import Project
 from civdoc.project.names import norm

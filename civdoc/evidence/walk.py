@@ -5,7 +5,7 @@ Symbolic links are never followed: a link out of the project or a link loop cann
 Anything that is neither a folder nor a regular file (a link, a pipe, a device) is reported, never
 opened. A folder or file we cannot list or stat is reported and the walk goes on.
 
-Names are shown in a readable form (`display`): bytes that are not UTF-8 (GBK names unpacked from a
+Names are shown in a readable form (`display`, applied as listing.py lists a folder): bytes that are not UTF-8 (GBK names unpacked from a
 zip made on Chinese Windows) are decoded as GBK, and names garbled by an extractor that read GBK or
 UTF-8 bytes as code page 437 are recovered, so that such a file is still matched by its keywords and
 its date, and people can read the path civdoc reports.
@@ -16,27 +16,17 @@ look-ups, and the one system call per file is the lstat that gives size and mtim
 
 from __future__ import annotations
 
-import errno
 import os
-import re
 from dataclasses import dataclass, field
 
-from civdoc.evidence.filenames import CP437_GARBLE, differing, display, escape_controls, exact, nearest_unit
+from civdoc.evidence.filenames import differing, exact, nearest_unit
+from civdoc.evidence.listing import Listed, entries, plain_files, what_to_do, why
 from civdoc.findings import finding
 from civdoc.model import EvidenceFile, Finding
 from civdoc.project.load import Project
 from civdoc.project.names import ID_SEPARATORS, norm
 from civdoc.store.gcpause import paused
 
-IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
-_HIDDEN = (".", "~$")  # hidden files and Office's lock files
-# any of the above among names joined as "/name/name/", the names folded (see _plain_files)
-_IGNORED_AMONG = re.compile("|".join(re.escape(s) for s in ["/" + h for h in _HIDDEN] + [f"/{n}/" for n in IGNORED_NAMES]))
-
-
-# One file of an item's folder, as the walk saw it: (path, fs_path, size, mtime_ns, item_path, inside).
-# A tuple, not an EvidenceFile: a warm check recalls most items whole (memo.py) and never needs one.
-Listed = tuple[str, str, int, int, str, list[str]]
 ItemKey = tuple[str, str]  # (unit, indicator id)
 
 
@@ -68,120 +58,6 @@ def evidence_file(listed: Listed, unit: str, ident: str) -> EvidenceFile:
                         mtime_ns=mtime_ns, unit=unit, indicator=ident, item_path=item_path, inside=inside)
 
 
-def ignored(name: str) -> bool:
-    """Hidden files, Office's lock files and the litter of file managers. The rare names short
-    enough to be litter are the only ones folded."""
-    return name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES)
-
-
-
-# ---------------------------------------------------------------------------------------------
-# Listing folders
-
-_WHY = {
-    errno.EACCES: "没有读取权限",
-    errno.EPERM: "没有读取权限",
-    errno.ENAMETOOLONG: "路径过长",
-    errno.ELOOP: "链接层数过多",
-    errno.ENOENT: "检查过程中被移动或删除",
-    errno.ENOTDIR: "检查过程中被替换",
-    errno.EIO: "读取出错（磁盘或网络故障）",
-}
-
-
-def _why(exc: OSError) -> str:
-    return _WHY.get(exc.errno or 0) or exc.strerror or type(exc).__name__
-
-
-def _what_to_do(exc: OSError) -> str:
-    if exc.errno == errno.ENAMETOOLONG:
-        return "请缩短文件夹或文件的名称，减少文件夹层级。"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "请检查文件夹权限，或把材料复制到可读取的位置。"
-    return "请确认该位置可以正常打开后重新检查。"
-
-
-Entry = tuple[str, str, os.DirEntry]  # the entry's name, its readable name, the entry
-
-
-def _entries(folder: str, rel: str, scan: Scan) -> list[Entry]:
-    """The folder's entries that are not ignored, sorted by name, each with its readable name."""
-    listed: list[Entry] = []
-    add = listed.append
-    garbled = CP437_GARBLE.search
-    renamed = False
-    try:
-        with os.scandir(folder) as it:
-            for e in it:
-                name = e.name
-                if ignored(name):
-                    continue
-                # display()'s common case, inlined: this runs once per file
-                if name.isprintable() and not garbled(name):  # no escaped bytes, no control, no cp437
-                    add((name, name, e))
-                    continue
-                shown = display(name)
-                add((name, shown, e))
-                renamed = True
-                if shown not in (name, escape_controls(name)):  # decoded or recovered, not just escaped
-                    scan.findings.append(finding("P507", f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
-                        "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
-                        path=f"{rel}/{shown}"))
-    except OSError as exc:
-        scan.findings.append(finding("F304", f"文件夹无法读取（{_why(exc)}）。{_what_to_do(exc)}", path=rel))
-        return []
-    listed.sort()  # names in a folder are distinct: the entries themselves are never compared
-    if renamed and len({shown for _, shown, _ in listed}) < len(listed):
-        # a decoded name equal to a real one: keep both apart
-        taken = set()
-        for i, (name, shown, entry) in enumerate(listed):
-            if shown in taken:
-                shown = exact(name)  # unambiguous: every backslash in it starts an escape
-                listed[i] = (name, shown, entry)
-            taken.add(shown)
-    return listed
-
-
-# A leaf folder is listed through a descriptor where the system allows: each file's lstat then looks
-# up one name instead of its whole path again (~10% of a warm check's walk), and a folder swapped for
-# a link after its parent was listed is not followed (O_NOFOLLOW).
-_BY_DESCRIPTOR = os.scandir in os.supports_fd
-_LEAF_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-def _plain_files(folder: str, rel: str, prefix: str, inside: list[str]) -> list[Listed] | None:
-    """The listing of a folder that holds only regular files with plain names, sorted; None for
-    any other folder (a sub-folder, a link, a name to show otherwise, an error), which the general
-    walk then lists again and reports on. Most item folders are such leaves: one pass, no detours."""
-    listing: list[Listed] = []
-    add = listing.append
-    names = []
-    base, real = rel + "/", folder + "/"
-    try:
-        fd = os.open(folder, _LEAF_FLAGS) if _BY_DESCRIPTOR else None
-        try:
-            with os.scandir(folder if fd is None else fd) as it:
-                for e in it:  # this runs once per file: ignored names are looked for below, all at once
-                    name = e.name
-                    st = e.stat(follow_symlinks=False)
-                    if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG, inlined
-                        return None
-                    names.append(name)
-                    add((base + name, real + name, st.st_size, st.st_mtime_ns, prefix + name, inside))
-        finally:
-            if fd is not None:
-                os.close(fd)
-    except OSError:
-        return None
-    joined = "/" + "/".join(names) + "/"  # one test of all the names ("/" is in none): cheaper than one per name
-    if not joined.isprintable() or CP437_GARBLE.search(joined) or "\\" in joined:
-        return None
-    if _IGNORED_AMONG.search(joined.casefold()):  # rare: hidden files, lock files, litter
-        listing = [listed for listed, name in zip(listing, names) if not ignored(name)]
-    listing.sort()  # by path: in one folder, by name, like the general walk
-    return listing
-
-
 # ---------------------------------------------------------------------------------------------
 # The walk
 
@@ -210,7 +86,7 @@ class Walker:
 
     # -- layout unit/indicator --------------------------------------------------------------
     def _evidence_root_by_unit(self, root: str) -> None:
-        for _, name, entry in _entries(root, "evidence", self.scan):
+        for _, name, entry in entries(root, "evidence", self.scan.findings):
             rel = "evidence/" + name
             if self._link_or_file(entry, rel, unit=None):
                 continue
@@ -229,7 +105,7 @@ class Walker:
     def _grouping(self, folder: str, rel: str, unit: str | None) -> bool:
         """Walk folders that match no id; returns whether any indicator folder was found below."""
         found = False
-        for _, name, entry in _entries(folder, rel, self.scan):
+        for _, name, entry in entries(folder, rel, self.scan.findings):
             child = f"{rel}/{name}"
             if self._link_or_file(entry, child, unit):
                 continue
@@ -258,7 +134,7 @@ class Walker:
 
     # -- layout indicator/unit ----------------------------------------------------------------
     def _indicator_by_unit(self, folder: str, rel: str, ident: str) -> None:
-        for _, name, entry in _entries(folder, rel, self.scan):
+        for _, name, entry in entries(folder, rel, self.scan.findings):
             child = f"{rel}/{name}"
             if self._link_or_file(entry, child, unit=None, ident=ident):
                 continue
@@ -288,11 +164,11 @@ class Walker:
         folders in inside, for the fingerprint keys."""
         listing = self.scan.listings.setdefault((unit, ident), []) if ident else None
         if listing is not None:
-            leaf = _plain_files(folder, rel, prefix, inside)
+            leaf = plain_files(folder, rel, prefix, inside)
             if leaf is not None:
                 listing += leaf
                 return
-        for raw, name, entry in _entries(folder, rel, self.scan):
+        for raw, name, entry in entries(folder, rel, self.scan.findings):
             child = f"{rel}/{name}"
             if entry.is_dir(follow_symlinks=False):
                 self._files_below(entry.path, child, unit, ident, inside + [name], prefix + exact(raw) + "/")
@@ -394,7 +270,7 @@ class Walker:
     def _strays(self, folder: str, rel: str, unit: str | None, ident: str | None) -> None:
         """The regular files below a folder civdoc does not count, as loose files of the unit and
         indicator their folders name; no finding of their own."""
-        for _, name, entry in _entries(folder, rel, self.scan):
+        for _, name, entry in entries(folder, rel, self.scan.findings):
             child = f"{rel}/{name}"
             if entry.is_dir(follow_symlinks=False):
                 self._strays(entry.path, child, unit or self.project.unit(name),
@@ -444,7 +320,7 @@ class Walker:
                             mtime_ns=stat.st_mtime_ns, unit=unit)
 
     def _unstattable(self, exc: OSError, rel: str, unit: str | None, ident: str | None) -> None:
-        self.scan.findings.append(finding("F304", f"文件无法读取（{_why(exc)}）。{_what_to_do(exc)}",
+        self.scan.findings.append(finding("F304", f"文件无法读取（{why(exc)}）。{what_to_do(exc)}",
             unit=unit, indicator=ident, path=rel))
 
     def _disambiguate_item_paths(self) -> None:

@@ -31,7 +31,7 @@ from typing import IO
 from civdoc.errors import UsageError
 from civdoc.evidence.filenames import unmangle
 from civdoc.evidence.formats.common import ZIP_MAX_MEMBERS, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE
-from civdoc.evidence.walk import ignored
+from civdoc.evidence.listing import ignored
 from civdoc.safe.paths import shown
 
 CHUNK = 1 << 20

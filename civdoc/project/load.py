@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
 from civdoc.errors import DefinitionErrors, DefinitionProblem, ProjectNotFound
 from civdoc.findings import RULES
-from civdoc.project.config import Config, Unit, Waiver
+from civdoc.project.config import Config, Unit
 from civdoc.project.indicators import KIND_TYPES, Indicator, IndicatorFile, Requirement, all_types, clean_types
 from civdoc.project.methods import method_problems
 from civdoc.project.names import norm
+from civdoc.project.validation import validate
 from civdoc.project.yamlsrc import Source, dotted, load_yaml
 from civdoc.store.codehash import code_digest
 
@@ -147,7 +146,7 @@ def _load(root: Path, files: list[Path]) -> Project:
     problems: list[DefinitionProblem] = []
     config_source, found = load_yaml(root / CONFIG_NAME, CONFIG_NAME)
     problems += found
-    config = _validate(Config, config_source, problems, ids=[("waivers", "*", "indicator")]) if config_source else None
+    config = validate(Config, config_source, problems, ids=[("waivers", "*", "indicator")]) if config_source else None
 
     if not (root / "indicators").is_dir():
         problems.append(DefinitionProblem("D102", "indicators/", None, "", "缺少 indicators 文件夹。请新建它并放入指标定义文件（*.yaml）。"))
@@ -162,7 +161,7 @@ def _load(root: Path, files: list[Path]) -> Project:
         if source is None:
             continue
         sources.append(source)
-        model = _validate(IndicatorFile, source, problems, ids=[("indicators", "*", "id")])
+        model = validate(IndicatorFile, source, problems, ids=[("indicators", "*", "id")])
         if model is not None:
             parsed.append((source, model))
 
@@ -208,20 +207,6 @@ def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]]
                                   "system": ind.system or system})
 
 
-def _validate(model: type[BaseModel], source: Source, problems: list[DefinitionProblem], ids: list[tuple]) -> Any:
-    data = source.data
-    if not isinstance(data, dict):
-        problems.append(DefinitionProblem("D102", source.file, 1, "", "文件内容应是“字段: 值”的映射，请对照 README 中的示例填写。"))
-        return None
-    _keep_raw_ids(source, ids)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            problems.append(_translate(error, source))
-        return None
-
-
 def _raw_indicators(source: Source) -> list[tuple[int, dict[str, Any]]]:
     data = source.data
     entries = data.get("indicators") if isinstance(data, dict) else None
@@ -234,69 +219,6 @@ def _names(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _keep_raw_ids(source: Source, patterns: list[tuple]) -> None:
-    """YAML reads `id: 2.10` as the number 2.1; ids are text, so take them as written."""
-    for loc, raw in source.raw.items():
-        if any(len(p) == len(loc) and all(a == "*" or a == b for a, b in zip(p, loc)) for p in patterns):
-            parent = source.data
-            for part in loc[:-1]:
-                parent = parent[part]
-            if isinstance(parent.get(loc[-1]), (int, float)):
-                parent[loc[-1]] = raw
-
-
-KNOWN_FIELDS = sorted(
-    {name for m in (Config, Unit, Waiver, IndicatorFile, Indicator, Requirement) for name in m.model_fields}
-    | {"start", "end", "stages", "allow_self_review", "max_file_mb", "text", "file", "sheet", "rows"}
-)
-TYPE_WORDS = {"string": "文本", "int": "整数", "float": "数字", "bool": "true 或 false", "list": "列表（- 开头的多行）",
-              "dict": "映射（字段: 值）", "model": "映射（字段: 值）", "date": "日期，如 2024-07-15"}
-
-
-def _translate(error: Any, source: Source) -> DefinitionProblem:
-    loc = _data_loc(source.data, error["loc"])
-    kind = error["type"]
-    value = error.get("input")
-    field_name = str(loc[-1]) if loc else ""
-    code, message = "D102", ""
-    if kind == "missing":
-        message = f"缺少必填字段“{error['loc'][-1]}”，请补上。"
-        loc = _data_loc(source.data, error["loc"][:-1])
-        field_name = dotted(tuple(error["loc"]))
-    elif kind == "extra_forbidden":
-        near = difflib.get_close_matches(field_name, KNOWN_FIELDS, n=1)
-        hint = f"您是否想写“{near[0]}”？" if near else "请删除或改正它。"
-        message = f"未知字段“{field_name}”：civdoc 不认识这个字段。{hint}"
-    elif kind == "civdoc_invalid":
-        code, message = "D105", error["msg"]
-    elif kind.startswith("date") or kind.startswith("datetime"):
-        code, message = "D105", f"日期“{value}”无法识别，请写成 2024-07-15 的形式。"
-    elif kind in {"literal_error", "enum"}:
-        expected = str(error.get("ctx", {}).get("expected", "")).replace("' or '", "、").replace("', '", "、").strip("'")
-        code, message = "D105", f"“{value}”不是可选的值，可选：{expected}。"
-    elif kind in {"too_short", "string_too_short"}:
-        message = "不能为空，请填写。"
-    elif kind == "finite_number":
-        code, message = "D105", f"“{value}”不是一个有限的数，请填写具体的数值。"
-    else:
-        wanted = next((w for k, w in TYPE_WORDS.items() if kind.startswith(k)), "正确的类型")
-        message = f"类型不对：这里应是{wanted}，实际写的是“{value}”。"
-    shown = dotted(tuple(error["loc"])) if kind == "missing" else dotted(loc)
-    return DefinitionProblem(code, source.file, source.line(loc), shown, message)
-
-
-def _data_loc(data: Any, loc: tuple) -> tuple:
-    """Keep the leading part of a pydantic loc that really indexes the data (drops union tags)."""
-    kept: list[Any] = []
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        kept.append(part)
-    return tuple(kept)
 
 
 def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]:
