@@ -21,6 +21,7 @@ import typer
 from civdoc import __version__
 from civdoc.errors import CivdocError, DefinitionErrors, UsageError
 from civdoc.project.load import find_root
+from civdoc.store.atomic import refused
 
 if TYPE_CHECKING:  # rich is imported when something is printed: `check --format json` never needs it
     from rich.console import Console
@@ -76,7 +77,7 @@ def handled(func: F) -> F:
             try:
                 _print_definition_errors(exc, kwargs.get("fmt", "text"), kwargs.get("output"))
             except OSError as failure:  # the report could not be written where --output said
-                stderr_console().print(styled(f"错误：{machine_failure(failure)}", style="bold red"), soft_wrap=True)
+                stderr_console().print(styled(f"错误：{refused(failure)}", style="bold red"), soft_wrap=True)
                 raise typer.Exit(2) from None
             raise typer.Exit(exc.exit_code) from None
         except CivdocError as exc:
@@ -88,7 +89,7 @@ def handled(func: F) -> F:
         except typer.Exit:
             raise
         except OSError as exc:  # the machine refused: a read-only folder, a full disk, a folder given as a file
-            stderr_console().print(styled(f"错误：{machine_failure(exc)}", style="bold red"), soft_wrap=True)
+            stderr_console().print(styled(f"错误：{refused(exc)}", style="bold red"), soft_wrap=True)
             raise typer.Exit(2) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
             stderr_console().print(styled(
@@ -99,16 +100,6 @@ def handled(func: F) -> F:
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def machine_failure(exc: OSError) -> str:
-    """An OSError as a Chinese sentence naming the path (SPEC §6)."""
-    from civdoc.safe.paths import shown
-    from civdoc.store.atomic import why
-
-    where = shown(str(exc.filename)) if exc.filename else "文件"
-    return (f"无法读写 {where}：{why(exc)}。已写好的文件和审核记录都没有改动；"
-            "请检查该位置的权限、剩余空间，或换一个位置后重试。")
 
 
 def _print_definition_errors(exc: DefinitionErrors, fmt: str, output: Optional[Path]) -> None:

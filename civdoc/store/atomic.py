@@ -13,6 +13,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from civdoc.safe.paths import shown
+
 
 @lru_cache(maxsize=1)
 def umask() -> int:
@@ -66,3 +68,10 @@ _WHY = {errno.EACCES: "没有写入或读取权限", errno.EPERM: "没有权限"
 def why(exc: OSError) -> str:
     """What the machine refused, in Chinese: a full disk, a read-only folder, no permission …"""
     return _WHY.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+def refused(exc: OSError) -> str:
+    """An OSError as a Chinese sentence naming the path (SPEC §6), for the command line's last word."""
+    where = shown(str(exc.filename)) if exc.filename else "文件"
+    return (f"无法读写 {where}：{why(exc)}。已写好的文件和审核记录都没有改动；"
+            "请检查该位置的权限、剩余空间，或换一个位置后重试。")

@@ -82,3 +82,10 @@ def test_no_import_cycle_between_packages() -> None:
 def _package(module: str) -> str:
     parts = module.split(".")
     return ".".join(parts[:2])
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """A module that grows past this does more than one thing: split it along what it does."""
+    long = {path.relative_to(PACKAGE).as_posix(): n for path in PACKAGE.rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500}
+    assert not long, long
