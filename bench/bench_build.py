@@ -73,7 +73,8 @@ def generate(root: Path, indicators: int, units: int, per_item: int, files: int 
     (root / "civdoc.yaml").write_text("\n".join(lines), encoding="utf-8")
     requirements = "\n".join(
         f"      - name: {stem}\n        kind: 正式发文\n        match: [{stem}]\n        types: [pdf]"
-        for stem in STEMS[:per_item])
+        for stem in STEMS[:per_item]
+    )
     folder = root / "indicators"
     folder.mkdir(exist_ok=True)
     ids: list[tuple[int, str]] = [(i // 10 + 1, f"{i // 10 + 1}.{i % 10 + 1}") for i in range(indicators)]
@@ -83,9 +84,16 @@ def generate(root: Path, indicators: int, units: int, per_item: int, files: int 
     for aspect, idents in by_aspect.items():
         text = [f"aspect: 测评项目{aspect}", f"order: {aspect}", "indicators:"]
         for ident in idents:
-            text += [f'  - id: "{ident}"', f"    content: 测评内容{ident}的示例表述", "    method: 材料审核",
-                     "    score: 1", f"    lead: {names[0]}", f"    units: [{', '.join(names)}]",
-                     "    requirements:", requirements]
+            text += [
+                f'  - id: "{ident}"',
+                f"    content: 测评内容{ident}的示例表述",
+                "    method: 材料审核",
+                "    score: 1",
+                f"    lead: {names[0]}",
+                f"    units: [{', '.join(names)}]",
+                "    requirements:",
+                requirements,
+            ]
         (folder / f"{aspect:02d}-测评项目{aspect}.yaml").write_text("\n".join(text) + "\n", encoding="utf-8")
 
     make = pdf_maker()
@@ -139,10 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--indicators", type=int, default=250)
     ap.add_argument("--units", type=int, default=20)
     ap.add_argument("--files-per-item", type=int, default=2, choices=range(1, len(STEMS) + 1))
-    ap.add_argument("--files", type=int, help="about this many files in all, e.g. 50000 (default: "
-                    "--files-per-item an item); requirements stay --files-per-item an item")
-    ap.add_argument("--warm", action="store_true",
-                    help="also check again on the warm cache, as `civdoc build` does, and total with that")
+    ap.add_argument(
+        "--files",
+        type=int,
+        help="about this many files in all, e.g. 50000 (default: "
+        "--files-per-item an item); requirements stay --files-per-item an item",
+    )
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="also check again on the warm cache, as `civdoc build` does, and total with that",
+    )
     ap.add_argument("--keep", type=Path, help="generate here and keep it (default: a temporary folder)")
     args = ap.parse_args(argv)
 
@@ -156,11 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         start = time.perf_counter()
         stats = generate(root, args.indicators, args.units, args.files_per_item, args.files)
-        print(f"generated {stats['items']} items, {stats['files']} files "
-              f"({stats['missing']} items missing a file, {stats['late']} files out of the period) "
-              f"in {time.perf_counter() - start:.1f} s")
+        print(
+            f"generated {stats['items']} items, {stats['files']} files "
+            f"({stats['missing']} items missing a file, {stats['late']} files out of the period) "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
 
         timer = Timer()
+
         def per_unit(kind: str) -> Callable[..., str]:
             return lambda *args, **kwargs: f"{kind}, per unit" if kwargs.get("unit") else kind
 
@@ -180,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             checked = time.perf_counter() - start
         open_findings = sum(1 for f in result.findings if not f.waived and f.severity in ("error", "warning"))
         label = "check (warm cache)" if args.warm else "check"
-        print(f"{label:<22}{checked:8.2f} s   ({len(result.items)} items, {len(result.files)} files, "
-              f"{open_findings} errors and warnings)")
+        print(
+            f"{label:<22}{checked:8.2f} s   ({len(result.items)} items, {len(result.files)} files, "
+            f"{open_findings} errors and warnings)"
+        )
 
         start = time.perf_counter()
         built = build_module.build(result, root / "out")

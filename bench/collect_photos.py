@@ -52,11 +52,22 @@ def make_zip(path: Path, photos: int, size: int) -> int:
 def make_project(root: Path, photos: int) -> None:
     (root / "indicators").mkdir(parents=True)
     (root / "evidence").mkdir()
-    config = {"name": "测试区材料自查", "period": {"start": "2024-01-01", "end": "2024-12-31"},
-              "units": [{"name": UNIT, "aliases": ["教育局"]}]}
-    indicators = {"aspect": "思想道德建设", "indicators": [{
-        "id": "2.1", "content": "学雷锋志愿服务", "lead": UNIT,
-        "requirements": [{"name": "活动照片", "kind": "实景图片", "min": photos}]}]}
+    config = {
+        "name": "测试区材料自查",
+        "period": {"start": "2024-01-01", "end": "2024-12-31"},
+        "units": [{"name": UNIT, "aliases": ["教育局"]}],
+    }
+    indicators = {
+        "aspect": "思想道德建设",
+        "indicators": [
+            {
+                "id": "2.1",
+                "content": "学雷锋志愿服务",
+                "lead": UNIT,
+                "requirements": [{"name": "活动照片", "kind": "实景图片", "min": photos}],
+            }
+        ],
+    }
     (root / "civdoc.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (root / "indicators" / "02.yaml").write_text(yaml.safe_dump(indicators, allow_unicode=True), encoding="utf-8")
 
@@ -72,12 +83,24 @@ def main() -> int:
         source = work / f"{UNIT}.zip"
         started = time.perf_counter()
         total = make_zip(source, args.photos, args.kb * 1024)
-        print(f"zip: {args.photos} photos, {total / 1e9:.2f} GB of photos, {source.stat().st_size / 1e9:.2f} GB zip, "
-              f"made in {time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"zip: {args.photos} photos, {total / 1e9:.2f} GB of photos, {source.stat().st_size / 1e9:.2f} GB zip, "
+            f"made in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         project = work / "proj"
         make_project(project, args.photos)
-        command = [sys.executable, "-m", "civdoc", "collect", str(source), "--project", str(project),
-                   "--today", "2024-12-31"]
+        command = [
+            sys.executable,
+            "-m",
+            "civdoc",
+            "collect",
+            str(source),
+            "--project",
+            str(project),
+            "--today",
+            "2024-12-31",
+        ]
         for label in ("first collect (all new)", "second collect (all identical)"):
             started = time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True)

@@ -66,7 +66,7 @@ def _split(data: bytes, marker: bytes) -> Template:
     if data.count(marker) != 1:
         raise SystemExit("template: the counter placeholder must occur exactly once")
     at = data.index(marker)
-    return Template(data[:at], data[at + len(marker):])
+    return Template(data[:at], data[at + len(marker) :])
 
 
 def pdf_template() -> Template:
@@ -98,7 +98,7 @@ def jpeg_template() -> Template:
     data = buf.getvalue()
     pos = 2  # after SOI; skip APPn segments, insert the COM segment before the tables
     while data[pos] == 0xFF and 0xE0 <= data[pos + 1] <= 0xEF:
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         pos += 2 + length
     com = b"\xff\xfe" + struct.pack(">H", 2 + len(b"civdoc bench ") + COUNTER) + b"civdoc bench "
     return Template(data[:pos] + com, data[pos:])
@@ -291,15 +291,32 @@ def write_indicators(out: Path, ids: list[tuple[int, str]], responsible: dict[st
         text = [f"aspect: 测评项目{aspect}", f"order: {aspect}", "indicators:"]
         for ident in idents:
             units = responsible[ident]
-            text += [f'  - id: "{ident}"', f"    content: 测评内容{ident}", "    standards:",
-                     f"      - 按要求开展测评内容{ident}的各项工作，材料齐全。", "    method: 材料审核",
-                     "    score: 1", f"    lead: {units[0]}", f"    units: [{', '.join(units)}]"]
+            text += [
+                f'  - id: "{ident}"',
+                f"    content: 测评内容{ident}",
+                "    standards:",
+                f"      - 按要求开展测评内容{ident}的各项工作，材料齐全。",
+                "    method: 材料审核",
+                "    score: 1",
+                f"    lead: {units[0]}",
+                f"    units: [{', '.join(units)}]",
+            ]
             text.append(REQUIREMENTS.rstrip("\n"))
         (folder / f"{aspect:02d}-测评项目{aspect}.yaml").write_text("\n".join(text) + "\n", encoding="utf-8")
 
 
-def generate(out: Path, files: int, units: int, indicators: int, items: int, mix: dict[str, float],
-             large: int, large_mb: float, seed: int = 2024, quiet: bool = False) -> dict[str, int]:
+def generate(
+    out: Path,
+    files: int,
+    units: int,
+    indicators: int,
+    items: int,
+    mix: dict[str, float],
+    large: int,
+    large_mb: float,
+    seed: int = 2024,
+    quiet: bool = False,
+) -> dict[str, int]:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -357,7 +374,9 @@ def generate(out: Path, files: int, units: int, indicators: int, items: int, mix
         unit, aspect, ident = pairs[i % len(pairs)]
         folder = evidence / unit / f"{aspect:02d} 测评项目{aspect}" / f"{ident} 测评内容{ident}"
         folder.mkdir(parents=True, exist_ok=True)
-        written = write_large_pdf(folder / f"2024-03-15 工作方案扫描件L{i:03d}.pdf", int(large_mb * 1024 * 1024), rng, i)
+        written = write_large_pdf(
+            folder / f"2024-03-15 工作方案扫描件L{i:03d}.pdf", int(large_mb * 1024 * 1024), rng, i
+        )
         stats["large"] = stats.get("large", 0) + 1
         stats["bytes"] += written
     stats["items"] = len(pairs)
@@ -365,12 +384,18 @@ def generate(out: Path, files: int, units: int, indicators: int, items: int, mix
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--files", type=int, default=50_000, help="small evidence files (default 50000)")
     ap.add_argument("--units", type=int, default=100, help="units (default 100)")
     ap.add_argument("--indicators", type=int, default=100, help="indicators, ten per 测评项目 (default 100)")
-    ap.add_argument("--items", type=int, default=None,
-                    help="unit x indicator items (default files / 10; at least one per indicator)")
+    ap.add_argument(
+        "--items",
+        type=int,
+        default=None,
+        help="unit x indicator items (default files / 10; at least one per indicator)",
+    )
     ap.add_argument("--mix", default="pdf:0.4,jpeg:0.4,docx:0.1,xlsx:0.1", help="file types and their shares")
     ap.add_argument("--large", type=int, default=0, help="large PDF scans to add (default 0)")
     ap.add_argument("--large-mb", type=float, default=256, help="size of each large file in MB (default 256)")
@@ -379,12 +404,24 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     items = args.items if args.items is not None else max(1, math.ceil(args.files / 10))
     started = time.perf_counter()
-    stats = generate(args.out, args.files, args.units, args.indicators, items, parse_mix(args.mix),
-                     args.large, args.large_mb, args.seed)
+    stats = generate(
+        args.out,
+        args.files,
+        args.units,
+        args.indicators,
+        items,
+        parse_mix(args.mix),
+        args.large,
+        args.large_mb,
+        args.seed,
+    )
     took = time.perf_counter() - started
-    print(f"{args.out}: {stats['items']} items, " + ", ".join(f"{stats[t]} {t}" for t in TYPES)
-          + (f", {stats['large']} large" if stats.get("large") else "")
-          + f"; {stats['bytes'] / 1e6:.0f} MB in {took:.1f} s")
+    print(
+        f"{args.out}: {stats['items']} items, "
+        + ", ".join(f"{stats[t]} {t}" for t in TYPES)
+        + (f", {stats['large']} large" if stats.get("large") else "")
+        + f"; {stats['bytes'] / 1e6:.0f} MB in {took:.1f} s"
+    )
     return 0
 
 

@@ -78,7 +78,7 @@ def _children_of(pids: set[int]) -> set[int]:
                 stat = fh.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         parents[int(name)] = ppid
     grew = True
     while grew:
@@ -167,7 +167,18 @@ def check_ok(name: str, r: Run, allowed: tuple[int, ...] = (0, 1)) -> Run:
 def generate(out: Path, files: int, args: argparse.Namespace, large: int = 0) -> float:
     cmd = [sys.executable, str(HERE / "gen_district.py"), "--files", str(files), "--out", str(out), "--mix", args.mix]
     if large:  # a one-unit, one-indicator project holding only the large files
-        cmd += ["--units", "1", "--indicators", "1", "--items", "1", "--large", str(large), "--large-mb", str(args.large_mb)]
+        cmd += [
+            "--units",
+            "1",
+            "--indicators",
+            "1",
+            "--items",
+            "1",
+            "--large",
+            str(large),
+            "--large-mb",
+            str(args.large_mb),
+        ]
     else:
         cmd += ["--units", str(args.units), "--indicators", str(args.indicators)]
         if args.items:
@@ -219,7 +230,9 @@ print(json.dumps(out))
 
 def per_file(paths: list[Path]) -> tuple[float, float]:
     """(sha256 seconds, inspect_file seconds) over the files, one after the other, in one process."""
-    done = subprocess.run([sys.executable, "-c", PER_FILE, *map(str, paths)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PER_FILE, *map(str, paths)], capture_output=True, text=True, check=True
+    )
     pairs = json.loads(done.stdout)
     return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
 
@@ -296,9 +309,16 @@ def machine() -> dict[str, str]:
         pass
     import civdoc
 
-    return {"nproc": str(os.cpu_count()), "cpu": cpu, "memory": mem, "python": platform.python_version(),
-            "system": platform.platform(), "civdoc": civdoc.__version__,
-            "date": time.strftime("%Y-%m-%d %H:%M %Z"), "load_start": f"{os.getloadavg()[0]:.2f}"}
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": mem,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "civdoc": civdoc.__version__,
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "load_start": f"{os.getloadavg()[0]:.2f}",
+    }
 
 
 def mb(n: float) -> str:
@@ -344,19 +364,31 @@ def main(argv: list[str] | None = None) -> int:
     walk_wall, walk_inner, count = bare_walk(tree / "evidence", args.repeat)
     rep.raw.update(walk_wall=walk_wall, walk_inner=walk_inner, files=count)
     rep.add("files in the tree", f"{count:,}")
-    rep.add("bare walk: os.scandir + stat, whole program", f"{walk_wall * 1000:.0f} ms", "the floor",
-            note=f"walk alone {walk_inner * 1000:.0f} ms, interpreter start the rest")
+    rep.add(
+        "bare walk: os.scandir + stat, whole program",
+        f"{walk_wall * 1000:.0f} ms",
+        "the floor",
+        note=f"walk alone {walk_inner * 1000:.0f} ms, interpreter start the rest",
+    )
 
     # cold
     if not args.skip_nocache:
         cold_nc = check_ok("cold --no-cache", run(civdoc(tree, "check", "--no-cache")))
         rep.raw["cold_nocache"] = asdict(cold_nc)
-        rep.add("cold check --no-cache", f"{cold_nc.seconds:.1f} s",
-                f"≤ 1 ms/file: {cold_nc.seconds / count * 1000:.2f} ms/file", cold_nc.seconds / count <= 0.001)
+        rep.add(
+            "cold check --no-cache",
+            f"{cold_nc.seconds:.1f} s",
+            f"≤ 1 ms/file: {cold_nc.seconds / count * 1000:.2f} ms/file",
+            cold_nc.seconds / count <= 0.001,
+        )
     cold = check_ok("cold check", run(civdoc(tree, "check")))
     rep.raw["cold"] = asdict(cold)
-    rep.add("cold check, writing a fresh .civdoc/", f"{cold.seconds:.1f} s",
-            f"≤ 1 ms/file: {cold.seconds / count * 1000:.2f} ms/file", cold.seconds / count <= 0.001)
+    rep.add(
+        "cold check, writing a fresh .civdoc/",
+        f"{cold.seconds:.1f} s",
+        f"≤ 1 ms/file: {cold.seconds / count * 1000:.2f} ms/file",
+        cold.seconds / count <= 0.001,
+    )
 
     # warm: timed like the floor, without the memory sampler (a thread reading /proc every 20 ms
     # beside a 0.5 s run on two cores costs it ~20 ms); the memory of a warm check is sampled apart
@@ -364,15 +396,25 @@ def main(argv: list[str] | None = None) -> int:
     warm_memory = check_ok("warm check", run(civdoc(tree, "check")))
     warm = sorted(warms, key=lambda r: r.seconds)[len(warms) // 2]
     rep.raw["warm"] = [asdict(w) for w in warms]
-    rep.add("warm check (median)", f"{warm.seconds * 1000:.0f} ms",
-            f"≤ 3× bare walk: {warm.seconds / walk_wall:.2f}×", warm.seconds <= 3 * walk_wall,
-            note=f"{warm.seconds / walk_inner:.2f}× the walk alone")
-    jsons = [check_ok("warm check --format json", run(civdoc(tree, "check", "--format", "json"), sample=False))
-             for _ in range(args.repeat)]
+    rep.add(
+        "warm check (median)",
+        f"{warm.seconds * 1000:.0f} ms",
+        f"≤ 3× bare walk: {warm.seconds / walk_wall:.2f}×",
+        warm.seconds <= 3 * walk_wall,
+        note=f"{warm.seconds / walk_inner:.2f}× the walk alone",
+    )
+    jsons = [
+        check_ok("warm check --format json", run(civdoc(tree, "check", "--format", "json"), sample=False))
+        for _ in range(args.repeat)
+    ]
     warm_json = sorted(jsons, key=lambda r: r.seconds)[len(jsons) // 2]
     rep.raw["warm_json"] = [asdict(w) for w in jsons]
-    rep.add("warm check --format json (median)", f"{warm_json.seconds * 1000:.0f} ms",
-            f"≤ 4× bare walk: {warm_json.seconds / walk_wall:.2f}×", warm_json.seconds <= 4 * walk_wall)
+    rep.add(
+        "warm check --format json (median)",
+        f"{warm_json.seconds * 1000:.0f} ms",
+        f"≤ 4× bare walk: {warm_json.seconds / walk_wall:.2f}×",
+        warm_json.seconds <= 4 * walk_wall,
+    )
 
     # touch one file
     victim = next(p for p in sorted((tree / "evidence").rglob("*.pdf")))
@@ -383,14 +425,22 @@ def main(argv: list[str] | None = None) -> int:
     touched = check_ok("touch-one check", run(civdoc(tree, "check")))
     rewritten = cache_rows_since(tree, since)
     rep.raw["touch"] = {"run": asdict(touched), "rewritten": rewritten, "touched": rel}
-    rep.add("check after touching one file", f"{touched.seconds * 1000:.0f} ms",
-            f"re-inspects only that file: {len(rewritten)} re-inspected", rewritten == [rel])
+    rep.add(
+        "check after touching one file",
+        f"{touched.seconds * 1000:.0f} ms",
+        f"re-inspects only that file: {len(rewritten)} re-inspected",
+        rewritten == [rel],
+    )
 
     # memory
     peak = max([cold, touched, warm_memory] + ([cold_nc] if not args.skip_nocache else []), key=lambda r: r.tree_pss)
-    rep.add("peak memory of a check (sum of PSS over civdoc and its workers)", mb(peak.tree_pss),
-            "< 400 MB" + (" at 100,000 files" if count >= 100_000 else ""), peak.tree_pss < 400e6,
-            note=f"RSS sum {mb(peak.tree_rss)}; largest single process {mb(max(r.max_rss for r in [cold, *warms]))}")
+    rep.add(
+        "peak memory of a check (sum of PSS over civdoc and its workers)",
+        mb(peak.tree_pss),
+        "< 400 MB" + (" at 100,000 files" if count >= 100_000 else ""),
+        peak.tree_pss < 400e6,
+        note=f"RSS sum {mb(peak.tree_rss)}; largest single process {mb(max(r.max_rss for r in [cold, *warms]))}",
+    )
     rep.add("peak memory, warm check", mb(warm_memory.tree_pss), note=f"RSS {mb(warm_memory.tree_rss)}")
 
     # large files
@@ -398,22 +448,36 @@ def main(argv: list[str] | None = None) -> int:
         larges = sorted((big / "evidence").rglob("*.pdf"))
         sha_s, total = sha256_files(larges)
         rep.raw["sha256"] = {"seconds": sha_s, "bytes": total}
-        rep.add(f"plain sha256 of {len(larges)} × {args.large_mb:g} MB", f"{sha_s:.2f} s",
-                note=f"{total / sha_s / 1e9:.2f} GB/s")
+        rep.add(
+            f"plain sha256 of {len(larges)} × {args.large_mb:g} MB",
+            f"{sha_s:.2f} s",
+            note=f"{total / sha_s / 1e9:.2f} GB/s",
+        )
         shutil.rmtree(big / ".civdoc", ignore_errors=True)
         big_cold = check_ok("large cold check", run(civdoc(big, "check", "--no-cache")))
         big_warm = check_ok("large warm check", run(civdoc(big, "check")))
         big_warm = check_ok("large warm check", run(civdoc(big, "check")))
         sha_each, inspect_each = per_file(larges)
-        rep.raw["large"] = {"cold": asdict(big_cold), "warm": asdict(big_warm),
-                            "per_file_sha256": sha_each, "per_file_inspect": inspect_each}
-        rep.add("inspect_file on the same files, one core", f"{inspect_each:.2f} s",
-                f"≤ 1.5× sha256 of them ({sha_each:.2f} s): {inspect_each / sha_each:.2f}×",
-                inspect_each <= 1.5 * sha_each)
-        rep.add("cold `civdoc check --no-cache` of a project holding just these files", f"{big_cold.seconds:.2f} s",
-                f"≤ 1.5× plain sha256: {big_cold.seconds / sha_s:.2f}×", big_cold.seconds <= 1.5 * sha_s,
-                note=f"{total / big_cold.seconds / 1e9:.2f} GB/s with start-up; a warm check of it takes "
-                     f"{big_warm.seconds:.2f} s; peak PSS {mb(big_cold.tree_pss)}")
+        rep.raw["large"] = {
+            "cold": asdict(big_cold),
+            "warm": asdict(big_warm),
+            "per_file_sha256": sha_each,
+            "per_file_inspect": inspect_each,
+        }
+        rep.add(
+            "inspect_file on the same files, one core",
+            f"{inspect_each:.2f} s",
+            f"≤ 1.5× sha256 of them ({sha_each:.2f} s): {inspect_each / sha_each:.2f}×",
+            inspect_each <= 1.5 * sha_each,
+        )
+        rep.add(
+            "cold `civdoc check --no-cache` of a project holding just these files",
+            f"{big_cold.seconds:.2f} s",
+            f"≤ 1.5× plain sha256: {big_cold.seconds / sha_s:.2f}×",
+            big_cold.seconds <= 1.5 * sha_s,
+            note=f"{total / big_cold.seconds / 1e9:.2f} GB/s with start-up; a warm check of it takes "
+            f"{big_warm.seconds:.2f} s; peak PSS {mb(big_cold.tree_pss)}",
+        )
 
     # page cache dropped
     if args.drop_caches:
@@ -424,9 +488,11 @@ def main(argv: list[str] | None = None) -> int:
             drop_caches()
             disk_cold = check_ok("cold check, page cache dropped", run(civdoc(tree, "check", "--no-cache")))
             rep.raw["disk"] = {"walk": asdict(disk_walk), "warm": asdict(disk_warm), "cold": asdict(disk_cold)}
-            rep.add("page cache dropped: bare walk / warm check / cold check --no-cache",
-                    f"{disk_walk.seconds:.1f} s / {disk_warm.seconds:.1f} s / {disk_cold.seconds:.1f} s",
-                    f"warm {disk_warm.seconds / disk_walk.seconds:.2f}× walk")
+            rep.add(
+                "page cache dropped: bare walk / warm check / cold check --no-cache",
+                f"{disk_walk.seconds:.1f} s / {disk_warm.seconds:.1f} s / {disk_cold.seconds:.1f} s",
+                f"warm {disk_warm.seconds / disk_walk.seconds:.2f}× walk",
+            )
         else:
             rep.add("page cache dropped", "skipped", note="/proc/sys/vm/drop_caches is not writable")
 
@@ -445,18 +511,32 @@ def main(argv: list[str] | None = None) -> int:
                 rep.add("build", "failed", "≤ 30 s", False, note=f"exit {built.code}: {tail[0][:200]}")
             else:
                 items = args.items or -(-args.files // 10)
-                rep.add(f"build: {items:,} items, {count:,} files (warm cache)", f"{built.seconds:.1f} s", "≤ 30 s",
-                        built.seconds <= 30,
-                        note=f"peak PSS {mb(built.tree_pss)}")
+                rep.add(
+                    f"build: {items:,} items, {count:,} files (warm cache)",
+                    f"{built.seconds:.1f} s",
+                    "≤ 30 s",
+                    built.seconds <= 30,
+                    note=f"peak PSS {mb(built.tree_pss)}",
+                )
 
     rep.machine["load average, start → end"] = f"{rep.machine.pop('load_start', '')} → {os.getloadavg()[0]:.2f}"
     print(rep.table())
     print(f"load average {rep.machine['load average, start → end']} (other processes on the machine skew times)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": rep.machine, "command": rep.command,
-                                         "figures": [asdict(f) for f in rep.figures], "raw": rep.raw},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": rep.machine,
+                    "command": rep.command,
+                    "figures": [asdict(f) for f in rep.figures],
+                    "raw": rep.raw,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -42,8 +42,11 @@ def main() -> int:
     if args.code:
         env["PYTHONPATH"] = str(args.code.resolve())
     check = [sys.executable, "-m", "civdoc", "check", "--project", project, "--today", TODAY]
-    commands = {"walk": [sys.executable, "-c", WALK, str(Path(project) / "evidence")],
-                "check": check, "check --format json": [*check, "--format", "json"]}
+    commands = {
+        "walk": [sys.executable, "-c", WALK, str(Path(project) / "evidence")],
+        "check": check,
+        "check --format json": [*check, "--format", "json"],
+    }
     with tempfile.TemporaryDirectory() as neutral:  # not the repository: its civdoc/ would shadow --code
         for _ in range(2):
             timed(check, env, neutral)

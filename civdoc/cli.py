@@ -41,8 +41,9 @@ FORMATS = ("text", "json", "github", "junit")
 ProjectOpt = typer.Option(None, "--project", "-p", help="项目文件夹（含 civdoc.yaml）；默认从当前文件夹向上查找。")
 TodayOpt = typer.Option(None, "--today", envvar="CIVDOC_TODAY", help="把“今天”固定为 YYYY-MM-DD，便于复现结果。")
 NoCacheOpt = typer.Option(False, "--no-cache", help="不使用 .civdoc/ 中的检查缓存，重新检查每个文件。")
-SinceOpt = typer.Option(None, "--since",
-                        help="与 history/ 中这一天（YYYY-MM-DD）的记录比较；默认与此前最近的一次比较。")
+SinceOpt = typer.Option(
+    None, "--since", help="与 history/ 中这一天（YYYY-MM-DD）的记录比较；默认与此前最近的一次比较。"
+)
 
 
 def console(stderr: bool = False) -> Console:
@@ -92,9 +93,14 @@ def handled(func: F) -> F:
             stderr_console().print(styled(f"错误：{refused(exc)}", style="bold red"), soft_wrap=True)
             raise typer.Exit(2) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
-            stderr_console().print(styled(
-                f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
-                "（设置环境变量 CIVDOC_DEBUG=1 可显示详细信息）", style="bold red"), soft_wrap=True)
+            stderr_console().print(
+                styled(
+                    f"civdoc 内部错误：{type(exc).__name__}: {exc}\n请把这条信息和所运行的命令发给维护人员。"
+                    "（设置环境变量 CIVDOC_DEBUG=1 可显示详细信息）",
+                    style="bold red",
+                ),
+                soft_wrap=True,
+            )
             if os.environ.get("CIVDOC_DEBUG"):
                 raise
             raise typer.Exit(3) from None
@@ -157,8 +163,10 @@ def parse_today(value: Optional[str]) -> date:
 def project_root(project: Optional[Path]) -> Path:
     if project is not None:
         if not (project / "civdoc.yaml").is_file():
-            raise UsageError(f"{project} 中没有 civdoc.yaml。请确认 --project 指向项目文件夹；"
-                             "还没有项目时，用 civdoc init 文件夹 --from 任务清单.xlsx 新建。")
+            raise UsageError(
+                f"{project} 中没有 civdoc.yaml。请确认 --project 指向项目文件夹；"
+                "还没有项目时，用 civdoc init 文件夹 --from 任务清单.xlsx 新建。"
+            )
         return project.resolve()
     return find_root(Path.cwd())
 
@@ -167,25 +175,46 @@ def show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def run_check(root: Path, today: date, unit: Optional[str], indicator: Optional[str], no_cache: bool,  # type: ignore[no-untyped-def]
-              files: bool = True):
+def run_check(
+    root: Path,
+    today: date,
+    unit: Optional[str],
+    indicator: Optional[str],
+    no_cache: bool,  # type: ignore[no-untyped-def]
+    files: bool = True,
+):
     from civdoc.check.pipeline import check
 
     if not show_progress():
         return check(root, today, unit, indicator, use_cache=not no_cache, files=files)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("检查文件"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=stderr_console(), transient=True) as bar:
+    with Progress(
+        TextColumn("检查文件"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr_console(),
+        transient=True,
+    ) as bar:
         task = bar.add_task("inspect", total=None)
-        return check(root, today, unit, indicator, use_cache=not no_cache, files=files,
-                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+        return check(
+            root,
+            today,
+            unit,
+            indicator,
+            use_cache=not no_cache,
+            files=files,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 @app.command()
 @handled
 def check(
-    fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text（给人看）、json、github（GitHub 注释）、junit。"),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="输出格式：text（给人看）、json、github（GitHub 注释）、junit。"
+    ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="把结果写入文件，而不是显示在屏幕上。"),
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只看这个单位（全称或简称）。"),
     indicator: Optional[str] = typer.Option(None, "--indicator", "-i", help="只看这个指标编号。"),
@@ -244,7 +273,9 @@ def build(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只生成这个单位的分单位台账。"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹，默认为项目中的 out/。"),
     strict: bool = typer.Option(False, "--strict", help="台账照常生成；但有未豁免的错误或警告时返回退出码 1。"),
-    force: bool = typer.Option(False, "--force", help="out/ 中的台账有尚未导入的审核内容时，先把它们移到 out/已替换台账/ 保存，再生成新台账。"),
+    force: bool = typer.Option(
+        False, "--force", help="out/ 中的台账有尚未导入的审核内容时，先把它们移到 out/已替换台账/ 保存，再生成新台账。"
+    ),
     today: Optional[str] = TodayOpt,
     since: Optional[str] = SinceOpt,
     no_cache: bool = NoCacheOpt,
@@ -272,7 +303,9 @@ def build(
 
 @app.command()
 @handled
-def rules(code: Optional[str] = typer.Argument(None, help="问题代码（如 C203）或名称（如 requirement-missing）。")) -> None:
+def rules(
+    code: Optional[str] = typer.Argument(None, help="问题代码（如 C203）或名称（如 requirement-missing）。"),
+) -> None:
     """列出全部问题代码，或解释其中一个。"""
     from civdoc.findings import lookup
     from civdoc.render.catalogue import render_catalogue, render_rule
@@ -290,7 +323,9 @@ def rules(code: Optional[str] = typer.Argument(None, help="问题代码（如 C2
 @app.command(context_settings={"allow_extra_args": False})
 @handled
 def review(
-    args: list[str] = typer.Argument(..., help="单位 指标编号；或 import 台账.xlsx", metavar="UNIT INDICATOR | import FILE.xlsx"),
+    args: list[str] = typer.Argument(
+        ..., help="单位 指标编号；或 import 台账.xlsx", metavar="UNIT INDICATOR | import FILE.xlsx"
+    ),
     stage: Optional[str] = typer.Option(None, "--stage", "-s", help="审核阶段：初审、复审或终审。"),
     passed: bool = typer.Option(False, "--pass", help="审核通过。"),
     returned: bool = typer.Option(False, "--return", help="退回整改。"),
@@ -330,8 +365,9 @@ ColumnsOpt = typer.Option(None, "--columns", help="列名与常见写法不同�
 @handled
 def init(
     folder: Path = typer.Argument(..., help="新项目的文件夹（不存在时新建）。", metavar="DIR"),
-    source: Optional[Path] = typer.Option(None, "--from", metavar="LIST",
-                                          help="本地的材料自查任务清单（.xlsx 或 .docx），从中读取指标和单位。"),
+    source: Optional[Path] = typer.Option(
+        None, "--from", metavar="LIST", help="本地的材料自查任务清单（.xlsx 或 .docx），从中读取指标和单位。"
+    ),
     name: Optional[str] = typer.Option(None, "--name", help="项目名称（台账标题）；默认取清单的标题行。"),
     columns: Optional[str] = ColumnsOpt,
 ) -> None:
@@ -395,7 +431,9 @@ def scaffold(
 @handled
 def kit(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只生成这个单位的材料包。"),
-    contact: Optional[str] = typer.Option(None, "--contact", help="填报说明中的联系人，如“区创文办 周丽 0571-80000102”。"),
+    contact: Optional[str] = typer.Option(
+        None, "--contact", help="填报说明中的联系人，如“区创文办 周丽 0571-80000102”。"
+    ),
     today: Optional[str] = TodayOpt,
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,
@@ -410,9 +448,15 @@ def kit(
 @app.command()
 @handled
 def collect(
-    source: Path = typer.Argument(..., help="单位发回的 zip 压缩包，或文件夹（如 U 盘中的单位文件夹）。", metavar="ZIP_OR_FOLDER"),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="材料属于哪个单位（压缩包顶层不是单位文件夹时必须指定）。"),
-    replace: bool = typer.Option(False, "--replace", help="同名但内容不同的文件：用新文件替换，旧文件移到 replaced/<日期>/。"),
+    source: Path = typer.Argument(
+        ..., help="单位发回的 zip 压缩包，或文件夹（如 U 盘中的单位文件夹）。", metavar="ZIP_OR_FOLDER"
+    ),
+    unit: Optional[str] = typer.Option(
+        None, "--unit", "-u", help="材料属于哪个单位（压缩包顶层不是单位文件夹时必须指定）。"
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="同名但内容不同的文件：用新文件替换，旧文件移到 replaced/<日期>/。"
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将会收取什么，不写入任何文件。"),
     today: Optional[str] = TodayOpt,
     no_cache: bool = NoCacheOpt,
@@ -430,7 +474,9 @@ def collect(
 def pack(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只打包这个单位的材料。"),
     method: Optional[str] = typer.Option(None, "--method", "-m", help="只打包按这种测评方法测评的指标，如 网上申报。"),
-    max_mb: Optional[float] = typer.Option(None, "--max-mb", help="每个压缩包的大小上限（MB），默认为单个文件上限的 10 倍。"),
+    max_mb: Optional[float] = typer.Option(
+        None, "--max-mb", help="每个压缩包的大小上限（MB），默认为单个文件上限的 10 倍。"
+    ),
     today: Optional[str] = TodayOpt,
     no_cache: bool = NoCacheOpt,
     project: Optional[Path] = ProjectOpt,

@@ -133,9 +133,14 @@ TITLES: dict[tuple[str, str], object] = {
     ("1.1", "学习台账"): "{u}党员理论学习台账",
     ("1.2", "宣讲方案"): {"区委宣传部": "理论宣讲活动方案", "*": "{u}青年理论宣讲活动方案"},
     ("1.2", "宣讲台账"): "{u}理论宣讲台账",
-    ("1.3", "媒体报道"): {"区委宣传部": ["区融媒体中心“奋进新征程”专栏报道", "示例日报头版报道：理论宣讲走进千家万户",
-                                          "网络媒体报道汇编"],
-                          "*": ["“文化惠民在身边”系列报道", "文旅微信公众号主题宣传报道汇编", "示例日报报道：红色旅游线路受欢迎"]},
+    ("1.3", "媒体报道"): {
+        "区委宣传部": [
+            "区融媒体中心“奋进新征程”专栏报道",
+            "示例日报头版报道：理论宣讲走进千家万户",
+            "网络媒体报道汇编",
+        ],
+        "*": ["“文化惠民在身边”系列报道", "文旅微信公众号主题宣传报道汇编", "示例日报报道：红色旅游线路受欢迎"],
+    },
     ("1.3", "工作总结"): "{u}2026年主题宣传工作总结",
     ("1.4", "工作方案"): "{u}爱国主义教育活动方案",
     ("2.1", "工作方案"): {"团区委": "团区委2026年青年志愿服务工作方案", "*": "{u}社区志愿服务工作方案"},
@@ -218,23 +223,52 @@ TITLES: dict[tuple[str, str], object] = {
 }
 # What the photos of an indicator show (file names and the banner in the picture).
 PHOTO_SUBJECTS = {
-    "1.2": "社区宣讲", "1.4": "爱国主义教育基地参观", "2.1": "志愿服务活动", "2.3": "德育实践活动",
-    "3.1": "移风易俗宣传", "3.2": "文明交通执勤", "3.3": "景区文明旅游宣传", "3.5": "光盘行动检查",
-    "4.1": "思政教育活动", "4.2": "师德师风专题", "4.3": "科普进校园", "5.1": "文化馆公益课堂",
-    "5.2": "广场文艺演出", "7.1": "宪法宣传周", "7.2": "公共法律服务窗口", "8.1": "社区服务中心",
-    "8.2": "老年助餐点", "8.3": "健康教育进社区", "8.4": "老旧小区改造", "9.1": "重点区域巡防",
-    "9.2": "建筑工地安全检查", "10.1": "工地扬尘管控", "10.2": "河长巡河", "10.3": "垃圾分类投放点",
-    "10.4": "督察问题整改现场", "11.2": "公益广告", "11.3": "问题整改",
+    "1.2": "社区宣讲",
+    "1.4": "爱国主义教育基地参观",
+    "2.1": "志愿服务活动",
+    "2.3": "德育实践活动",
+    "3.1": "移风易俗宣传",
+    "3.2": "文明交通执勤",
+    "3.3": "景区文明旅游宣传",
+    "3.5": "光盘行动检查",
+    "4.1": "思政教育活动",
+    "4.2": "师德师风专题",
+    "4.3": "科普进校园",
+    "5.1": "文化馆公益课堂",
+    "5.2": "广场文艺演出",
+    "7.1": "宪法宣传周",
+    "7.2": "公共法律服务窗口",
+    "8.1": "社区服务中心",
+    "8.2": "老年助餐点",
+    "8.3": "健康教育进社区",
+    "8.4": "老旧小区改造",
+    "9.1": "重点区域巡防",
+    "9.2": "建筑工地安全检查",
+    "10.1": "工地扬尘管控",
+    "10.2": "河长巡河",
+    "10.3": "垃圾分类投放点",
+    "10.4": "督察问题整改现场",
+    "11.2": "公益广告",
+    "11.3": "问题整改",
 }
 # Documents of these kinds are written as …
-KIND_EXT = {"正式发文": "pdf", "会议纪要": "docx", "说明报告": "docx", "工作台账": "docx",
-            "荣誉证书": "pdf", "统计表格": "xlsx", "媒体报道": "pdf"}
+KIND_EXT = {
+    "正式发文": "pdf",
+    "会议纪要": "docx",
+    "说明报告": "docx",
+    "工作台账": "docx",
+    "荣誉证书": "pdf",
+    "统计表格": "xlsx",
+    "媒体报道": "pdf",
+}
 # Where in the period a document of a kind is usually dated (fraction of the window).
 KIND_SPAN = {"正式发文": (0.0, 0.45), "说明报告": (0.75, 1.0), "统计表格": (0.6, 1.0)}
 # The file types each kind accepts (SPEC §2), to check our own placement.
 KIND_TYPES = {
-    **dict.fromkeys(["正式发文", "会议纪要", "说明报告", "工作台账", "荣誉证书"],
-                    ["pdf", "ofd", "doc", "docx", "wps", "jpg", "jpeg", "png"]),
+    **dict.fromkeys(
+        ["正式发文", "会议纪要", "说明报告", "工作台账", "荣誉证书"],
+        ["pdf", "ofd", "doc", "docx", "wps", "jpg", "jpeg", "png"],
+    ),
     "实景图片": ["jpg", "jpeg", "png"],
     "统计表格": ["xlsx", "xls", "et", "pdf"],
     "媒体报道": ["pdf", "ofd", "jpg", "jpeg", "png", "docx"],
@@ -298,18 +332,31 @@ def load_definitions() -> tuple[dict, list[Ind]]:
             for r in raw.get("requirements", []):
                 kind = r.get("kind")
                 px = r.get("min_pixels")
-                reqs.append(Req(
-                    name=r["name"], kind=kind, min=r.get("min", 1), match=r.get("match") or [r["name"]],
-                    types=r.get("types") or (KIND_TYPES[kind] if kind else sorted({t for v in KIND_TYPES.values() for t in v})),
-                    units=[alias[norm(u)] for u in r["units"]] if r.get("units") else None,
-                    min_pixels=tuple(int(v) for v in px.lower().split("x")) if px else None,
-                ))
+                reqs.append(
+                    Req(
+                        name=r["name"],
+                        kind=kind,
+                        min=r.get("min", 1),
+                        match=r.get("match") or [r["name"]],
+                        types=r.get("types")
+                        or (KIND_TYPES[kind] if kind else sorted({t for v in KIND_TYPES.values() for t in v})),
+                        units=[alias[norm(u)] for u in r["units"]] if r.get("units") else None,
+                        min_pixels=tuple(int(v) for v in px.lower().split("x")) if px else None,
+                    )
+                )
             window = raw.get("window")
-            inds.append(Ind(
-                id=str(raw["id"]), content=raw["content"], order=doc.get("order", 99), aspect=doc["aspect"],
-                responsible=units, needs_material=bool(reqs) or bool(methods & {"材料审核", "网上申报"}),
-                window=(window["start"], window["end"]) if window else period, requirements=reqs,
-            ))
+            inds.append(
+                Ind(
+                    id=str(raw["id"]),
+                    content=raw["content"],
+                    order=doc.get("order", 99),
+                    aspect=doc["aspect"],
+                    responsible=units,
+                    needs_material=bool(reqs) or bool(methods & {"材料审核", "网上申报"}),
+                    window=(window["start"], window["end"]) if window else period,
+                    requirements=reqs,
+                )
+            )
     inds.sort(key=lambda i: (i.order, [int(p) for p in i.id.split(".")]))
     return config, inds
 
@@ -324,7 +371,9 @@ def norm(text: str) -> str:
 
 def find_font() -> str | None:
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True, timeout=10
+        )
         if out.returncode == 0 and out.stdout.strip() and Path(out.stdout.strip()).is_file():
             cand = out.stdout.strip()
             if "CJK" in cand or "cjk" in cand.lower() or "wqy" in cand.lower() or "droid" in cand.lower():
@@ -354,7 +403,9 @@ def font(size: int):
         if FONT_FILE:
             try:
                 # index 2 of Noto Sans CJK .ttc is the SC face; other files have a single face
-                _FONTS[size] = ImageFont.truetype(FONT_FILE, size, index=2 if FONT_FILE.endswith(".ttc") and "Noto" in FONT_FILE else 0)
+                _FONTS[size] = ImageFont.truetype(
+                    FONT_FILE, size, index=2 if FONT_FILE.endswith(".ttc") and "Noto" in FONT_FILE else 0
+                )
             except OSError:
                 _FONTS[size] = ImageFont.truetype(FONT_FILE, size)
         else:
@@ -368,7 +419,7 @@ def latin(text: str) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
 def render_page(lines: list[tuple[str, int, bool]]) -> Image.Image:
@@ -406,7 +457,13 @@ def pdf_bytes(title: str, unit: str, when: date, seed: int, pages: int = 1) -> b
     for p in range(pages):
         lines: list[tuple[str, int, bool]] = []
         if p == 0:
-            lines.append((f"示例区{unit.removeprefix('区')}文件" if not unit.startswith("团") else "共青团示例区委员会文件", 26, True))
+            lines.append(
+                (
+                    f"示例区{unit.removeprefix('区')}文件" if not unit.startswith("团") else "共青团示例区委员会文件",
+                    26,
+                    True,
+                )
+            )
             lines.append((f"示〔{when.year}〕{rnd.randint(3, 60)}号", 14, True))
             lines += [(t, 20, True) for t in wrap(title, 24)]
             lines.append(("", 12, False))
@@ -421,9 +478,19 @@ def pdf_bytes(title: str, unit: str, when: date, seed: int, pages: int = 1) -> b
         images.append(render_page(lines))
     stamp = datetime(when.year, when.month, when.day, 9, 0, 0).timetuple()
     buf = io.BytesIO()
-    images[0].save(buf, "PDF", resolution=72, save_all=True, append_images=images[1:],
-                   title=title, author=unit, creator="WPS Office", producer="civdoc sample",
-                   creationDate=stamp, modDate=stamp)
+    images[0].save(
+        buf,
+        "PDF",
+        resolution=72,
+        save_all=True,
+        append_images=images[1:],
+        title=title,
+        author=unit,
+        creator="WPS Office",
+        producer="civdoc sample",
+        creationDate=stamp,
+        modDate=stamp,
+    )
     return buf.getvalue()
 
 
@@ -455,7 +522,10 @@ def photo_image(seed: int, size: tuple[int, int], banner: str | None) -> Image.I
         x, y = rnd.randint(20, w - 60), ground + rnd.randint(5, max(6, h - ground - 130))
         s = h // 22
         draw.ellipse([x, y, x + s, y + s], fill=(50, 40, 35))
-        draw.rectangle([x + 2, y + s, x + s - 2, y + s * 3], fill=rnd.choice([(200, 40, 40), (40, 80, 160), (230, 200, 60), (240, 240, 240)]))
+        draw.rectangle(
+            [x + 2, y + s, x + s - 2, y + s * 3],
+            fill=rnd.choice([(200, 40, 40), (40, 80, 160), (230, 200, 60), (240, 240, 240)]),
+        )
     return img
 
 
@@ -612,8 +682,17 @@ def xlsx_bytes(title: str, unit: str, when: date, seed: int) -> bytes:
         ws.append(["序号", "姓名", "学校", "职务", "签到时间"])
         names = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"]
         for i in range(rnd.randint(8, 14)):
-            ws.append([i + 1, rnd.choice(names) + rnd.choice(["晓", "建", "丽", "文", "海"]) + rnd.choice(["明", "华", "婷", "军", "静"]),
-                       f"示例区第{rnd.randint(1, 12)}中学", rnd.choice(["教师", "班主任", "年级组长"]), f"08:{rnd.randint(10, 29)}"])
+            ws.append(
+                [
+                    i + 1,
+                    rnd.choice(names)
+                    + rnd.choice(["晓", "建", "丽", "文", "海"])
+                    + rnd.choice(["明", "华", "婷", "军", "静"]),
+                    f"示例区第{rnd.randint(1, 12)}中学",
+                    rnd.choice(["教师", "班主任", "年级组长"]),
+                    f"08:{rnd.randint(10, 29)}",
+                ]
+            )
     else:
         ws.append(["序号", "月份", "场次/件数", "参与人次", "备注"])
         start = when.month
@@ -747,7 +826,9 @@ def make_item(tree: Tree, unit: str, ind: Ind, style: Style) -> None:
             make_documents(tree, unit, ind, req, style, folder, count, rnd)
 
 
-def make_photos(tree: Tree, unit: str, ind: Ind, req: Req, style: Style, folder: str, count: int, rnd: random.Random) -> None:
+def make_photos(
+    tree: Tree, unit: str, ind: Ind, req: Req, style: Style, folder: str, count: int, rnd: random.Random
+) -> None:
     subject = PHOTO_SUBJECTS.get(ind.id, ind.content)
     kw = req.match[0]
     in_subdir = style.subdirs in ("photos", "all")
@@ -767,7 +848,9 @@ def make_photos(tree: Tree, unit: str, ind: Ind, req: Req, style: Style, folder:
         tree.add(Planned(rel, data, unit, ind.id, req.name))
 
 
-def make_documents(tree: Tree, unit: str, ind: Ind, req: Req, style: Style, folder: str, count: int, rnd: random.Random) -> None:
+def make_documents(
+    tree: Tree, unit: str, ind: Ind, req: Req, style: Style, folder: str, count: int, rnd: random.Random
+) -> None:
     ext = KIND_EXT.get(req.kind or "", "pdf")
     if ext not in req.types:
         ext = req.types[0]
@@ -803,7 +886,9 @@ def plant_gaps(tree: Tree) -> None:
     # P505: one joint notice, filed by both units that received it
     notice_title = "关于印发《示例区学雷锋志愿服务工作方案》的通知"
     notice = pdf_bytes(notice_title, "区文明办", date(2026, 2, 26), seed_of("joint-notice"), pages=2)
-    tree.add(Planned(f"{f['区文明办', '2.1']}/工作方案/{notice_title}.pdf", notice, "区文明办", "2.1", "工作方案", "P505"))
+    tree.add(
+        Planned(f"{f['区文明办', '2.1']}/工作方案/{notice_title}.pdf", notice, "区文明办", "2.1", "工作方案", "P505")
+    )
     tree.add(Planned(f"{f['区教育局', '2.1']}/{notice_title}.pdf", notice, "区教育局", "2.1", "工作方案", "P505"))
 
     # F301: an archive dropped where photos go
@@ -811,82 +896,206 @@ def plant_gaps(tree: Tree) -> None:
     with zipfile.ZipFile(arch, "w", zipfile.ZIP_STORED) as z:
         for k in range(2):
             when = datetime(2026, 7, 18, 15, 2 * k)
-            z.writestr(zipfile.ZipInfo(f"IMG_{when:%Y%m%d_%H%M%S}.jpg", ZIP_TIME),
-                       jpeg_bytes(seed_of("zip", k), (640, 480), when, None))
-    tree.add(Planned(f"{f['区文化和旅游局', '5.1']}/活动照片/活动照片原图打包.zip", arch.getvalue(),
-                     "区文化和旅游局", "5.1", "活动照片", "F301"))
+            z.writestr(
+                zipfile.ZipInfo(f"IMG_{when:%Y%m%d_%H%M%S}.jpg", ZIP_TIME),
+                jpeg_bytes(seed_of("zip", k), (640, 480), when, None),
+            )
+    tree.add(
+        Planned(
+            f"{f['区文化和旅游局', '5.1']}/活动照片/活动照片原图打包.zip",
+            arch.getvalue(),
+            "区文化和旅游局",
+            "5.1",
+            "活动照片",
+            "F301",
+        )
+    )
 
     # F302: a screenshot saved as PNG, renamed to .pdf
     png = png_screenshot("“一网通办”让企业开办跑出加速度", date(2026, 4, 10), seed_of("f302"))
-    tree.add(Planned(f"{f['区市场监管局', '6.1']}/2026-04-10 营商环境政策宣传截图.pdf", png,
-                     "区市场监管局", "6.1", "宣传材料", "F302"))
+    tree.add(
+        Planned(
+            f"{f['区市场监管局', '6.1']}/2026-04-10 营商环境政策宣传截图.pdf",
+            png,
+            "区市场监管局",
+            "6.1",
+            "宣传材料",
+            "F302",
+        )
+    )
 
     # F303: a zero-byte PDF (an upload that failed)
-    tree.add(Planned(f"{f['区生态环境局', '10.2']}/2026-06-18 河长制工作会议纪要.pdf", b"",
-                     "区生态环境局", "10.2", "河长制会议纪要", "F303"))
+    tree.add(
+        Planned(
+            f"{f['区生态环境局', '10.2']}/2026-06-18 河长制工作会议纪要.pdf",
+            b"",
+            "区生态环境局",
+            "10.2",
+            "河长制会议纪要",
+            "F303",
+        )
+    )
 
     # F304: a PDF cut in half (an interrupted copy)
     full = pdf_bytes("社会治安防控体系建设工作方案", "区公安分局", date(2026, 5, 12), seed_of("f304"), pages=2)
-    tree.add(Planned(f"{f['区公安分局', '9.1']}/2026-05-12 社会治安防控体系建设工作方案.pdf", full[: len(full) // 2],
-                     "区公安分局", "9.1", "工作方案", "F304"))
+    tree.add(
+        Planned(
+            f"{f['区公安分局', '9.1']}/2026-05-12 社会治安防控体系建设工作方案.pdf",
+            full[: len(full) // 2],
+            "区公安分局",
+            "9.1",
+            "工作方案",
+            "F304",
+        )
+    )
 
     # F305: a password-protected PDF
     plain = pdf_bytes("区司法局普法责任清单", "区司法局", date(2026, 3, 20), seed_of("f305"))
-    tree.add(Planned(f"{f['区司法局', '7.1']}/2026-03-20 区司法局普法责任清单.pdf", encrypted_pdf(plain, "1234"),
-                     "区司法局", "7.1", "普法责任清单", "F305"))
+    tree.add(
+        Planned(
+            f"{f['区司法局', '7.1']}/2026-03-20 区司法局普法责任清单.pdf",
+            encrypted_pdf(plain, "1234"),
+            "区司法局",
+            "7.1",
+            "普法责任清单",
+            "F305",
+        )
+    )
 
     # F307: a photo of 800x600 where 1280x720 is required (still counts: 4 of 4)
     when = datetime(2026, 4, 20, 15, 12, 8)
-    tree.add(Planned(f"{f['区委宣传部', '1.2']}/活动照片/2026年4月20日 社区宣讲4.jpg",
-                     jpeg_bytes(seed_of("f307"), (800, 600), when, "社区宣讲"), "区委宣传部", "1.2", "活动照片", "F307"))
+    tree.add(
+        Planned(
+            f"{f['区委宣传部', '1.2']}/活动照片/2026年4月20日 社区宣讲4.jpg",
+            jpeg_bytes(seed_of("f307"), (800, 600), when, "社区宣讲"),
+            "区委宣传部",
+            "1.2",
+            "活动照片",
+            "F307",
+        )
+    )
 
     # T401: a photo from before the period (still 3 usable photos besides it)
     when = datetime(2025, 6, 1, 9, 5, 41)
-    tree.add(Planned(f"{f['区文明办', '2.1']}/活动照片/2025-06-01 志愿服务启动仪式.jpg",
-                     jpeg_bytes(seed_of("t401"), (1280, 720), when, "志愿服务启动仪式"), "区文明办", "2.1", "活动照片", "T401"))
+    tree.add(
+        Planned(
+            f"{f['区文明办', '2.1']}/活动照片/2025-06-01 志愿服务启动仪式.jpg",
+            jpeg_bytes(seed_of("t401"), (1280, 720), when, "志愿服务启动仪式"),
+            "区文明办",
+            "2.1",
+            "活动照片",
+            "T401",
+        )
+    )
 
     # T402: a photo without any date (name, folder or EXIF); it still counts (3 of 3)
-    tree.add(Planned(f"{f['区教育局', '4.1']}/活动照片/校园宣传栏.jpg",
-                     jpeg_bytes(seed_of("t402"), (1280, 720), None, "校园宣传栏"), "区教育局", "4.1", "活动照片", "T402"))
+    tree.add(
+        Planned(
+            f"{f['区教育局', '4.1']}/活动照片/校园宣传栏.jpg",
+            jpeg_bytes(seed_of("t402"), (1280, 720), None, "校园宣传栏"),
+            "区教育局",
+            "4.1",
+            "活动照片",
+            "T402",
+        )
+    )
 
     # T403: a plan dated after today but inside 10.4's own window
-    tree.add(Planned(f"{f['区生态环境局', '10.4']}/2027-03-01 第二轮整改销号方案.pdf",
-                     pdf_bytes("第二轮整改销号方案", "区生态环境局", date(2027, 3, 1), seed_of("t403")),
-                     "区生态环境局", "10.4", "整改方案", "T403"))
+    tree.add(
+        Planned(
+            f"{f['区生态环境局', '10.4']}/2027-03-01 第二轮整改销号方案.pdf",
+            pdf_bytes("第二轮整改销号方案", "区生态环境局", date(2027, 3, 1), seed_of("t403")),
+            "区生态环境局",
+            "10.4",
+            "整改方案",
+            "T403",
+        )
+    )
 
     # P501: a unit folder with a typo (区教肓局 for 区教育局)
-    tree.add(Planned("区教肓局/4.3 科学普及/2026-05-18 青少年科普活动方案.pdf",
-                     pdf_bytes("青少年科普活动方案（补充）", "区教育局", date(2026, 5, 18), seed_of("p501")),
-                     None, None, None, "P501"))
+    tree.add(
+        Planned(
+            "区教肓局/4.3 科学普及/2026-05-18 青少年科普活动方案.pdf",
+            pdf_bytes("青少年科普活动方案（补充）", "区教育局", date(2026, 5, 18), seed_of("p501")),
+            None,
+            None,
+            None,
+            "P501",
+        )
+    )
 
     # P502: a folder under a unit that leads to no indicator
-    tree.add(Planned("区民政局/其他材料/2026-02-10 民政工作参考资料.pdf",
-                     pdf_bytes("民政工作参考资料", "区民政局", date(2026, 2, 10), seed_of("p502")),
-                     "区民政局", None, None, "P502"))
+    tree.add(
+        Planned(
+            "区民政局/其他材料/2026-02-10 民政工作参考资料.pdf",
+            pdf_bytes("民政工作参考资料", "区民政局", date(2026, 2, 10), seed_of("p502")),
+            "区民政局",
+            None,
+            None,
+            "P502",
+        )
+    )
 
     # P503: a unit supplying an indicator it is not responsible for
     for k in range(3):
         when = datetime(2026, 6, 14, 19, 20 + 3 * k, 11)
-        tree.add(Planned(f"团区委/5.2 群众文化活动/2026年6月 青年文化节活动照片{k + 1}.jpg",
-                         jpeg_bytes(seed_of("p503", k), (1280, 720), when, "青年文化节" if k == 0 else None),
-                         "团区委", "5.2", "活动照片", "P503"))
+        tree.add(
+            Planned(
+                f"团区委/5.2 群众文化活动/2026年6月 青年文化节活动照片{k + 1}.jpg",
+                jpeg_bytes(seed_of("p503", k), (1280, 720), when, "青年文化节" if k == 0 else None),
+                "团区委",
+                "5.2",
+                "活动照片",
+                "P503",
+            )
+        )
 
     # P504: a file straight in the unit folder
-    tree.add(Planned("区民政局/区民政局创文工作汇报.docx",
-                     docx_bytes("区民政局创文工作汇报", "区民政局", "说明报告", date(2026, 9, 8), seed_of("p504")),
-                     "区民政局", None, None, "P504"))
+    tree.add(
+        Planned(
+            "区民政局/区民政局创文工作汇报.docx",
+            docx_bytes("区民政局创文工作汇报", "区民政局", "说明报告", date(2026, 9, 8), seed_of("p504")),
+            "区民政局",
+            None,
+            None,
+            "P504",
+        )
+    )
 
     # P506: no keyword, and three requirements accept .docx, so it serves none
-    tree.add(Planned(f"{f['区文明办', '11.1']}/其他说明.docx",
-                     docx_bytes("关于部分材料的其他说明", "区文明办", "说明报告", date(2026, 10, 12), seed_of("p506")),
-                     "区文明办", "11.1", None, "P506"))
+    tree.add(
+        Planned(
+            f"{f['区文明办', '11.1']}/其他说明.docx",
+            docx_bytes("关于部分材料的其他说明", "区文明办", "说明报告", date(2026, 10, 12), seed_of("p506")),
+            "区文明办",
+            "11.1",
+            None,
+            "P506",
+        )
+    )
 
     # Ignored without a word: Windows thumbnail cache and a Word lock file
-    tree.add(Planned(f"{f['区公安分局', '9.1']}/巡防照片/Thumbs.db", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
-                     "区公安分局", "9.1", None, "ignored"))
+    tree.add(
+        Planned(
+            f"{f['区公安分局', '9.1']}/巡防照片/Thumbs.db",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "区公安分局",
+            "9.1",
+            None,
+            "ignored",
+        )
+    )
     lock = "~$" + next(Path(p).name for p in tree.files if p.startswith(f["区文明办", "11.1"] + "/会议纪要/"))[2:]
-    tree.add(Planned(f"{f['区文明办', '11.1']}/会议纪要/{lock}", ("\x06" + "区文明办").encode("utf-16-le").ljust(162, b"\0"),
-                     "区文明办", "11.1", None, "ignored"))
+    tree.add(
+        Planned(
+            f"{f['区文明办', '11.1']}/会议纪要/{lock}",
+            ("\x06" + "区文明办").encode("utf-16-le").ljust(162, b"\0"),
+            "区文明办",
+            "11.1",
+            None,
+            "ignored",
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -912,7 +1121,7 @@ def self_check(tree: Tree, inds: dict[str, Ind]) -> None:
         if item.note or item.indicator is None:
             continue
         folder = tree.folders[item.unit, item.indicator]
-        rest = item.rel[len(folder) + 1:].split("/")
+        rest = item.rel[len(folder) + 1 :].split("/")
         req = assign(inds[item.indicator], rest[:-1], rest[-1])
         if (req.name if req else None) != item.requirement:
             problems.append(f"{item.rel}: serves {req.name if req else None}, meant {item.requirement}")
@@ -921,7 +1130,7 @@ def self_check(tree: Tree, inds: dict[str, Ind]) -> None:
     for item in tree.files.values():  # the P506 file must really serve nothing
         if item.note == "P506":
             folder = tree.folders[item.unit, item.indicator]
-            if assign(inds[item.indicator], [], item.rel[len(folder) + 1:]) is not None:
+            if assign(inds[item.indicator], [], item.rel[len(folder) + 1 :]) is not None:
                 problems.append(f"{item.rel}: meant to serve no requirement")
     seen: dict[bytes, str] = {}
     for item in tree.files.values():

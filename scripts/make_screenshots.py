@@ -22,15 +22,23 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 WEEKS = ["2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22"]
-HELD_BACK = [["区文化和旅游局", "区民政局", "区生态环境局", "团区委"], ["区民政局", "区生态环境局"],
-             ["区生态环境局"], []]
+HELD_BACK = [
+    ["区文化和旅游局", "区民政局", "区生态环境局", "团区委"],
+    ["区民政局", "区生态环境局"],
+    ["区生态环境局"],
+    [],
+]
 WIDTH, HEIGHT = 1366, 2400
 MAX_BYTES = 300 * 1024
 
 
 def civdoc(root: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "civdoc", *args, "--project", str(root)], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "civdoc", *args, "--project", str(root)],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def build_weeks(root: Path) -> None:
@@ -60,19 +68,37 @@ def shrink(png: Path, target: Path, width: int) -> None:
 
 def dashboard(root: Path, work: Path) -> None:
     shot = work / "dashboard.png"
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    f"--window-size={WIDTH},{HEIGHT}", f"--screenshot={shot}", (root / "out" / "index.html").as_uri()],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size={WIDTH},{HEIGHT}",
+            f"--screenshot={shot}",
+            (root / "out" / "index.html").as_uri(),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     shrink(shot, DOCS / "dashboard.png", 1000)
 
 
 def bulletin(root: Path, work: Path) -> None:
     docx = work / "bulletin.docx"
     shutil.copy(root / "out" / "工作进展通报.docx", docx)
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(docx)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "2", str(work / "bulletin.pdf"),
-                    str(work / "page")], check=True)
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(docx)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "2", str(work / "bulletin.pdf"), str(work / "page")],
+        check=True,
+    )
     pages = [Image.open(p).convert("RGB") for p in sorted(work.glob("page-*.png"))]
     gap = 16
     size = (sum(p.width for p in pages) + gap * (len(pages) + 1), pages[0].height + 2 * gap)

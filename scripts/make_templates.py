@@ -103,9 +103,18 @@ def rpr_xml(east: str, half_points: int, latin: str = LATIN, bold: bool = False)
     return rpr
 
 
-def ppr_xml(*, jc: str | None = None, line: int | None = LINE, rule: str = "exact", indent_chars: int | None = 0,
-            before: int = 0, after: int = 0, keep_next: bool = False, outline: int | None = None,
-            snap: bool = True) -> OxmlElement:
+def ppr_xml(
+    *,
+    jc: str | None = None,
+    line: int | None = LINE,
+    rule: str = "exact",
+    indent_chars: int | None = 0,
+    before: int = 0,
+    after: int = 0,
+    keep_next: bool = False,
+    outline: int | None = None,
+    snap: bool = True,
+) -> OxmlElement:
     ppr = el("w:pPr")
     if keep_next:
         ppr.append(el("w:keepNext"))
@@ -127,8 +136,17 @@ def ppr_xml(*, jc: str | None = None, line: int | None = LINE, rule: str = "exac
     return ppr
 
 
-def define(doc, style_id: str, name: str, kind: str, based_on: str | None, ppr=None, rpr=None,
-           next_style: str | None = None, tblpr=None) -> None:
+def define(
+    doc,
+    style_id: str,
+    name: str,
+    kind: str,
+    based_on: str | None,
+    ppr=None,
+    rpr=None,
+    next_style: str | None = None,
+    tblpr=None,
+) -> None:
     """(Re)define a style from scratch: only what we set, nothing inherited from python-docx's template."""
     styles = doc.styles.element
     old = next((s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
@@ -188,37 +206,103 @@ def set_styles(doc) -> None:
     # grid cell either way, and LibreOffice, which gives a character wider than a cell two cells, too
     normal.find(qn("w:color")).addnext(el("w:spacing", val="-5"))
     define(doc, "Normal", "Normal", "paragraph", None, body, normal)
-    define(doc, "Title", "Title", "paragraph", "Normal",
-           ppr_xml(jc="center", line=700, indent_chars=0, keep_next=True, snap=False),
-           rpr_xml(XIAOBIAOSONG, 44, latin=XIAOBIAOSONG), next_style="Normal")
-    define(doc, "Subtitle", "Subtitle", "paragraph", "Normal",
-           ppr_xml(jc="center", after=LINE, indent_chars=0, keep_next=True, snap=False),
-           rpr_xml(KAITI, BODY_HALF_POINTS), next_style="Normal")
-    define(doc, "Heading1", "heading 1", "paragraph", "Normal",
-           ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=0),
-           rpr_xml(HEITI, BODY_HALF_POINTS, latin=HEITI), next_style="Normal")
-    define(doc, "Heading2", "heading 2", "paragraph", "Normal",
-           ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=1),
-           rpr_xml(KAITI, BODY_HALF_POINTS), next_style="Normal")
+    define(
+        doc,
+        "Title",
+        "Title",
+        "paragraph",
+        "Normal",
+        ppr_xml(jc="center", line=700, indent_chars=0, keep_next=True, snap=False),
+        rpr_xml(XIAOBIAOSONG, 44, latin=XIAOBIAOSONG),
+        next_style="Normal",
+    )
+    define(
+        doc,
+        "Subtitle",
+        "Subtitle",
+        "paragraph",
+        "Normal",
+        ppr_xml(jc="center", after=LINE, indent_chars=0, keep_next=True, snap=False),
+        rpr_xml(KAITI, BODY_HALF_POINTS),
+        next_style="Normal",
+    )
+    define(
+        doc,
+        "Heading1",
+        "heading 1",
+        "paragraph",
+        "Normal",
+        ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=0),
+        rpr_xml(HEITI, BODY_HALF_POINTS, latin=HEITI),
+        next_style="Normal",
+    )
+    define(
+        doc,
+        "Heading2",
+        "heading 2",
+        "paragraph",
+        "Normal",
+        ppr_xml(jc="both", indent_chars=200, keep_next=True, outline=1),
+        rpr_xml(KAITI, BODY_HALF_POINTS),
+        next_style="Normal",
+    )
     # tables: 五号 (10.5 pt) 仿宋, single spacing, no indent; signature tables 小四 (12 pt)
-    define(doc, "civdocCell", "台账表格文字", "paragraph", "Normal",
-           ppr_xml(jc="left", line=240, rule="auto", indent_chars=0, snap=False),
-           rpr_xml(FANGSONG, 21))
-    define(doc, "civdocCellCenter", "台账表格文字（居中）", "paragraph", "civdocCell",
-           ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False), None)
+    define(
+        doc,
+        "civdocCell",
+        "台账表格文字",
+        "paragraph",
+        "Normal",
+        ppr_xml(jc="left", line=240, rule="auto", indent_chars=0, snap=False),
+        rpr_xml(FANGSONG, 21),
+    )
+    define(
+        doc,
+        "civdocCellCenter",
+        "台账表格文字（居中）",
+        "paragraph",
+        "civdocCell",
+        ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False),
+        None,
+    )
     overdue = rpr_xml(FANGSONG, 21, bold=True)
     overdue.find(qn("w:color")).set(qn("w:val"), "C00000")
-    define(doc, "civdocCellOverdue", "台账表格文字（逾期）", "paragraph", "civdocCellCenter",
-           ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False), overdue)
-    define(doc, "civdocHead", "台账表头", "paragraph", "civdocCell",
-           ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, keep_next=True, snap=False),
-           rpr_xml(HEITI, 21))
-    define(doc, "civdocSign", "签字栏文字", "paragraph", "civdocCell",
-           ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False),
-           rpr_xml(FANGSONG, 24))
-    define(doc, "civdocSignHead", "签字栏表头", "paragraph", "civdocSign",
-           ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, keep_next=True, snap=False),
-           rpr_xml(HEITI, 24))
+    define(
+        doc,
+        "civdocCellOverdue",
+        "台账表格文字（逾期）",
+        "paragraph",
+        "civdocCellCenter",
+        ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False),
+        overdue,
+    )
+    define(
+        doc,
+        "civdocHead",
+        "台账表头",
+        "paragraph",
+        "civdocCell",
+        ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, keep_next=True, snap=False),
+        rpr_xml(HEITI, 21),
+    )
+    define(
+        doc,
+        "civdocSign",
+        "签字栏文字",
+        "paragraph",
+        "civdocCell",
+        ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, snap=False),
+        rpr_xml(FANGSONG, 24),
+    )
+    define(
+        doc,
+        "civdocSignHead",
+        "签字栏表头",
+        "paragraph",
+        "civdocSign",
+        ppr_xml(jc="center", line=240, rule="auto", indent_chars=0, keep_next=True, snap=False),
+        rpr_xml(HEITI, 24),
+    )
     note = ppr_xml(jc="both", line=400, indent_chars=200, before=120, keep_next=True, snap=False)
     note.find(qn("w:ind")).set(qn("w:firstLine"), "480")  # 2 characters of 12 pt
     define(doc, "civdocNote", "台账说明文字", "paragraph", "Normal", note, rpr_xml(KAITI, 24))
@@ -234,8 +318,15 @@ def set_styles(doc) -> None:
     tblpr.append(margins)
     define(doc, "civdocTable", "台账表格", "table", "TableNormal", None, None, tblpr=tblpr)
     # footer: 4号 宋体 page numbers
-    define(doc, "Footer", "footer", "paragraph", "Normal",
-           ppr_xml(line=240, rule="auto", indent_chars=0, snap=False), rpr_xml(SONGTI, 28, latin=SONGTI))
+    define(
+        doc,
+        "Footer",
+        "footer",
+        "paragraph",
+        "Normal",
+        ppr_xml(line=240, rule="auto", indent_chars=0, snap=False),
+        rpr_xml(SONGTI, 28, latin=SONGTI),
+    )
 
 
 def set_settings(doc) -> None:
@@ -323,11 +414,13 @@ def turned_page_number(paragraph, odd: bool, shape_id: int) -> None:
     # one character in from the portrait text edges: right 26 mm (odd), left 28 mm (even)
     top = (210 - 26 - 5 - along) if odd else (28 + 5)
     jc = "right" if odd else "left"
-    field = (f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{jc}"/></w:pPr>'
-             '<w:r><w:t xml:space="preserve">— </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-             '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-             '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+    field = (
+        f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{jc}"/></w:pPr>'
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
+    )
     cx, cy = across * EMU_PER_MM, along * EMU_PER_MM
     xml = (
         f'<w:r xmlns:w="{W}" xmlns:mc="{MC}" xmlns:wp="{WP}" xmlns:a="{A}" xmlns:wps="{WPS}">'
@@ -341,10 +434,11 @@ def turned_page_number(paragraph, odd: bool, shape_id: int) -> None:
         f'<a:graphic><a:graphicData uri="{WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/>'
         f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-        f'<wps:txbx><w:txbxContent>{field}</w:txbxContent></wps:txbx>'
+        f"<wps:txbx><w:txbxContent>{field}</w:txbxContent></wps:txbx>"
         '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" '
         'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
-        '</w:drawing></mc:Choice></mc:AlternateContent></w:r>')
+        "</w:drawing></mc:Choice></mc:AlternateContent></w:r>"
+    )
     paragraph._p.append(parse_xml(xml))
 
 
@@ -383,19 +477,30 @@ def font_table(doc) -> None:
         font.append(el("w:charset", val="86"))  # GB2312
         font.append(el("w:family", val=family))
         font.append(el("w:pitch", val=pitch))
-        font.append(el("w:sig", usb0="00000001", usb1="080E0000", usb2="00000010", usb3="00000000",
-                       csb0="00040000", csb1="00000000"))
+        font.append(
+            el(
+                "w:sig",
+                usb0="00000001",
+                usb1="080E0000",
+                usb2="00000010",
+                usb3="00000000",
+                csb0="00040000",
+                csb1="00000000",
+            )
+        )
         root.append(font)
     fonts_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-           '<Template>Normal.dotm</Template><DocSecurity>0</DocSecurity>'
-           '<ScaleCrop>false</ScaleCrop><Company></Company><LinksUpToDate>false</LinksUpToDate>'
-           '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion>'
-           '</Properties>')
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><DocSecurity>0</DocSecurity>"
+    "<ScaleCrop>false</ScaleCrop><Company></Company><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion>"
+    "</Properties>"
+)
 
 
 def clean_package(data: bytes) -> bytes:

@@ -36,17 +36,23 @@ from tests.support.paths import REPO
 
 def broken_project(project):
     root = project()
-    (root / "indicators" / "02.yaml").write_text("aspect: 坏\nindicators:\n  - id: \"2.1\"\n    content: a: b\n",
-                                                 encoding="utf-8")
+    (root / "indicators" / "02.yaml").write_text(
+        'aspect: 坏\nindicators:\n  - id: "2.1"\n    content: a: b\n', encoding="utf-8"
+    )
     return root
 
 
 def mixed_project(project):
     """One error (C203), one warning (T402), one info (P506)."""
-    return project(files=evidence(drop=[PLAN], add={
-        f"{DIR_A}/活动照片4.jpg": jpeg,  # undated
-        f"{DIR_A}/2024-04-02 现场.jpg": jpeg,  # unassigned
-    }))
+    return project(
+        files=evidence(
+            drop=[PLAN],
+            add={
+                f"{DIR_A}/活动照片4.jpg": jpeg,  # undated
+                f"{DIR_A}/2024-04-02 现场.jpg": jpeg,  # unassigned
+            },
+        )
+    )
 
 
 # -------------------------------------------------------------------------------------------
@@ -172,7 +178,10 @@ def test_json_items(project):
         assert all(s["state"] == "待审" for s in stages)
     a = next(i for i in rep["items"] if (i["unit"], i["indicator"]) == (UNIT_A, "1.1"))
     assert a["status"] == "incomplete"
-    assert {r["name"]: (r["found"], r["min"]) for r in a["requirements"]} == {"工作方案": (0, 1), "活动照片": (4, 3)}  # the undated photo counts
+    assert {r["name"]: (r["found"], r["min"]) for r in a["requirements"]} == {
+        "工作方案": (0, 1),
+        "活动照片": (4, 3),
+    }  # the undated photo counts
     field_only = next(i for i in rep["items"] if i["indicator"] == "1.3")
     assert field_only["status"] == "not_required"
 
@@ -195,7 +204,9 @@ def test_json_files(project):
 
 
 def test_json_paths_are_relative_with_slashes(project):
-    root = project(files=evidence(add={f"{EV}/{UNIT_A}/其他/2024-03-15 说明.pdf": pdf, f"{EV}/2024-03-15 散件.pdf": pdf}))
+    root = project(
+        files=evidence(add={f"{EV}/{UNIT_A}/其他/2024-03-15 说明.pdf": pdf, f"{EV}/2024-03-15 散件.pdf": pdf})
+    )
     rep = report(root)
     for f in rep["findings"] + rep["files"]:
         if f["path"]:
@@ -366,8 +377,10 @@ def test_corrupt_file_never_crashes(project):
     """Random bytes under every extension: findings, never a traceback."""
     import os
 
-    junk = {f"{DIR_A}/2024-04-0{i} 活动照片{ext}.{ext}": os.urandom(64) for i, ext in
-            enumerate(["jpg", "png", "pdf", "docx", "xlsx", "doc", "ofd", "mp4", "heic", "zip"], 1)}
+    junk = {
+        f"{DIR_A}/2024-04-0{i} 活动照片{ext}.{ext}": os.urandom(64)
+        for i, ext in enumerate(["jpg", "png", "pdf", "docx", "xlsx", "doc", "ofd", "mp4", "heic", "zip"], 1)
+    }
     junk.update({f"{DIR_A}/2024-04-11 方案{ext}.{ext}": b"%PDF-1.7\n" + os.urandom(64) for ext in ["pdf", "docx"]})
     code, out, err = run(project(files=evidence(add=junk)), "check", "--format", "json")
     assert code == 1, err
@@ -396,7 +409,11 @@ def test_a_check_as_its_own_process_prints_everything_before_it_ends(project, fm
 
     root = project()
     code, expected, _ = run(root, "check", "--format", fmt)
-    done = subprocess.run([sys.executable, "-m", "civdoc", "check", "--format", fmt, "--today", TODAY],
-                          cwd=root, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "civdoc", "check", "--format", fmt, "--today", TODAY],
+        cwd=root,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == code
     assert done.stdout.decode("utf-8") == expected

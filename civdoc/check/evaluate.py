@@ -58,20 +58,29 @@ class Result:
     def item_head(self, item: Item) -> bytes:
         """The item as the report lists it, up to its requirement statuses (evidence/record.py)."""
         return self.remembered_head(item) or encoded_item_head(
-            item, self.project.aspect_of[item.indicator].name, self.project.indicators[item.indicator].content)
+            item, self.project.aspect_of[item.indicator].name, self.project.indicators[item.indicator].content
+        )
 
     @property
     def waived(self) -> int:
         return sum(1 for f in self.findings if f.waived)
 
     def failed(self, strict: bool = False) -> bool:
-        return any(not f.waived and (f.severity == "error" or (strict and f.severity == "warning"))
-                   for f in self.findings)
+        return any(
+            not f.waived and (f.severity == "error" or (strict and f.severity == "warning")) for f in self.findings
+        )
 
 
-def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records | None = None,
-             unit: str | None = None, indicator: str | None = None, memo: Memo | None = None,
-             recalled: dict[ItemKey, Outcome] | None = None) -> Result:
+def evaluate(
+    project: Project,
+    scan: Scan,
+    today: date,
+    records: reviews.Records | None = None,
+    unit: str | None = None,
+    indicator: str | None = None,
+    memo: Memo | None = None,
+    recalled: dict[ItemKey, Outcome] | None = None,
+) -> Result:
     """recalled: the outcomes memo.py remembered; every other item's files must be inspected."""
     findings: list[Finding] = list(scan.findings)
     judge = _FileJudge(project, today)
@@ -86,8 +95,12 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         findings += outcome.findings
     findings += _duplicates(scan.files, outcomes)
 
-    items = [outcomes[(u, ind.id)].item if (u, ind.id) in outcomes else _item(project, ind, u, [])
-             for aspect in project.aspects for ind in aspect.indicators for u in ind.responsible]
+    items = [
+        outcomes[(u, ind.id)].item if (u, ind.id) in outcomes else _item(project, ind, u, [])
+        for aspect in project.aspects
+        for ind in aspect.indicators
+        for u in ind.responsible
+    ]
     findings += _coverage(project, scan, items)
     unit_of = project.units_by_name
     findings = apply_policy(findings, project.config, unit_of, today)
@@ -124,14 +137,25 @@ def evaluate(project: Project, scan: Scan, today: date, records: reviews.Records
         outcome = outcomes.get((item.unit, item.indicator))
         return outcome.item_head() if outcome else None
 
-    count = (sum(in_scope(f.unit, f.indicator) for f in scan.files)
-             + sum(len(o.listing) for key, o in outcomes.items() if in_scope(*key)))
+    count = sum(in_scope(f.unit, f.indicator) for f in scan.files) + sum(
+        len(o.listing) for key, o in outcomes.items() if in_scope(*key)
+    )
     if unit or indicator:
         items = [i for i in items if in_scope(i.unit, i.indicator)]
         findings = [f for f in findings if in_scope(f.unit, f.indicator)]
     findings.sort(key=lambda f: (f.unit or "", id_key(f.indicator), SEVERITY_ORDER[f.severity], f.code, f.path or ""))
-    return Result(project, today, items, findings, unit, indicator, gather=gather, file_count=count,
-                  records=file_records, remembered_head=remembered_head)
+    return Result(
+        project,
+        today,
+        items,
+        findings,
+        unit,
+        indicator,
+        gather=gather,
+        file_count=count,
+        records=file_records,
+        remembered_head=remembered_head,
+    )
 
 
 Run = tuple[list[str], bytes | memoryview]  # paths, and their report records joined by SEPARATOR
@@ -143,7 +167,8 @@ def in_path_order(runs: list[Run]) -> list[bytes | memoryview]:
     whole, and only where runs interleave are they split and sorted record by record."""
     runs.sort(key=lambda run: run[0][0])
     apart = all(paths == sorted(paths) for paths, _ in runs) and all(
-        before[0][-1] < after[0][0] for before, after in zip(runs, runs[1:]))
+        before[0][-1] < after[0][0] for before, after in zip(runs, runs[1:])
+    )
     if apart:
         return [records for _, records in runs]
     pairs = [pair for paths, records in runs for pair in zip(paths, bytes(records).split(SEPARATOR))]
@@ -188,8 +213,14 @@ class _FileJudge:
     def item(self, indicator: Indicator, unit: str, listing: list[Listed], files: list[EvidenceFile]) -> Outcome:
         found = self._judge(indicator, unit, files)
         item = _item(self.project, indicator, unit, files)
-        return Outcome(item, found, listing, [f.inspection.sha256 if f.inspection else "" for f in files],
-                       [f.requirement for f in files], made=files)
+        return Outcome(
+            item,
+            found,
+            listing,
+            [f.inspection.sha256 if f.inspection else "" for f in files],
+            [f.requirement for f in files],
+            made=files,
+        )
 
     def _judge(self, indicator: Indicator, unit: str, files: list[EvidenceFile]) -> list[Finding]:
         matcher = Matcher(requirements_for(indicator, unit))
@@ -232,8 +263,15 @@ def _item(project: Project, ind: Indicator, unit: str, files: list[EvidenceFile]
             status.found += f.usable
     complete = all(s.found >= s.min for s in statuses.values())
     hashes = {f.item_path or f.path: f.inspection.sha256 for f in files if f.inspection}
-    return Item(unit, ind.id, "complete" if complete else "incomplete", deadline, list(statuses.values()),
-                fingerprint=reviews.fingerprint(hashes), files=hashes)
+    return Item(
+        unit,
+        ind.id,
+        "complete" if complete else "incomplete",
+        deadline,
+        list(statuses.values()),
+        fingerprint=reviews.fingerprint(hashes),
+        files=hashes,
+    )
 
 
 def _coverage(project: Project, scan: Scan, items: list[Item]) -> list[Finding]:
@@ -255,8 +293,11 @@ def _coverage(project: Project, scan: Scan, items: list[Item]) -> list[Finding]:
         ind = project.indicators[item.indicator]
         if (item.unit, item.indicator) not in scan.item_folders:
             if any(r.min > 0 for r in item.requirements):  # optional material alone is never missing
-                findings.append(coverage.indicator_folder_missing(item.unit, ind, layout,
-                                                                  scan.misnamed.get((item.unit, item.indicator))))
+                findings.append(
+                    coverage.indicator_folder_missing(
+                        item.unit, ind, layout, scan.misnamed.get((item.unit, item.indicator))
+                    )
+                )
             continue
         for status in item.requirements:
             gap = coverage.requirement_gap(item.unit, ind, status)

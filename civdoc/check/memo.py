@@ -94,7 +94,7 @@ class Outcome:
         if self.made is not None:
             return paths, SEPARATOR.join(map(encoded_record, self.made))
         body = self._body()
-        return paths, memoryview(body)[body.index(b"\n", body.index(b"\n") + 1) + 1:]
+        return paths, memoryview(body)[body.index(b"\n", body.index(b"\n") + 1) + 1 :]
 
     def item_head(self) -> bytes | None:
         """The item as the report lists it, up to its requirement statuses (evidence/record.py), when
@@ -102,7 +102,7 @@ class Outcome:
         if self.body is None:
             return None
         start = self.body.index(b"\n") + 1
-        return self.body[start:self.body.index(b"\n", start)]
+        return self.body[start : self.body.index(b"\n", start)]
 
     def _rows(self) -> list[list[Any]]:
         version, rows = json.loads(self._body().split(b"\n", 1)[0])
@@ -181,7 +181,12 @@ def _rebuild(outcome: Outcome, rows: list[list[Any]]) -> list[EvidenceFile]:
     for listed, requirement, fields in zip(outcome.listing, outcome.requirements, rows):
         row = FileRow(*fields)
         f = evidence_file(listed, item.unit, item.indicator)
-        f.requirement, f.assigned_by, f.date_source, f.usable = requirement, row.assigned_by, row.date_source, row.usable
+        f.requirement, f.assigned_by, f.date_source, f.usable = (
+            requirement,
+            row.assigned_by,
+            row.date_source,
+            row.usable,
+        )
         f.date = Span(date.fromisoformat(row.start), date.fromisoformat(row.end)) if row.start and row.end else None
         f.inspection = Inspection(*row.inspection)
         files.append(f)
@@ -235,8 +240,14 @@ class Memo:
         self.stale = len(known) > len(found) and bool(known.keys() - item_names(scan))
         return found
 
-    def _decode(self, key: ItemKey, listing: list[Listed], paths: tuple[str, ...], item_paths: tuple[str, ...],
-                row: tuple[str, str, bytes, bytes | None]) -> Outcome | None:
+    def _decode(
+        self,
+        key: ItemKey,
+        listing: list[Listed],
+        paths: tuple[str, ...],
+        item_paths: tuple[str, ...],
+        row: tuple[str, str, bytes, bytes | None],
+    ) -> Outcome | None:
         """None for a damaged row: its item is judged again."""
         _, check, head, body = row
         try:
@@ -254,16 +265,27 @@ class Memo:
             statuses = h.statuses  # the head's MAC vouches for its indices: they are resolved when read
 
             def make() -> list[RequirementStatus]:
-                return [RequirementStatus(name, kind, low, found, list(map(paths.__getitem__, files)))
-                        for name, kind, low, found, files in statuses]
+                return [
+                    RequirementStatus(name, kind, low, found, list(map(paths.__getitem__, files)))
+                    for name, kind, low, found, files in statuses
+                ]
 
             requirements = list(map([*h.names, None].__getitem__, h.serves))  # -1: none
             indicator = self.project.indicators[ident]
             deadline = indicator.deadline or self.project.config.deadline
-            item = Item(unit, ident, h.status, deadline, _Statuses(make), h.fingerprint,
-                        _Hashes(item_paths, h.shas) if h.fingerprint else {})
-            placed = [Finding(code, severity, message, unit, ident, requirement, paths[i])
-                      for i, code, severity, message, requirement in h.findings]
+            item = Item(
+                unit,
+                ident,
+                h.status,
+                deadline,
+                _Statuses(make),
+                h.fingerprint,
+                _Hashes(item_paths, h.shas) if h.fingerprint else {},
+            )
+            placed = [
+                Finding(code, severity, message, unit, ident, requirement, paths[i])
+                for i, code, severity, message, requirement in h.findings
+            ]
         except (ValueError, TypeError, IndexError, KeyError):
             return None
         return Outcome(item, placed, listing, h.shas, requirements, body=body)
@@ -276,7 +298,9 @@ class Memo:
         if time.time_ns() - newest <= RACY_NS:
             return  # a change within the mtime's tick would keep the signature: judge it again next run
         index = {f.path: i for i, f in enumerate(files)}
-        findings: list[list[Any]] = [[index.get(x.path or "", -1), x.code, x.severity, x.message, x.requirement] for x in outcome.findings]
+        findings: list[list[Any]] = [
+            [index.get(x.path or "", -1), x.code, x.severity, x.message, x.requirement] for x in outcome.findings
+        ]
         if any(i < 0 for i, *_ in findings):
             return  # a finding not on one of the item's files cannot be recalled
         item = outcome.item
@@ -284,14 +308,24 @@ class Memo:
         position = {name: i for i, name in enumerate(names)}
         aspect = self.project.aspect_of[item.indicator].name
         body = _body(encoded_item_head(item, aspect, self.project.indicators[item.indicator].content), files)
-        serving = {r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name]
-                   for r in item.requirements}  # the files each requirement status lists, by index
-        head = _json([SCHEMA, *Head(
-            status=item.status,
-            statuses=[[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
-            fingerprint=item.fingerprint, names=names,
-            serves=[position[r] if r else -1 for r in outcome.requirements],
-            shas=outcome.shas, findings=findings, body_check=_check(body))])
+        serving = {
+            r.name: [i for i, name in enumerate(outcome.requirements) if name == r.name] for r in item.requirements
+        }  # the files each requirement status lists, by index
+        head = _json(
+            [
+                SCHEMA,
+                *Head(
+                    status=item.status,
+                    statuses=[[r.name, r.kind, r.min, r.found, serving[r.name]] for r in item.requirements],
+                    fingerprint=item.fingerprint,
+                    names=names,
+                    serves=[position[r] if r else -1 for r in outcome.requirements],
+                    shas=outcome.shas,
+                    findings=findings,
+                    body_check=_check(body),
+                ),
+            ]
+        )
         self.new[_name(key)] = (self.signatures[key], mac(self.key, head), head, body)
 
 
@@ -300,12 +334,18 @@ def _body(item_head: bytes, files: list[EvidenceFile]) -> bytes:
     inspection); a line, the item as the report lists it up to its requirement statuses; then the
     files' report records, joined as the report joins them. JSON text holds no newline, so a JSON
     report finds the parts without decoding anything."""
-    rows = [FileRow(f.assigned_by, f.date.start.isoformat() if f.date else None,
-                    f.date.end.isoformat() if f.date else None, f.date_source, f.usable,
-                    list(astuple(f.inspection)) if f.inspection else [])
-            for f in files]
-    return b"\n".join([_json([SCHEMA, rows]), item_head,
-                      SEPARATOR.join(map(encoded_record, files))])
+    rows = [
+        FileRow(
+            f.assigned_by,
+            f.date.start.isoformat() if f.date else None,
+            f.date.end.isoformat() if f.date else None,
+            f.date_source,
+            f.usable,
+            list(astuple(f.inspection)) if f.inspection else [],
+        )
+        for f in files
+    ]
+    return b"\n".join([_json([SCHEMA, rows]), item_head, SEPARATOR.join(map(encoded_record, files))])
 
 
 def item_names(scan: Scan) -> set[str]:

@@ -31,14 +31,23 @@ def resolve_scope(project: Project, unit: str | None, indicator: str | None) -> 
     if indicator:
         found = project.indicator(indicator)
         if found is None:
-            raise UsageError(f"指标编号“{indicator}”不存在。请用 indicators/ 中定义的编号，如“{next(iter(project.indicators))}”。")
+            raise UsageError(
+                f"指标编号“{indicator}”不存在。请用 indicators/ 中定义的编号，如“{next(iter(project.indicators))}”。"
+            )
         ident = found.id
     return canonical_unit, ident
 
 
-def check(root: Path, today: date, unit: str | None = None, indicator: str | None = None,
-          use_cache: bool = True, progress: Progress | None = None, files: bool = True,
-          project: Project | None = None) -> Result:
+def check(
+    root: Path,
+    today: date,
+    unit: str | None = None,
+    indicator: str | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    files: bool = True,
+    project: Project | None = None,
+) -> Result:
     """files: whether the result is to list every file (Result.files); without, a remembered item's
     files are not read back from the cache. project: the definitions, when the caller loaded them already."""
     # the check builds acyclic data: the cyclic GC waits (gcpause.py), except while files are inspected
@@ -60,8 +69,9 @@ def check(root: Path, today: date, unit: str | None = None, indicator: str | Non
             changed = bool(todo) or (memo is not None and memo.stale)
             if cache and changed:
                 cache.prune(placed.all_paths())
-            records = reviews.load_records(root, project.unit_names, project.config.review.stages,
-                                            list(project.indicators), strays=True)
+            records = reviews.load_records(
+                root, project.unit_names, project.config.review.stages, list(project.indicators), strays=True
+            )
             result = evaluate(project, placed, today, records, unit, indicator, memo, recalled)
             if cache and memo:
                 cache.store_outcomes(memo.new, keep=item_names(placed) if changed else None)

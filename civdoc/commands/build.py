@@ -50,16 +50,25 @@ class Output:
 
 def planned(result: Result, out: Path, unit: str | None) -> list[Output]:
     """Every output of a build: the whole dossier (unless --unit) and one ledger pair per unit."""
-    units = [unit] if unit else sorted({i.unit for i in result.items if i.status != "not_required"},
-                                       key=result.project.unit_names.index)
+    units = (
+        [unit]
+        if unit
+        else sorted({i.unit for i in result.items if i.status != "not_required"}, key=result.project.unit_names.index)
+    )
     outputs: list[Output] = []
     if unit is None:
-        outputs += [Output(out / f"{LEDGER_FILE}.xlsx", "xlsx", None), Output(out / f"{LEDGER_FILE}.docx", "docx", None),
-                    Output(out / "report.json", "json", None), Output(out / BULLETIN, "bulletin", None),
-                    Output(out / DASHBOARD, "dashboard", None)]
+        outputs += [
+            Output(out / f"{LEDGER_FILE}.xlsx", "xlsx", None),
+            Output(out / f"{LEDGER_FILE}.docx", "docx", None),
+            Output(out / "report.json", "json", None),
+            Output(out / BULLETIN, "bulletin", None),
+            Output(out / DASHBOARD, "dashboard", None),
+        ]
     for u in units:
-        outputs += [Output(safepath.join(out, UNIT_FOLDER, f"{u}.xlsx"), "xlsx", u),
-                    Output(safepath.join(out, UNIT_FOLDER, f"{u}.docx"), "docx", u)]
+        outputs += [
+            Output(safepath.join(out, UNIT_FOLDER, f"{u}.xlsx"), "xlsx", u),
+            Output(safepath.join(out, UNIT_FOLDER, f"{u}.docx"), "docx", u),
+        ]
     for o in outputs:
         safepath.refuse_evidence(o.path, result.project.root, "输出文件")
     return outputs
@@ -83,8 +92,7 @@ def render(result: Result, output: Output, templates: Templates, leaders: Leader
     return to_json(report(result))
 
 
-def build(result: Result, out: Path, unit: str | None = None, force: bool = False,
-          since: date | None = None) -> Built:
+def build(result: Result, out: Path, unit: str | None = None, force: bool = False, since: date | None = None) -> Built:
     templates = Templates(result.project.root)
     outputs = planned(result, out, unit)
     # the snapshots cover the whole project: a --unit build neither compares nor records one
@@ -108,10 +116,16 @@ def build(result: Result, out: Path, unit: str | None = None, force: bool = Fals
 def _scope(result: Result, unit: str) -> Result:
     """The same result seen by one unit: its items, findings and files only."""
     files = [f for f in result.files if f.unit == unit]
-    return Result(result.project, result.today,
-                  items=[i for i in result.items if i.unit == unit],
-                  findings=[f for f in result.findings if f.unit == unit],
-                  unit=unit, indicator=result.indicator, gather=lambda: files, file_count=len(files))
+    return Result(
+        result.project,
+        result.today,
+        items=[i for i in result.items if i.unit == unit],
+        findings=[f for f in result.findings if f.unit == unit],
+        unit=unit,
+        indicator=result.indicator,
+        gather=lambda: files,
+        file_count=len(files),
+    )
 
 
 def render_built(result: Result, built: Built, target: Path, out: Console) -> None:
@@ -131,5 +145,7 @@ def render_built(result: Result, built: Built, target: Path, out: Console) -> No
         out.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
     for line in built.closing:
         out.print(Text(line))
-    out.print(f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
-              f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。")
+    out.print(
+        f"应报事项 {len(required)} 个，已完成 {done} 个；错误 {result.count('error')} 条，"
+        f"警告 {result.count('warning')} 条（详见台账“问题清单”，或运行 civdoc check）。"
+    )

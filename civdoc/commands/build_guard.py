@@ -66,9 +66,19 @@ def unsaved(result: Result, path: Path) -> list[str]:
             if filled:
                 lines.append(f"{row.label()}：填写了{'、'.join(filled)}，但没有选择审核状态，导入不会记录这些内容")
     for row, records in settled:  # the decisions are recorded; a note or remark typed beside them may not be
-        extra = [name for name, typed_in in (("审核意见", row.note and row.note != typed(
-                     (row.snapshot or {}).get(NOTE_KEY)) and all(r.get("note") != row.note for r in records)),
-                                              ("备注", _remark(row))) if typed_in]
+        extra = [
+            name
+            for name, typed_in in (
+                (
+                    "审核意见",
+                    row.note
+                    and row.note != typed((row.snapshot or {}).get(NOTE_KEY))
+                    and all(r.get("note") != row.note for r in records),
+                ),
+                ("备注", _remark(row)),
+            )
+            if typed_in
+        ]
         if extra:
             lines.append(f"{row.label()}：审核结论已导入，但{'、'.join(extra)}中的内容 reviews/ 中还没有")
     return lines
@@ -105,8 +115,13 @@ def _filled(row: Row, stages: list[str]) -> list[str]:
 def guard(result: Result, paths: list[Path], out: Path, force: bool) -> list[tuple[Path, Path]]:
     """Stop (UnsavedReviews) when a ledger about to be replaced holds unsaved input; with force, move
     those ledgers aside and return (from, to) for each."""
-    found = {path: lines for path in paths if path.suffix == ".xlsx" and path.is_file()
-             for lines in [unsaved(result, path)] if lines}
+    found = {
+        path: lines
+        for path in paths
+        if path.suffix == ".xlsx" and path.is_file()
+        for lines in [unsaved(result, path)]
+        if lines
+    }
     if not found:
         return []
     if not force:
@@ -122,15 +137,18 @@ def guard(result: Result, paths: list[Path], out: Path, force: bool) -> list[tup
 
 
 def _message(found: dict[Path, list[str]], root: Path) -> str:
-    parts = [f"{len(found)} 个台账中有审核人填写、但 reviews/ 中还没有的内容；"
-             "重新生成会覆盖它们，因此没有生成任何文件："]
+    parts = [
+        f"{len(found)} 个台账中有审核人填写、但 reviews/ 中还没有的内容；重新生成会覆盖它们，因此没有生成任何文件："
+    ]
     for path, lines in found.items():
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         parts.append(f"\n  {shown}（{len(lines)} 行）")
         parts += [f"\n    · {line}" for line in lines[:SHOWN]]
         if len(lines) > SHOWN:
             parts.append(f"\n    ……另有 {len(lines) - SHOWN} 行")
-    parts.append("\n能导入的审核结论请先运行 civdoc review import 导入；被拒绝的行请按原因处理；"
-                 "只填了意见、备注或审核人而没有选择审核状态的行，请补选状态后导入，或另行保存这些内容。"
-                 f"处理后可加 --force 继续：这些台账会先移到 out/{REPLACED}/ 中保存，不会删除。")
+    parts.append(
+        "\n能导入的审核结论请先运行 civdoc review import 导入；被拒绝的行请按原因处理；"
+        "只填了意见、备注或审核人而没有选择审核状态的行，请补选状态后导入，或另行保存这些内容。"
+        f"处理后可加 --force 继续：这些台账会先移到 out/{REPLACED}/ 中保存，不会删除。"
+    )
     return "".join(parts)

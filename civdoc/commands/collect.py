@@ -21,16 +21,18 @@ RECEIPTS = "回执"
 SHOWN_ADDED = 30  # more added files than this are counted, not listed, on screen (the workbook lists all)
 
 
-def run(root: Path, source: Path, unit: str | None, replace: bool, dry_run: bool, today: date, no_cache: bool,
-        out: Console) -> int:
+def run(
+    root: Path, source: Path, unit: str | None, replace: bool, dry_run: bool, today: date, no_cache: bool, out: Console
+) -> int:
     project = load_project(root)
     started = datetime.now()
     limit = int(project.config.limits.max_file_mb * (1 << 20))
     if _within(source, root / "out") or (source.is_dir() and _within(root, source)):
         # civdoc's own output (a 网上申报 package, kits) or the project itself: taking it in would file
         # other units' material under this one
-        raise UsageError(f"{source} 是本项目自身或 civdoc 生成的文件，不能从这里收取。"
-                         "请指定单位发回的压缩包或 U 盘中的文件夹。")
+        raise UsageError(
+            f"{source} 是本项目自身或 civdoc 生成的文件，不能从这里收取。请指定单位发回的压缩包或 U 盘中的文件夹。"
+        )
     if source.is_dir():
         if _within(source, root / "evidence"):
             raise UsageError(f"{source} 在 evidence/ 之中，不能从这里收取。请指定单位发回的压缩包或 U 盘中的文件夹。")
@@ -81,21 +83,26 @@ def _receipt_path(root: Path, unit: str, today: date, now: datetime) -> Path:
 def shown(text: str) -> str:
     """A name from a zip as it can be printed: control characters (an ESC that would drive the terminal,
     a newline that would fake a line of the receipt) are shown escaped."""
-    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
-                   for c in text)
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def print_receipt(intake: Intake, state: UnitState | None, started: datetime, out: Console) -> None:
     head = "收取预演（--dry-run，没有写入任何文件）" if intake.dry_run else "材料收取回执"
     out.print(Text(f"{head}：{intake.unit}", style="bold"))
-    out.print(Text(f"来源：{shown(intake.source)}（{intake.kind}）  ·  时间：{started:%Y-%m-%d %H:%M:%S}"),
-              soft_wrap=True)
+    out.print(
+        Text(f"来源：{shown(intake.source)}（{intake.kind}）  ·  时间：{started:%Y-%m-%d %H:%M:%S}"), soft_wrap=True
+    )
     for label, count in intake.guessed.items():
         encoding = f"{label}（Windows 中文编码）" if label == "GB18030" else label
         out.print(f"名称编码：{count} 个文件名没有标明编码，已按 {encoding} 识别；请核对下面的文件名是否正确。")
-    counts = [(ADDED, len(intake.having(ADDED))), ("替换", len(intake.having(REPLACED))),
-              ("相同已跳过", len(intake.having(IDENTICAL))), ("冲突", len(intake.having(CONFLICT))),
-              ("未收取", len(intake.having(REFUSED))), ("已略去", len(intake.having(JUNK)))]
+    counts = [
+        (ADDED, len(intake.having(ADDED))),
+        ("替换", len(intake.having(REPLACED))),
+        ("相同已跳过", len(intake.having(IDENTICAL))),
+        ("冲突", len(intake.having(CONFLICT))),
+        ("未收取", len(intake.having(REFUSED))),
+        ("已略去", len(intake.having(JUNK))),
+    ]
     out.print(Text("  ·  ".join(f"{label} {n} 个" for label, n in counts), style="bold"))
     added = intake.having(ADDED)
     if added:
@@ -110,11 +117,15 @@ def print_receipt(intake: Intake, state: UnitState | None, started: datetime, ou
     junk = intake.having(JUNK)
     if junk:
         names = "、".join(shown(o.entry.name) for o in junk[:5])
-        out.print(Text(f"已略去 {len(junk)} 个系统或临时文件：{names}{'等' if len(junk) > 5 else ''}", style="dim"),
-                  soft_wrap=True)
+        out.print(
+            Text(f"已略去 {len(junk)} 个系统或临时文件：{names}{'等' if len(junk) > 5 else ''}", style="dim"),
+            soft_wrap=True,
+        )
     if intake.having(CONFLICT):
-        out.print("冲突的文件请与单位核实：确认新文件是更正后的版本时，加 --replace 重新收取"
-                  "（原文件移到 replaced/，不会删除）。")
+        out.print(
+            "冲突的文件请与单位核实：确认新文件是更正后的版本时，加 --replace 重新收取"
+            "（原文件移到 replaced/，不会删除）。"
+        )
     if state is not None:
         _state(out, intake.unit, state)
 
@@ -131,16 +142,22 @@ def _listed(out: Console, title: str, outcomes: list, style: str) -> None:  # ty
 
 
 def _state(out: Console, unit: str, state: UnitState) -> None:
-    out.print(Text(f"{unit}目前：应报 {state.required} 项，已完成 {state.complete} 项，未完成 "
-                   f"{state.required - state.complete} 项；错误 {state.errors} 条，警告 {state.warnings} 条。",
-                   style="bold"))
+    out.print(
+        Text(
+            f"{unit}目前：应报 {state.required} 项，已完成 {state.complete} 项，未完成 "
+            f"{state.required - state.complete} 项；错误 {state.errors} 条，警告 {state.warnings} 条。",
+            style="bold",
+        )
+    )
     if state.missing:
         out.print("还缺：")
         for m in state.missing:
-            out.print(Text(f"  {m.indicator} {m.content}：{m.requirement} 已有 {m.found} 份，至少 {m.min} 份"),
-                      soft_wrap=True)
+            out.print(
+                Text(f"  {m.indicator} {m.content}：{m.requirement} 已有 {m.found} 份，至少 {m.min} 份"), soft_wrap=True
+            )
     elif state.required:
         out.print(Text("应报材料已齐全。", style="green"))
     if state.other_errors:
-        out.print(f"另有 {state.other_errors} 条文件问题（类型、日期、损坏等），"
-                  f"请运行 civdoc check --unit {unit} 查看。")
+        out.print(
+            f"另有 {state.other_errors} 条文件问题（类型、日期、损坏等），请运行 civdoc check --unit {unit} 查看。"
+        )

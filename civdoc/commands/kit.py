@@ -112,7 +112,9 @@ def run(root: Path, unit: str | None, contact: str | None, today: date, no_cache
         done = sum(i.status == "complete" for i in items)
         out.print(f"  {u}.zip  应报 {len(items)} 项，已完成 {done} 项（{len(data) / 1024:.0f} KB）")
     if not contact:
-        out.print("提示：填报说明中没有联系人。可用 --contact “区创文办 姓名 电话” 写明，"
-                  "或在 civdoc.yaml 中为文明办（创文办）填写 contact。")
+        out.print(
+            "提示：填报说明中没有联系人。可用 --contact “区创文办 姓名 电话” 写明，"
+            "或在 civdoc.yaml 中为文明办（创文办）填写 contact。"
+        )
     out.print("把材料包发给各单位；收回后运行 civdoc collect 压缩包 收取。")
     return 0

@@ -80,12 +80,15 @@ def pack(result: Result, method: str | None, max_mb: float | None, progress: Pro
         return _build(result, plan, method, out, int(limit_mb * MB), progress)
     except OSError as exc:  # the machine's failure (disk full, no permission): named, exit 2, old package kept
         where = exc.filename or out
-        raise CivdocError(f"写入网上申报材料时失败：{where}：{exc.strerror or exc}。原有的 out/{PACKAGE}/ 未改动。"
-                          "请检查磁盘空间和文件夹权限后重新运行。") from None
+        raise CivdocError(
+            f"写入网上申报材料时失败：{where}：{exc.strerror or exc}。原有的 out/{PACKAGE}/ 未改动。"
+            "请检查磁盘空间和文件夹权限后重新运行。"
+        ) from None
 
 
-def _build(result: Result, plan: Plan, method: str | None, out: Path, limit: int,
-           progress: Progress | None) -> PackResult:
+def _build(
+    result: Result, plan: Plan, method: str | None, out: Path, limit: int, progress: Progress | None
+) -> PackResult:
     out.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(dir=out, prefix=f".{PACKAGE}."))
     try:
@@ -94,8 +97,9 @@ def _build(result: Result, plan: Plan, method: str | None, out: Path, limit: int
         books = _photobooks(plan, temp)
         made = PackResult(out / PACKAGE, plan, books)
         _zips(plan, temp, limit, made)
-        facts = Facts(result.project.config.name, result.today, result.unit, method, books,
-                      _part_names(made), made.too_large)
+        facts = Facts(
+            result.project.config.name, result.today, result.unit, method, books, _part_names(made), made.too_large
+        )
         write_catalogue(temp, plan, facts)
         known = {p.rel: p.sha256 for p in plan.packed}  # verified while copying: not read again
         known.update({rel: info.sha256 for rel, info in books.items()})
@@ -128,8 +132,9 @@ def _umask() -> int:
 def _refuse_evidence(root: Path, out: Path) -> None:
     evidence = (root / "evidence").resolve()
     if out.resolve().is_relative_to(evidence):
-        raise CivdocError(f"out/ 指向了 evidence/ 之内（{out.resolve()}），"
-                          "civdoc 不会往材料文件夹里写东西。请修正 out/。")
+        raise CivdocError(
+            f"out/ 指向了 evidence/ 之内（{out.resolve()}），civdoc 不会往材料文件夹里写东西。请修正 out/。"
+        )
 
 
 def _nothing_message(plan: Plan, result: Result, method: str | None) -> str:
@@ -141,11 +146,14 @@ def _nothing_message(plan: Plan, result: Result, method: str | None) -> str:
     where = f"（范围：{'、'.join(scope)}）" if scope else ""
     if not plan.entries:
         return f"没有需要报送材料的指标{where}，没有生成网上申报材料。"
-    return (f"{len(plan.entries)}项指标中没有一个可以纳入的文件{where}：未纳入的文件{len(plan.left_out)}个。"
-            "没有生成网上申报材料，原有的 out/网上申报材料/ 未改动。请先运行 civdoc check 查看问题并整改。")
+    return (
+        f"{len(plan.entries)}项指标中没有一个可以纳入的文件{where}：未纳入的文件{len(plan.left_out)}个。"
+        "没有生成网上申报材料，原有的 out/网上申报材料/ 未改动。请先运行 civdoc check 查看问题并整改。"
+    )
 
 
 # -- copying ----------------------------------------------------------------------------------------
+
 
 def _copy_all(plan: Plan, temp: Path, progress: Progress | None) -> None:
     problems: list[str] = []
@@ -158,9 +166,11 @@ def _copy_all(plan: Plan, temp: Path, progress: Progress | None) -> None:
             progress(n, len(todo))
     if problems:
         shown = "\n".join(problems[:50]) + (f"\n  ……另有{len(problems) - 50}个" if len(problems) > 50 else "")
-        raise CivdocError(f"检查之后有{len(problems)}个材料文件被修改或移走，打包已停止，"
-                          f"原有的 out/{PACKAGE}/ 未改动：\n"
-                          f"{shown}\n请等文件整理完毕后重新运行 civdoc pack。")
+        raise CivdocError(
+            f"检查之后有{len(problems)}个材料文件被修改或移走，打包已停止，"
+            f"原有的 out/{PACKAGE}/ 未改动：\n"
+            f"{shown}\n请等文件整理完毕后重新运行 civdoc pack。"
+        )
 
 
 def _copy_verified(item: Packed, target: Path) -> str | None:
@@ -194,6 +204,7 @@ def _copy_verified(item: Packed, target: Path) -> str | None:
 
 # -- photo sets -------------------------------------------------------------------------------------
 
+
 def _photobooks(plan: Plan, temp: Path) -> dict[str, BookInfo]:
     books: dict[str, BookInfo] = {}
     for entry in plan.entries:
@@ -214,8 +225,11 @@ def _caption(p: Packed) -> list[str]:
     if day is None:
         when = "日期：无法确定（文件名、文件夹和照片信息中都没有日期）"
     else:
-        shown = f"{day.start.year}年{day.start.month}月{day.start.day}日" if day.start == day.end else \
-            f"{day.start.year}年{day.start.month}月"
+        shown = (
+            f"{day.start.year}年{day.start.month}月{day.start.day}日"
+            if day.start == day.end
+            else f"{day.start.year}年{day.start.month}月"
+        )
         when = f"日期：{shown}（依据：{p.date_source}）"
     return [when, f"责任单位：{p.unit}", f"原文件名：{p.original_name}"]
 
@@ -230,11 +244,16 @@ def _sha256(path: Path) -> str:
 
 # -- zips -------------------------------------------------------------------------------------------
 
+
 def _zips(plan: Plan, temp: Path, limit: int, made: PackResult) -> None:
     folder = temp / ZIP_FOLDER
     for aspect in dict.fromkeys(e.aspect for e in plan.entries):
-        entries = [ZipEntry(rel, path, path.stat().st_size)
-                   for e in plan.entries if e.aspect == aspect for rel, path in _entry_files(e, temp)]
+        entries = [
+            ZipEntry(rel, path, path.stat().st_size)
+            for e in plan.entries
+            if e.aspect == aspect
+            for rel, path in _entry_files(e, temp)
+        ]
         parts = split(entries, limit)
         made.too_large += [e.name for e in parts.too_large]
         for n, members in enumerate(parts.parts, 1):
@@ -262,6 +281,7 @@ def _part_names(made: PackResult) -> dict[str, list[str]]:
 
 
 # -- SHA256SUMS and the swap ------------------------------------------------------------------------
+
 
 def _write_sums(temp: Path, known: dict[str, str]) -> int:
     """`sha256sum -c SHA256SUMS` verifies every file of the package; returns the size of the non-zip files."""
@@ -296,6 +316,7 @@ def _swap(temp: Path, final: Path) -> None:
 
 # -- the summary -----------------------------------------------------------------------------------
 
+
 def size_text(size: int) -> str:
     if size >= 1024 * MB:
         return f"{size / 1024 / MB:.2f} GB"
@@ -309,11 +330,16 @@ def run_pack(result: Result, method: str | None, max_mb: float | None, out: Cons
     if bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("复制材料"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=True) as progress:
+        with Progress(
+            TextColumn("复制材料"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as progress:
             task = progress.add_task("copy", total=None)
-            made = pack(result, method, max_mb,
-                        lambda done, total: progress.update(task, completed=done, total=total))
+            made = pack(result, method, max_mb, lambda done, total: progress.update(task, completed=done, total=total))
     else:
         made = pack(result, method, max_mb)
     print_summary(made, result, out)

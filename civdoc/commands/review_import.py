@@ -52,6 +52,7 @@ STALE_CONFLICT = "材料在台账生成后已变更，请重新生成台账后�
 
 # -- reading the workbook --------------------------------------------------------------------------
 
+
 @dataclass
 class Entry:
     """One stage's cells in one row."""
@@ -118,12 +119,15 @@ def read_ledger(path: Path) -> Ledger:
     except CivdocError:
         raise
     except Exception:  # noqa: BLE001 - a truncated or hostile sheet XML: lxml and openpyxl raise many types
-        raise CivdocError(f"{path.name} 中的工作表内容已损坏，无法读取。请在 Excel 或 WPS 中打开确认，"
-                          "另存为 .xlsx 后再导入。") from None
+        raise CivdocError(
+            f"{path.name} 中的工作表内容已损坏，无法读取。请在 Excel 或 WPS 中打开确认，另存为 .xlsx 后再导入。"
+        ) from None
     finally:
         book.close()
-    raise CivdocError(f"{path.name} 不是 civdoc 生成的台账：没有找到含“{KEY}”列的“{LEDGER_SHEET}”工作表。"
-                      "请导入由 civdoc build 生成、审核人填写过的台账（out/材料自查台账.xlsx 或 out/分单位台账/ 中的文件）。")
+    raise CivdocError(
+        f"{path.name} 不是 civdoc 生成的台账：没有找到含“{KEY}”列的“{LEDGER_SHEET}”工作表。"
+        "请导入由 civdoc build 生成、审核人填写过的台账（out/材料自查台账.xlsx 或 out/分单位台账/ 中的文件）。"
+    )
 
 
 def _open(path: Path) -> Any:
@@ -138,15 +142,19 @@ def _open(path: Path) -> Any:
     except Unreadable as exc:
         raise CivdocError(f"无法导入 {path}：{exc}如果它正在 Excel 或 WPS 中打开，请先关闭后重试。") from None
     if data.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
-        raise CivdocError(f"{path.name} 是旧版 Excel（.xls）或 WPS（.et）格式。请在 Excel 或 WPS 中“另存为”"
-                          "Excel 工作簿（*.xlsx）后再导入。")
+        raise CivdocError(
+            f"{path.name} 是旧版 Excel（.xls）或 WPS（.et）格式。请在 Excel 或 WPS 中“另存为”"
+            "Excel 工作簿（*.xlsx）后再导入。"
+        )
     if len(data) > MAX_BYTES:
         raise CivdocError(f"{path.name} 超过 {MAX_BYTES // 1024 // 1024} MB，不像是 civdoc 生成的台账。")
     try:
         return load_workbook(BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many types for a broken file
-        raise CivdocError(f"{path.name} 无法作为 Excel 工作簿（.xlsx）打开：文件可能已损坏，或不是 Excel 文件。"
-                          "请在 Excel 或 WPS 中打开确认，另存为 .xlsx 后再导入。") from None
+        raise CivdocError(
+            f"{path.name} 无法作为 Excel 工作簿（.xlsx）打开：文件可能已损坏，或不是 Excel 文件。"
+            "请在 Excel 或 WPS 中打开确认，另存为 .xlsx 后再导入。"
+        ) from None
 
 
 def _find_header(ws: Any) -> tuple[int, dict[str, int]] | None:
@@ -163,8 +171,11 @@ def _find_header(ws: Any) -> tuple[int, dict[str, int]] | None:
 
 def _read_rows(ws: Any, header_row: int, columns: dict[str, int]) -> Ledger:
     # a stage shows as <stage>状态 beside <stage>审核人 (which keeps out 生成时审核状态 and user columns)
-    stage_names = [name[: -len("状态")] for name in columns
-                   if name.endswith("状态") and reviewer_header(name[: -len("状态")]) in columns]
+    stage_names = [
+        name[: -len("状态")]
+        for name in columns
+        if name.endswith("状态") and reviewer_header(name[: -len("状态")]) in columns
+    ]
 
     def cell(values: tuple, name: str) -> Any:
         j = columns.get(name)
@@ -174,17 +185,32 @@ def _read_rows(ws: Any, header_row: int, columns: dict[str, int]) -> Ledger:
     for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
         if not any(v not in (None, "") for v in values):
             continue
-        entries = [Entry(stage, re.sub(r"\s+", "", cell_text(cell(values, state_header(stage)))),
-                         typed(cell(values, reviewer_header(stage))), cell(values, date_header(stage)))
-                   for stage in stage_names]
-        rows.append(Row(number, re.sub(r"\s*\|\s*", "|", cell_text(cell(values, KEY))),
-                        re.sub(r"\s+", "", cell_text(cell(values, FINGERPRINT))),
-                        _snapshot(cell(values, SNAPSHOT)), typed(cell(values, NOTE)), entries,
-                        typed(cell(values, REMARK))))
+        entries = [
+            Entry(
+                stage,
+                re.sub(r"\s+", "", cell_text(cell(values, state_header(stage)))),
+                typed(cell(values, reviewer_header(stage))),
+                cell(values, date_header(stage)),
+            )
+            for stage in stage_names
+        ]
+        rows.append(
+            Row(
+                number,
+                re.sub(r"\s*\|\s*", "|", cell_text(cell(values, KEY))),
+                re.sub(r"\s+", "", cell_text(cell(values, FINGERPRINT))),
+                _snapshot(cell(values, SNAPSHOT)),
+                typed(cell(values, NOTE)),
+                entries,
+                typed(cell(values, REMARK)),
+            )
+        )
     if FINGERPRINT not in columns or not stage_names:
         missing = FINGERPRINT if FINGERPRINT not in columns else "审核状态"
-        raise CivdocError(f"“{ws.title}”工作表缺少“{missing}”列，无法导入。请不要删除台账中的列；"
-                          "可重新运行 civdoc build 生成台账，再把审核内容填入新台账。")
+        raise CivdocError(
+            f"“{ws.title}”工作表缺少“{missing}”列，无法导入。请不要删除台账中的列；"
+            "可重新运行 civdoc build 生成台账，再把审核内容填入新台账。"
+        )
     return Ledger(ws.title, rows)
 
 
@@ -245,6 +271,7 @@ def _at(day: date) -> str:
 
 
 # -- deciding --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Change:
@@ -327,8 +354,10 @@ def _plans(result: Result, ledger: Ledger, today: date, outcome: ImportOutcome, 
         if problem is None:
             item, problem = _item_of(result, items, row.key)
         if problem is None and item is not None and owner is not None and item.unit != owner:
-            problem = (f"这是{owner}的分单位台账，{KEY}却指向{item.unit}的事项，未记录。"
-                       f"请在{item.unit}自己的台账或总台账中审核该事项")
+            problem = (
+                f"这是{owner}的分单位台账，{KEY}却指向{item.unit}的事项，未记录。"
+                f"请在{item.unit}自己的台账或总台账中审核该事项"
+            )
         changes: list[Change] = []
         if problem is None:
             changes, problem = _changes(row, entries, today)
@@ -340,8 +369,10 @@ def _plans(result: Result, ledger: Ledger, today: date, outcome: ImportOutcome, 
         if key in seen:
             first, first_changes = seen[key]
             if _decisions(first_changes, first) != _decisions(changes, row):
-                outcome.unreadable.append(f"{row.label()}：与{first.label()}是同一事项，但填写的审核结论或意见不同，"
-                                          "两行都未记录。请删除多余的一行，只保留正确的结论后重新导入")
+                outcome.unreadable.append(
+                    f"{row.label()}：与{first.label()}是同一事项，但填写的审核结论或意见不同，"
+                    "两行都未记录。请删除多余的一行，只保留正确的结论后重新导入"
+                )
                 contradicted.add(key)
             continue  # the same decisions twice: recorded once
         seen[key] = (row, changes)
@@ -378,8 +409,14 @@ def _item_of(result: Result, items: dict[tuple[str, str], Item], key: str) -> tu
     return item, None
 
 
-def _decide(result: Result, unit: str, rows: list[tuple[Row, Item, list[Change]]], history: list[reviews.Record],
-            source: str, outcome: ImportOutcome) -> list[reviews.Record]:
+def _decide(
+    result: Result,
+    unit: str,
+    rows: list[tuple[Row, Item, list[Change]]],
+    history: list[reviews.Record],
+    source: str,
+    outcome: ImportOutcome,
+) -> list[reviews.Record]:
     """The records this unit's rows add, given the unit's history; fills outcome."""
     stages = result.project.config.review.stages
     new: list[reviews.Record] = []
@@ -405,8 +442,9 @@ def _decide(result: Result, unit: str, rows: list[tuple[Row, Item, list[Change]]
             if why:
                 outcome.conflicts.append(f"{where} {change.stage}{change.decision}：未记录。{why}")
                 break
-            record = reviews.new_record(item, change.stage, change.decision, change.by,
-                                        change.at or reviews.now_iso(), _note(row))
+            record = reviews.new_record(
+                item, change.stage, change.decision, change.by, change.at or reviews.now_iso(), _note(row)
+            )
             record.update(via="import", source=source)
             new.append(record)
             outcome.applied.append(f"{where} {change.stage}{change.decision}（{change.by}）")
@@ -420,12 +458,15 @@ def _refusal(result: Result, item: Item, change: Change) -> str | None:
         return why
     errors = sorted({f.code for f in blocking_errors(result, item)})
     if errors:
-        return (f"该事项还有未解决的错误（{'、'.join(errors)}），不能签署通过。请先整改，重新生成台账后再审核；"
-                "或在台账中改为“退回”。")
+        return (
+            f"该事项还有未解决的错误（{'、'.join(errors)}），不能签署通过。请先整改，重新生成台账后再审核；"
+            "或在台账中改为“退回”。"
+        )
     return None
 
 
 # -- the two entry points --------------------------------------------------------------------------
+
 
 def import_workbook(root: Path, path: Path, today: date) -> ImportOutcome:
     ledger = read_ledger(path)
@@ -433,8 +474,9 @@ def import_workbook(root: Path, path: Path, today: date) -> ImportOutcome:
     outcome = ImportOutcome(source=path.name)
     for plan in _plans(result, ledger, today, outcome, ledger_owner(result, ledger, path)):
         with reviews.locked(reviews.reviews_file(root, plan.unit)):
-            history = reviews.load_records(root, [plan.unit], result.project.config.review.stages,
-                                           list(result.project.indicators)).get(plan.unit, [])
+            history = reviews.load_records(
+                root, [plan.unit], result.project.config.review.stages, list(result.project.indicators)
+            ).get(plan.unit, [])
             new = _decide(result, plan.unit, plan.rows, history, path.name, outcome)
             reviews.append_records(root, plan.unit, new)
     return outcome

@@ -33,13 +33,15 @@ def create(root: Path, folders: list[Planned]) -> list[Planned]:
             path.mkdir(parents=True)
         except FileExistsError:
             if not path.is_dir():
-                raise CivdocError(f"无法新建文件夹 evidence/{folder.rel}：同名的文件已存在。"
-                                  "请把该文件改名或移走。") from None
+                raise CivdocError(
+                    f"无法新建文件夹 evidence/{folder.rel}：同名的文件已存在。请把该文件改名或移走。"
+                ) from None
             continue
         except OSError as exc:
             why = "没有写入权限" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else (exc.strerror or "")
-            raise CivdocError(f"无法新建文件夹 evidence/{folder.rel}（{why}）。"
-                              f"已新建的 {len(made)} 个文件夹保留。") from None
+            raise CivdocError(
+                f"无法新建文件夹 evidence/{folder.rel}（{why}）。已新建的 {len(made)} 个文件夹保留。"
+            ) from None
         made.append(folder)
     return made
 
@@ -54,10 +56,10 @@ def run(root: Path, unit: str | None, out: Console) -> int:
     if not made:
         out.print(Text(f"材料文件夹都已齐全（{len(folders)} 个），没有新建任何文件夹。", style="green"))
         return 0
-    out.print(Text(f"已新建 {len(made)} 个文件夹（另有 {len(folders) - len(made)} 个原已存在，保持不变）：",
-                   style="green"))
+    out.print(
+        Text(f"已新建 {len(made)} 个文件夹（另有 {len(folders) - len(made)} 个原已存在，保持不变）：", style="green")
+    )
     for folder in made:
         out.print(Text(f"  evidence/{folder.rel}/"), soft_wrap=True)
     out.print("请各单位把材料放进对应的文件夹，文件名以日期开头，如“2026-03-15 工作方案.pdf”。")
     return 0
-

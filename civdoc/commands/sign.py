@@ -32,8 +32,15 @@ def find_item(result: Result, unit: str, indicator: str) -> Item:
 def blocking_errors(result: Result, item: Item) -> list[Finding]:
     """The unwaived errors that keep an item from passing: its own, and its unit's (C201: no folder at
     all), which hold for every item of the unit. Review findings (R6xx) are the review's own business."""
-    return [f for f in result.findings if f.unit == item.unit and f.indicator in (item.indicator, None)
-            and f.severity == "error" and not f.waived and not f.code.startswith("R")]
+    return [
+        f
+        for f in result.findings
+        if f.unit == item.unit
+        and f.indicator in (item.indicator, None)
+        and f.severity == "error"
+        and not f.waived
+        and not f.code.startswith("R")
+    ]
 
 
 def refusal(result: Result, item: Item, stage: str, passed: bool, force: bool) -> str | None:
@@ -43,19 +50,32 @@ def refusal(result: Result, item: Item, stage: str, passed: bool, force: bool) -
     if i > 0:
         before = item.stages[i - 1]
         if before.state != reviews.PASS:
-            return (f"{stages[i - 1]}尚未通过（当前：{before.state}），不能签署{stage}。"
-                    f"请先完成{stages[i - 1]}；如果材料变动导致失效，请重新进行{stages[i - 1]}。")
+            return (
+                f"{stages[i - 1]}尚未通过（当前：{before.state}），不能签署{stage}。"
+                f"请先完成{stages[i - 1]}；如果材料变动导致失效，请重新进行{stages[i - 1]}。"
+            )
     if passed and not force:
         errors = blocking_errors(result, item)
         if errors:
             codes = "、".join(sorted({f.code for f in errors}))
-            return (f"该事项还有 {len(errors)} 个未解决的错误（{codes}），不能签署通过。请先整改，"
-                    f"或用 --return 退回；确需通过时加 --force（会记录在案）。")
+            return (
+                f"该事项还有 {len(errors)} 个未解决的错误（{codes}），不能签署通过。请先整改，"
+                f"或用 --return 退回；确需通过时加 --force（会记录在案）。"
+            )
     return None
 
 
-def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, by: str,
-         note: str | None, force: bool, today: date) -> Record:
+def sign(
+    root: Path,
+    unit_name: str,
+    indicator: str,
+    stage: str,
+    passed: bool,
+    by: str,
+    note: str | None,
+    force: bool,
+    today: date,
+) -> Record:
     project = load_project(root)
     unit, ident = resolve_scope(project, unit_name, indicator)
     assert unit and ident
@@ -73,8 +93,9 @@ def sign(root: Path, unit_name: str, indicator: str, stage: str, passed: bool, b
         why = refusal(result, item, stage, passed, force)
         if why:
             raise ReviewRefused(f"未记录。{why}")
-        record = reviews.new_record(item, stage, reviews.PASS if passed else reviews.RETURN, by.strip(),
-                                    reviews.now_iso(), note or "")
+        record = reviews.new_record(
+            item, stage, reviews.PASS if passed else reviews.RETURN, by.strip(), reviews.now_iso(), note or ""
+        )
         if force and passed:
             record["forced"] = True
         reviews.append_records(root, unit, [record])
@@ -85,6 +106,11 @@ def render_signed(record: Record, out: Console) -> None:
     from rich.text import Text
 
     verb = "通过" if record["decision"] == reviews.PASS else "退回"
-    out.print(Text(f"已记录：{record['unit']} 指标 {record['indicator']} {record['stage']}{verb}"
-                   f"（{record['by']}，{record['at']}）。", style="green"))
+    out.print(
+        Text(
+            f"已记录：{record['unit']} 指标 {record['indicator']} {record['stage']}{verb}"
+            f"（{record['by']}，{record['at']}）。",
+            style="green",
+        )
+    )
     out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")

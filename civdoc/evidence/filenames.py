@@ -40,8 +40,9 @@ def display(name: str) -> str:
 
 def escape_controls(name: str) -> str:
     # Cn: U+FFFE, U+FFFF and the like, which XML cannot hold
-    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cn") else c
-                   for c in name)
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cn") else c for c in name
+    )
 
 
 def exact(name: str) -> str:
@@ -55,9 +56,9 @@ def exact(name: str) -> str:
         if c == "\\":
             out.append("\\\\")
         elif "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
-            out.append(f"\\x{ord(c) - 0xdc00:02x}")
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
         elif not c.isprintable():
-            out.append(c.encode("unicode_escape").decode("ascii") if ord(c) > 0xff else f"\\x{ord(c):02x}")
+            out.append(c.encode("unicode_escape").decode("ascii") if ord(c) > 0xFF else f"\\x{ord(c):02x}")
         else:
             out.append(c)
     return "".join(out)

@@ -18,7 +18,9 @@ from civdoc.model import Finding
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _HIDDEN = (".", "~$")  # hidden files and Office's lock files
 # any of the above among names joined as "/name/name/", the names folded (see plain_files)
-_IGNORED_AMONG = re.compile("|".join(re.escape(s) for s in ["/" + h for h in _HIDDEN] + [f"/{n}/" for n in IGNORED_NAMES]))
+_IGNORED_AMONG = re.compile(
+    "|".join(re.escape(s) for s in ["/" + h for h in _HIDDEN] + [f"/{n}/" for n in IGNORED_NAMES])
+)
 
 
 # One file of an item's folder, as the walk saw it: (path, fs_path, size, mtime_ns, item_path, inside).
@@ -30,7 +32,6 @@ def ignored(name: str) -> bool:
     """Hidden files, Office's lock files and the litter of file managers. The rare names short
     enough to be litter are the only ones folded."""
     return name.startswith(_HIDDEN) or (len(name) < 12 and name.casefold() in IGNORED_NAMES)
-
 
 
 _WHY = {
@@ -79,9 +80,14 @@ def entries(folder: str, rel: str, findings: list[Finding]) -> list[Entry]:
                 add((name, shown, e))
                 renamed = True
                 if shown not in (name, escape_controls(name)):  # decoded or recovered, not just escaped
-                    findings.append(finding("P507", f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
-                        "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
-                        path=f"{rel}/{shown}"))
+                    findings.append(
+                        finding(
+                            "P507",
+                            f"名称的编码不正确（常见于从压缩包解压出的文件），这里按“{shown}”识别。"
+                            "在其他电脑上它可能显示为乱码，请把它重新命名为正确的中文名称。",
+                            path=f"{rel}/{shown}",
+                        )
+                    )
     except OSError as exc:
         findings.append(finding("F304", f"文件夹无法读取（{why(exc)}）。{what_to_do(exc)}", path=rel))
         return []

@@ -42,12 +42,15 @@ READ_RATE = 20e6  # ... read at no less than this many bytes a second (a slow ne
 WATCHDOG_SLACK = 15.0  # beyond a file's limit, before a worker deaf to its alarm is killed
 MEMORY_HEADROOM = 1 << 30  # bytes a worker may allocate beyond what it holds when it starts
 
-P_TIMEOUT = ("检查该文件超过 {seconds} 秒仍未完成，文件结构异常（可能已损坏或被恶意构造），已跳过。"
-             "请用相应软件打开确认，重新导出或扫描后替换")
-P_MEMORY = ("检查该文件时占用内存超过 {megabytes} MB，文件结构异常（可能已损坏或被恶意构造），已跳过。"
-            "请用相应软件打开确认，重新导出或扫描后替换")
-P_CRASH = ("检查该文件时解析程序异常退出，文件可能已损坏或被恶意构造。"
-           "请用相应软件打开确认，重新导出或扫描后替换")
+P_TIMEOUT = (
+    "检查该文件超过 {seconds} 秒仍未完成，文件结构异常（可能已损坏或被恶意构造），已跳过。"
+    "请用相应软件打开确认，重新导出或扫描后替换"
+)
+P_MEMORY = (
+    "检查该文件时占用内存超过 {megabytes} MB，文件结构异常（可能已损坏或被恶意构造），已跳过。"
+    "请用相应软件打开确认，重新导出或扫描后替换"
+)
+P_CRASH = "检查该文件时解析程序异常退出，文件可能已损坏或被恶意构造。请用相应软件打开确认，重新导出或扫描后替换"
 
 Job = tuple[str, int]  # (path on disk, size)
 
@@ -267,7 +270,9 @@ class _Pool:
         small = [i for i, (_, n) in enumerate(jobs) if n < LARGE]
         large.sort(key=lambda i: -jobs[i][1])
         size = max(1, min(CHUNK, math.ceil(len(small) / (workers * 4))))
-        self.queue: deque[list[int]] = deque([[i] for i in large] + [small[i:i + size] for i in range(0, len(small), size)])
+        self.queue: deque[list[int]] = deque(
+            [[i] for i in large] + [small[i : i + size] for i in range(0, len(small), size)]
+        )
         self.ctx = _context(len(jobs))
         self.tries: dict[int, int] = {}  # job -> times its worker died between files
         self.restarts = 0
@@ -374,8 +379,9 @@ def _run(jobs: list[Job]) -> Generator[tuple[list[int], list[Inspection]], None,
                 yield [i], [_inspect_bounded(path, size)]
 
 
-def inspect_all(files: list[EvidenceFile], cache: Cache | None = None,
-                progress: Callable[[int, int], None] | None = None) -> None:
+def inspect_all(
+    files: list[EvidenceFile], cache: Cache | None = None, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Set every file's inspection: from the cache when it is fresh, else by inspecting the file.
     Rows of files that are gone are the caller's to forget (Cache.prune): only it knows every file."""
     known = cache.load([f.path for f in files]) if cache else {}
@@ -407,4 +413,3 @@ def inspect_all(files: list[EvidenceFile], cache: Cache | None = None,
         running.close()  # stops the workers now, not whenever the generator is collected
         if cache:
             cache.store(pending)
-

@@ -64,14 +64,17 @@ def encoded_record(f: EvidenceFile) -> bytes:
 def encoded_item_head(item: Item, aspect: str, content: str) -> bytes:
     """The item as the report lists it, up to and including its requirement statuses, the object left
     open: what follows (reviews, fingerprint) is not the outcome's but this run's."""
-    head = encode_bytes({
-        "unit": item.unit,
-        "indicator": item.indicator,
-        "aspect": aspect,
-        "content": content,
-        "status": item.status,
-        "deadline": item.deadline.isoformat() if item.deadline else None,
-    })
-    requirements = encode_bytes([{"name": r.name, "kind": r.kind, "found": r.found, "min": r.min, "files": r.files}
-                                 for r in item.requirements])
+    head = encode_bytes(
+        {
+            "unit": item.unit,
+            "indicator": item.indicator,
+            "aspect": aspect,
+            "content": content,
+            "status": item.status,
+            "deadline": item.deadline.isoformat() if item.deadline else None,
+        }
+    )
+    requirements = encode_bytes(
+        [{"name": r.name, "kind": r.kind, "found": r.found, "min": r.min, "files": r.files} for r in item.requirements]
+    )
     return b"".join([head[:-1], b', "requirements": ', requirements])

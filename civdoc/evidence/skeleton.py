@@ -36,8 +36,10 @@ MAX_DEPTH = 12  # grouping folders deeper than this are not surveyed
 
 def folder_name(text: str, limit: int = 80) -> str | None:
     """text as a folder name valid on Windows and Linux, or None when nothing valid is left."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else _FULL_WIDTH.get(c, c)
-                   for c in unicodedata.normalize("NFC", text))
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else _FULL_WIDTH.get(c, c)
+        for c in unicodedata.normalize("NFC", text)
+    )
     text = _SPACES.sub(" ", text).strip(" .")[:limit].strip(" .")
     if not text or text.split(".")[0].upper() in _DEVICES:
         return None
@@ -192,17 +194,22 @@ def plan(project: Project, units: list[str], found: Survey, layout: str | None =
 def _checked_unit_folder(project: Project, unit: str) -> str:
     name = folder_name(unit, limit=120)
     if name is None or project.unit(name) != unit:
-        raise UsageError(f"单位名称“{unit}”不能用作文件夹名称（不能含有 / \\ : * ? \" < > | 等字符），"
-                         "请在 civdoc.yaml 中修改它。")
+        raise UsageError(
+            f'单位名称“{unit}”不能用作文件夹名称（不能含有 / \\ : * ? " < > | 等字符），请在 civdoc.yaml 中修改它。'
+        )
     return name
 
 
-def _requirement_folders(reqs: list[Requirement], existing: list[str], item_rel: str, unit: str,
-                         ident: str) -> list[Planned]:
+def _requirement_folders(
+    reqs: list[Requirement], existing: list[str], item_rel: str, unit: str, ident: str
+) -> list[Planned]:
     """A sub-folder per requirement, unless one the matcher gives that requirement is there already."""
     matcher = Matcher(reqs)
-    served = {matcher._by_folder(norm(name)).name: name  # type: ignore[union-attr]
-              for name in existing if matcher._by_folder(norm(name)) is not None}
+    served = {
+        matcher._by_folder(norm(name)).name: name  # type: ignore[union-attr]
+        for name in existing
+        if matcher._by_folder(norm(name)) is not None
+    }
     folders = []
     for req in reqs:
         if req.name in served:

@@ -54,8 +54,17 @@ class Scan:
 
 def evidence_file(listed: Listed, unit: str, ident: str) -> EvidenceFile:
     path, fs_path, size, mtime_ns, item_path, inside = listed
-    return EvidenceFile(path=path, fs_path=fs_path, ext=_ext(os.path.basename(fs_path)), size=size,
-                        mtime_ns=mtime_ns, unit=unit, indicator=ident, item_path=item_path, inside=inside)
+    return EvidenceFile(
+        path=path,
+        fs_path=fs_path,
+        ext=_ext(os.path.basename(fs_path)),
+        size=size,
+        mtime_ns=mtime_ns,
+        unit=unit,
+        indicator=ident,
+        item_path=item_path,
+        inside=inside,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,9 +136,15 @@ class Walker:
             else:
                 # one finding for a folder leading nowhere, not one per file inside it
                 del self.scan.findings[mark:]
-                self.scan.findings.append(finding("P502", f"文件夹“{name}”不对应任何指标，其中的材料不会被计入。"
-                    f"请把它改名为以指标编号开头（如“{self._example(unit)}”），或把材料移入对应的指标文件夹。",
-                    unit=unit, path=child))
+                self.scan.findings.append(
+                    finding(
+                        "P502",
+                        f"文件夹“{name}”不对应任何指标，其中的材料不会被计入。"
+                        f"请把它改名为以指标编号开头（如“{self._example(unit)}”），或把材料移入对应的指标文件夹。",
+                        unit=unit,
+                        path=child,
+                    )
+                )
         return found
 
     # -- layout indicator/unit ----------------------------------------------------------------
@@ -149,16 +164,24 @@ class Walker:
     def _item_folder(self, folder: str, rel: str, unit: str, ident: str) -> None:
         if unit not in self.responsible[ident]:
             indicator = self.project.indicators[ident]
-            self.scan.findings.append(finding("P503", f"{unit}不是指标 {ident}（{indicator.content}）的责任单位，此文件夹中的材料不会被计入。"
-                "请核对文件夹开头的指标编号；如确需由本单位报送，请在指标定义的 units 中加入本单位。",
-                unit=unit, indicator=ident, path=rel))
+            self.scan.findings.append(
+                finding(
+                    "P503",
+                    f"{unit}不是指标 {ident}（{indicator.content}）的责任单位，此文件夹中的材料不会被计入。"
+                    "请核对文件夹开头的指标编号；如确需由本单位报送，请在指标定义的 units 中加入本单位。",
+                    unit=unit,
+                    indicator=ident,
+                    path=rel,
+                )
+            )
             self._files_below(folder, rel, unit, None, [])
             return
         self.scan.item_folders.setdefault((unit, ident), []).append(rel)
         self._files_below(folder, rel, unit, ident, [])
 
-    def _files_below(self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str],
-                     prefix: str = "") -> None:
+    def _files_below(
+        self, folder: str, rel: str, unit: str, ident: str | None, inside: list[str], prefix: str = ""
+    ) -> None:
         """Every file below an item's folder into its listing; below a folder of a unit that is not
         responsible (ident None), into the loose files. prefix: the exact names (exact()) of the
         folders in inside, for the fingerprint keys."""
@@ -181,9 +204,17 @@ class Walker:
                 if listing is not None:
                     listing.append((child, entry.path, st.st_size, st.st_mtime_ns, prefix + exact(raw), inside))
                 else:
-                    self.scan.files.append(EvidenceFile(
-                        path=child, fs_path=entry.path, ext=_ext(name), size=st.st_size,
-                        mtime_ns=st.st_mtime_ns, unit=unit, inside=inside))
+                    self.scan.files.append(
+                        EvidenceFile(
+                            path=child,
+                            fs_path=entry.path,
+                            ext=_ext(name),
+                            size=st.st_size,
+                            mtime_ns=st.st_mtime_ns,
+                            unit=unit,
+                            inside=inside,
+                        )
+                    )
             else:
                 self._not_a_file(entry, child, unit, ident)
 
@@ -225,12 +256,26 @@ class Walker:
         if entry.is_symlink():
             self._link(rel, unit, ident)
             return
-        self.scan.findings.append(finding("F304", "这不是普通文件（可能是管道、设备或其他特殊文件），civdoc 不会读取它。请删除它，换成材料文件本身。",
-            unit=unit, indicator=ident, path=rel))
+        self.scan.findings.append(
+            finding(
+                "F304",
+                "这不是普通文件（可能是管道、设备或其他特殊文件），civdoc 不会读取它。请删除它，换成材料文件本身。",
+                unit=unit,
+                indicator=ident,
+                path=rel,
+            )
+        )
 
     def _link(self, rel: str, unit: str | None, ident: str | None) -> None:
-        self.scan.findings.append(finding("F304", "这是一个链接（快捷方式），civdoc 不会跟随链接读取。请把文件本身复制到这里，替换该链接。",
-            unit=unit, indicator=ident, path=rel))
+        self.scan.findings.append(
+            finding(
+                "F304",
+                "这是一个链接（快捷方式），civdoc 不会跟随链接读取。请把文件本身复制到这里，替换该链接。",
+                unit=unit,
+                indicator=ident,
+                path=rel,
+            )
+        )
 
     def _unknown_unit_folder(self, name: str, rel: str, folder: str, ident: str | None) -> None:
         """P501. When the unit meant is clear, the finding (and the folder's files, for 文件清单) is
@@ -246,9 +291,16 @@ class Walker:
                 hint += f"请把文件夹改名为“{meant}”。"
             else:
                 unit = None
-        self.scan.findings.append(finding("P501", f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"
-            "如果这是新单位，请在 civdoc.yaml 的 units 中登记。",
-            unit=unit, indicator=ident if unit else None, path=rel))
+        self.scan.findings.append(
+            finding(
+                "P501",
+                f"文件夹“{name}”不是已登记的单位，其中的材料不会被计入。{hint}"
+                "如果这是新单位，请在 civdoc.yaml 的 units 中登记。",
+                unit=unit,
+                indicator=ident if unit else None,
+                path=rel,
+            )
+        )
         if unit is not None:
             self.scan.misnamed.setdefault((unit, ident), name)
             self._strays(folder, rel, unit, ident)
@@ -257,14 +309,26 @@ class Walker:
         """A unit folder where the layout wants indicator folders, or the other way round: one finding
         that says so, not one per file; the files are listed all the same."""
         if self.project.config.layout == "indicator/unit":
-            self.scan.findings.append(finding("P502", f"文件夹“{name}”是单位文件夹，但本项目的材料按“指标/单位”存放（evidence/<指标>/<单位>/…），"
-                f"其中的材料不会被计入。请把各指标的材料移到对应指标文件夹下的“{name}”文件夹中"
-                f"（如“{self._example(unit)}/{name}”）。",
-                unit=unit, path=rel))
+            self.scan.findings.append(
+                finding(
+                    "P502",
+                    f"文件夹“{name}”是单位文件夹，但本项目的材料按“指标/单位”存放（evidence/<指标>/<单位>/…），"
+                    f"其中的材料不会被计入。请把各指标的材料移到对应指标文件夹下的“{name}”文件夹中"
+                    f"（如“{self._example(unit)}/{name}”）。",
+                    unit=unit,
+                    path=rel,
+                )
+            )
         else:
-            self.scan.findings.append(finding("P501", f"文件夹“{name}”是指标文件夹，但本项目的材料按“单位/指标”存放（evidence/<单位>/<指标>/…），"
-                f"其中的材料不会被计入。请把各单位的材料移到本单位文件夹下的“{name}”文件夹中。",
-                indicator=ident, path=rel))
+            self.scan.findings.append(
+                finding(
+                    "P501",
+                    f"文件夹“{name}”是指标文件夹，但本项目的材料按“单位/指标”存放（evidence/<单位>/<指标>/…），"
+                    f"其中的材料不会被计入。请把各单位的材料移到本单位文件夹下的“{name}”文件夹中。",
+                    indicator=ident,
+                    path=rel,
+                )
+            )
         self._strays(folder, rel, unit, ident)
 
     def _strays(self, folder: str, rel: str, unit: str | None, ident: str | None) -> None:
@@ -273,8 +337,7 @@ class Walker:
         for _, name, entry in entries(folder, rel, self.scan.findings):
             child = f"{rel}/{name}"
             if entry.is_dir(follow_symlinks=False):
-                self._strays(entry.path, child, unit or self.project.unit(name),
-                             ident or self._indicator_of(name))
+                self._strays(entry.path, child, unit or self.project.unit(name), ident or self._indicator_of(name))
             elif entry.is_file(follow_symlinks=False):
                 found = self._loose_file(entry, child, unit)
                 if found is not None:
@@ -288,17 +351,29 @@ class Walker:
             folder = rel.rsplit("/", 2)[-2]
             owners = indicator.responsible
             example = owners[0] if owners else "单位名称"
-            return finding("P504", f"文件直接放在指标文件夹“{folder}”中，没有放入单位文件夹，不会被计入。"
-                           f"请把它移入该指标下报送单位的文件夹（如“{folder}/{example}”）。",
-                           unit=owners[0] if len(owners) == 1 else None, indicator=ident, path=rel)
+            return finding(
+                "P504",
+                f"文件直接放在指标文件夹“{folder}”中，没有放入单位文件夹，不会被计入。"
+                f"请把它移入该指标下报送单位的文件夹（如“{folder}/{example}”）。",
+                unit=owners[0] if len(owners) == 1 else None,
+                indicator=ident,
+                path=rel,
+            )
         if unit is not None:
-            return finding("P504", "文件直接放在单位文件夹中，没有放入指标文件夹，不会被计入。"
-                           f"请把它移入对应的指标文件夹（以指标编号开头，如“{self._example(unit)}”）。",
-                           unit=unit, path=rel)
+            return finding(
+                "P504",
+                "文件直接放在单位文件夹中，没有放入指标文件夹，不会被计入。"
+                f"请把它移入对应的指标文件夹（以指标编号开头，如“{self._example(unit)}”）。",
+                unit=unit,
+                path=rel,
+            )
         by_unit = self.project.config.layout == "unit/indicator"
         layout = "evidence/<单位>/<指标>/" if by_unit else "evidence/<指标>/<单位>/"
-        return finding("P504", "文件直接放在 evidence 文件夹中，不属于任何单位和指标，不会被计入。"
-                       f"请把它移入 {layout} 下对应的文件夹。", path=rel)
+        return finding(
+            "P504",
+            f"文件直接放在 evidence 文件夹中，不属于任何单位和指标，不会被计入。请把它移入 {layout} 下对应的文件夹。",
+            path=rel,
+        )
 
     def _example(self, unit: str | None) -> str:
         """An indicator folder name from the project itself: the unit's first indicator, or the first."""
@@ -316,12 +391,14 @@ class Walker:
         except OSError as exc:
             self._unstattable(exc, rel, unit, None)
             return None
-        return EvidenceFile(path=rel, fs_path=entry.path, ext=_ext(entry.name), size=stat.st_size,
-                            mtime_ns=stat.st_mtime_ns, unit=unit)
+        return EvidenceFile(
+            path=rel, fs_path=entry.path, ext=_ext(entry.name), size=stat.st_size, mtime_ns=stat.st_mtime_ns, unit=unit
+        )
 
     def _unstattable(self, exc: OSError, rel: str, unit: str | None, ident: str | None) -> None:
-        self.scan.findings.append(finding("F304", f"文件无法读取（{why(exc)}）。{what_to_do(exc)}",
-            unit=unit, indicator=ident, path=rel))
+        self.scan.findings.append(
+            finding("F304", f"文件无法读取（{why(exc)}）。{what_to_do(exc)}", unit=unit, indicator=ident, path=rel)
+        )
 
     def _disambiguate_item_paths(self) -> None:
         """When a unit keeps one indicator in several folders, key files by folder name too."""

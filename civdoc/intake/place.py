@@ -78,24 +78,32 @@ def whose(project: Project, listing: Listing, wanted: str | None) -> tuple[str, 
     own = project.unit(listing.root_name) if listing.root_name else None
     if own is not None:
         if unit is not None and own != unit:
-            raise UsageError(f"文件夹“{listing.root_name}”是{own}的单位文件夹，与 --unit {wanted} 不一致。"
-                             "请核对后重新运行。")
+            raise UsageError(
+                f"文件夹“{listing.root_name}”是{own}的单位文件夹，与 --unit {wanted} 不一致。请核对后重新运行。"
+            )
         return own, True
     if unit is not None:
         return unit, False
-    tops = sorted({e.name.replace("\\", "/").lstrip("/").split("/")[0] for e in listing.entries
-                   if "/" in e.name.replace("\\", "/").lstrip("/") and not e.junk})
+    tops = sorted(
+        {
+            e.name.replace("\\", "/").lstrip("/").split("/")[0]
+            for e in listing.entries
+            if "/" in e.name.replace("\\", "/").lstrip("/") and not e.junk
+        }
+    )
     units = sorted({u for u in (project.unit(t) for t in tops) if u}, key=project.unit_names.index)
     if len(units) == 1:
         return units[0], False
     if units:
-        raise UsageError(f"{listing.kind}中有多个单位的文件夹（{'、'.join(units)}）。一次只收取一个单位的材料："
-                         "请用 --unit 指明收取哪个单位（其他单位的文件夹会被拒收）。")
+        raise UsageError(
+            f"{listing.kind}中有多个单位的文件夹（{'、'.join(units)}）。一次只收取一个单位的材料："
+            "请用 --unit 指明收取哪个单位（其他单位的文件夹会被拒收）。"
+        )
     seen = "、".join(f"“{shown(t)}”" for t in tops[:8]) or "（没有文件夹）"
-    raise UsageError(f"无法确定这些材料属于哪个单位：{listing.kind}顶层的文件夹是 {seen}，不是已登记的单位名称或简称。"
-                     "请用 --unit 单位名称 指明，例如 civdoc collect 材料.zip --unit 区教育局。")
-
-
+    raise UsageError(
+        f"无法确定这些材料属于哪个单位：{listing.kind}顶层的文件夹是 {seen}，不是已登记的单位名称或简称。"
+        "请用 --unit 单位名称 指明，例如 civdoc collect 材料.zip --unit 区教育局。"
+    )
 
 
 class Placer:
@@ -133,9 +141,13 @@ class Placer:
                 continue
             ind = self.project.indicators[ident]
             if self.unit not in ind.responsible:
-                return Outcome(entry, REFUSED, note=f"{self.unit}不是指标 {ident}（{ind.content}）的责任单位，未收取。"
-                               "请核对文件夹开头的指标编号。")
-            rest = parts[k + 1:]
+                return Outcome(
+                    entry,
+                    REFUSED,
+                    note=f"{self.unit}不是指标 {ident}（{ind.content}）的责任单位，未收取。"
+                    "请核对文件夹开头的指标编号。",
+                )
+            rest = parts[k + 1 :]
             owner = self.project.unit(rest[0]) if len(rest) > 1 else None
             if owner is not None and owner != self.unit:
                 return self._other_unit(entry, rest[0])
@@ -143,16 +155,31 @@ class Placer:
                 rest = rest[1:]
             rel = item_folder(self.project, self.found, self.unit, ind)
             return Outcome(entry, "", target="/".join(("evidence", rel, *rest)))
-        return Outcome(entry, REFUSED, note="没有放在指标文件夹（以指标编号开头的文件夹）中，未收取。"
-                       "请放入对应的指标文件夹后重新发送。")
+        return Outcome(
+            entry,
+            REFUSED,
+            note="没有放在指标文件夹（以指标编号开头的文件夹）中，未收取。请放入对应的指标文件夹后重新发送。",
+        )
 
     def _other_unit(self, entry: Entry, name: str) -> Outcome:
-        return Outcome(entry, REFUSED, note=f"“{name}”是{self.project.unit(name)}的文件夹，不属于{self.unit}，未收取。"
-                       "每个单位只能收取到自己的文件夹中。")
+        return Outcome(
+            entry,
+            REFUSED,
+            note=f"“{name}”是{self.project.unit(name)}的文件夹，不属于{self.unit}，未收取。"
+            "每个单位只能收取到自己的文件夹中。",
+        )
 
 
-def take(project: Project, listing: Listing, unit: str, own_folder: bool, source: str, replace: bool,
-         dry_run: bool, today: date) -> Intake:
+def take(
+    project: Project,
+    listing: Listing,
+    unit: str,
+    own_folder: bool,
+    source: str,
+    replace: bool,
+    dry_run: bool,
+    today: date,
+) -> Intake:
     placer = Placer(project, unit, own_folder)
     intake = Intake(unit, source, listing.kind, dry_run)
     placed = [placer.place(e) for e in listing.entries]
@@ -200,8 +227,10 @@ def _refuse_case_twins(root: Path, placed: list[Outcome]) -> None:
                 continue
             twin = f"{target.rsplit('/', 1)[0]}/{there}"
         outcome.status, outcome.target = REFUSED, None
-        outcome.note = (f"与“{twin.removeprefix('evidence/')}”只有大小写或全角半角不同：在 Windows 的共享文件夹中"
-                        "两者会互相覆盖，未收取。请改用不同的名称后重新发送。")
+        outcome.note = (
+            f"与“{twin.removeprefix('evidence/')}”只有大小写或全角半角不同：在 Windows 的共享文件夹中"
+            "两者会互相覆盖，未收取。请改用不同的名称后重新发送。"
+        )
 
 
 def _enough_room(root: Path, outcomes: list[Outcome]) -> None:
@@ -213,8 +242,10 @@ def _enough_room(root: Path, outcomes: list[Outcome]) -> None:
     except OSError:
         return
     if needed > free:
-        raise CivdocError(f"磁盘空间不足：这些材料共 {needed / (1 << 30):.2f} GB，evidence/ 所在磁盘只剩 "
-                          f"{free / (1 << 30):.2f} GB。请清理磁盘后重新收取；没有写入任何文件。")
+        raise CivdocError(
+            f"磁盘空间不足：这些材料共 {needed / (1 << 30):.2f} GB，evidence/ 所在磁盘只剩 "
+            f"{free / (1 << 30):.2f} GB。请清理磁盘后重新收取；没有写入任何文件。"
+        )
 
 
 def _same_size_there(root: Path, outcome: Outcome) -> bool:
@@ -276,7 +307,7 @@ class _Writer:
             except FileExistsError:  # appeared meanwhile: compare with it instead
                 item.tmp.unlink(missing_ok=True)
                 outcome, path = item.outcome, item.path
-                self.pending = batch[done + 1:]  # if the comparison fails, abort() still removes the rest
+                self.pending = batch[done + 1 :]  # if the comparison fails, abort() still removes the rest
                 self._guarded(outcome, lambda: self._existing(outcome, path, outcome.target or ""))  # noqa: B023
                 self.pending = []
                 continue
@@ -289,8 +320,10 @@ class _Writer:
             item.outcome.status = ADDED
 
     def _failed(self, exc: OSError) -> CivdocError:
-        return CivdocError(f"写入 evidence/ 失败（{why(exc)}）。已收取的 {len(self.intake.having(ADDED))} 个文件"
-                           "完整保留，其余没有写入。请处理后重新运行同一命令：已收取的文件会被识别为相同并跳过。")
+        return CivdocError(
+            f"写入 evidence/ 失败（{why(exc)}）。已收取的 {len(self.intake.having(ADDED))} 个文件"
+            "完整保留，其余没有写入。请处理后重新运行同一命令：已收取的文件会被识别为相同并跳过。"
+        )
 
     def abort(self) -> None:
         for item in self.pending:
@@ -309,9 +342,11 @@ class _Writer:
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
                 done = len(self.intake.having(ADDED, REPLACED))
-                raise CivdocError(f"写入 {outcome.target} 失败（{why(exc)}）。已收取的 {done} 个文件完整保留，"
-                                  "这个文件没有写入。请处理后重新运行同一命令："
-                                  "已收取的文件会被识别为相同并跳过。") from None
+                raise CivdocError(
+                    f"写入 {outcome.target} 失败（{why(exc)}）。已收取的 {done} 个文件完整保留，"
+                    "这个文件没有写入。请处理后重新运行同一命令："
+                    "已收取的文件会被识别为相同并跳过。"
+                ) from None
             outcome.status, outcome.note, outcome.target = REFUSED, f"无法写入（{why(exc)}），未收取。", None
 
     def _write(self, outcome: Outcome, target: str) -> None:
@@ -320,8 +355,9 @@ class _Writer:
         if target in self.taken:  # two entries of one source with one path (e.g. an NFC and an NFD name)
             same = _digest(entry.chunks()) == self.taken[target]
             outcome.status = IDENTICAL if same else CONFLICT
-            outcome.note = ("与本次收到的另一个同名文件相同" if same
-                            else "本次收到的另一个同名文件内容不同，只收取了先收到的那个")
+            outcome.note = (
+                "与本次收到的另一个同名文件相同" if same else "本次收到的另一个同名文件内容不同，只收取了先收到的那个"
+            )
             return
         if os.path.lexists(path):
             self._existing(outcome, path, target)
@@ -353,8 +389,9 @@ class _Writer:
             return
         if not self.replace:
             outcome.status = CONFLICT
-            outcome.note = ("evidence/ 中已有同名文件，内容不同：未写入，原文件保留。"
-                            "确认用新文件替换时，加 --replace 重新收取。")
+            outcome.note = (
+                "evidence/ 中已有同名文件，内容不同：未写入，原文件保留。确认用新文件替换时，加 --replace 重新收取。"
+            )
             return
         kept = self._kept_path(target)
         outcome.status = REPLACED

@@ -91,6 +91,7 @@ class Listing:
 
 # -- names ------------------------------------------------------------------------------------------
 
+
 def check_parts(name: str) -> tuple[tuple[str, ...], str | None, bool]:
     """(the path's names, why it is refused or None, whether it is junk)."""
     if name.startswith(("/", "\\")):
@@ -106,18 +107,28 @@ def check_parts(name: str) -> tuple[tuple[str, ...], str | None, bool]:
         return parts, None, True
     for part in parts:
         if _BAD_CHARS.search(part):
-            return (), (f"名称“{shown(part)}”含有 Windows 不允许的字符（: * ? \" < > |、控制字符或改变文字方向的字符），未收取。"
-                        "请改名后重新发送。"), False
+            return (
+                (),
+                (
+                    f'名称“{shown(part)}”含有 Windows 不允许的字符（: * ? " < > |、控制字符或改变文字方向的字符），未收取。'
+                    "请改名后重新发送。"
+                ),
+                False,
+            )
         if part != part.rstrip(" .") or part.split(".")[0].upper() in _DEVICES:
             return (), f"名称“{part}”在 Windows 上无效（以空格或点结尾，或是设备名），未收取。请改名后重新发送。", False
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
             return (), f"名称过长（{len(part)} 个字），无法保存。请缩短文件或文件夹名称后重新发送。", False
     if len(name) > MAX_PATH_CHARS:
-        return (), (f"路径过长（{len(name)} 个字符，超过 {MAX_PATH_CHARS}），在 Windows 上无法打开。"
-                    "请减少文件夹层级、缩短名称后重新发送。"), False
+        return (
+            (),
+            (
+                f"路径过长（{len(name)} 个字符，超过 {MAX_PATH_CHARS}），在 Windows 上无法打开。"
+                "请减少文件夹层级、缩短名称后重新发送。"
+            ),
+            False,
+        )
     return parts, None, False
-
-
 
 
 def _unicode_path(info: zipfile.ZipInfo, raw: bytes) -> str | None:
@@ -126,9 +137,13 @@ def _unicode_path(info: zipfile.ZipInfo, raw: bytes) -> str | None:
     i = 0
     while i + 4 <= len(extra):
         tag, size = struct.unpack_from("<HH", extra, i)
-        body = extra[i + 4:i + 4 + size]
-        if (tag == _UNICODE_PATH_FIELD and len(body) > 5 and body[0] == 1
-                and struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw)):
+        body = extra[i + 4 : i + 4 + size]
+        if (
+            tag == _UNICODE_PATH_FIELD
+            and len(body) > 5
+            and body[0] == 1
+            and struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw)
+        ):
             try:
                 return body[5:].decode("utf-8")
             except UnicodeDecodeError:
@@ -194,21 +209,28 @@ def read_zip(path: Path, max_bytes: int) -> tuple[zipfile.ZipFile, Listing]:
     except zipfile.BadZipFile:
         other = next((kind for magic, kind in _OTHER_ARCHIVES.items() if head.startswith(magic)), None)
         if other:
-            raise UsageError(f"{path.name} 是 {other} 压缩包，civdoc 只能直接读取 zip。"
-                             "请先解压，再用 civdoc collect 收取解压出的文件夹；"
-                             "或请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”重新压缩。") from None
-        raise UsageError(f"{path.name} 不是 zip 压缩包，或者文件不完整（可能没有下载或传输完）。"
-                         "请确认文件能在电脑上正常打开，必要时请单位重新发送。") from None
+            raise UsageError(
+                f"{path.name} 是 {other} 压缩包，civdoc 只能直接读取 zip。"
+                "请先解压，再用 civdoc collect 收取解压出的文件夹；"
+                "或请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”重新压缩。"
+            ) from None
+        raise UsageError(
+            f"{path.name} 不是 zip 压缩包，或者文件不完整（可能没有下载或传输完）。"
+            "请确认文件能在电脑上正常打开，必要时请单位重新发送。"
+        ) from None
     except OSError as exc:
         raise UsageError(f"无法读取 {path}（{exc.strerror or type(exc).__name__}）。") from None
     except UnicodeDecodeError:  # an entry flagged UTF-8 whose name is not: zipfile cannot list the zip
-        raise UsageError(f"{path.name} 中有文件名标明是 UTF-8 编码、实际却不是，压缩包无法读取。"
-                         "请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”或 7-Zip 重新压缩后发送。") from None
+        raise UsageError(
+            f"{path.name} 中有文件名标明是 UTF-8 编码、实际却不是，压缩包无法读取。"
+            "请单位用 Windows 自带的“发送到→压缩(zipped)文件夹”或 7-Zip 重新压缩后发送。"
+        ) from None
     infos = archive.infolist()
     if len(infos) > ZIP_MAX_MEMBERS:
         archive.close()
-        raise UsageError(f"{path.name} 中有 {len(infos):,} 个条目，超过 {ZIP_MAX_MEMBERS:,} 个的上限。"
-                         "请分成几个压缩包发送。")
+        raise UsageError(
+            f"{path.name} 中有 {len(infos):,} 个条目，超过 {ZIP_MAX_MEMBERS:,} 个的上限。请分成几个压缩包发送。"
+        )
     # not ZipInfo.is_dir(): it fails on an entry whose name is empty, which _zip_entry refuses by name
     entries = [_zip_entry(archive, info, max_bytes) for info in infos if not info.filename.endswith("/")]
     files = [e for e in entries if not e.junk]
@@ -246,22 +268,28 @@ def _zip_problem(info: zipfile.ZipInfo, max_bytes: int) -> str | None:
     if info.flag_bits & 0x1:
         return _ENCRYPTED
     if info.compress_type not in _READABLE_METHODS:
-        return (f"压缩方式（编号 {info.compress_type}）无法读取，未收取。"
-                "请用 Windows 自带的压缩或 7-Zip 的 zip 格式（压缩方式选 Deflate）重新压缩。")
+        return (
+            f"压缩方式（编号 {info.compress_type}）无法读取，未收取。"
+            "请用 Windows 自带的压缩或 7-Zip 的 zip 格式（压缩方式选 Deflate）重新压缩。"
+        )
     return size_problem(info.file_size, max_bytes) or (
         "压缩比异常（疑似压缩炸弹：解压后体积是压缩后的数百倍），未收取。请发送正常的文件。"
         if info.file_size > ZIP_RATIO_MIN_SIZE and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)
-        else None)
+        else None
+    )
 
 
 def size_problem(size: int, max_bytes: int) -> str | None:
     if size > max_bytes:
-        return (f"文件大小 {size / (1 << 20):.2f} MB，超过 {round(max_bytes / (1 << 20), 2):g} MB 的上限，未收取。"
-                "请压缩（如降低视频码率、把图片另存为较小的 JPG）后重新发送。")
+        return (
+            f"文件大小 {size / (1 << 20):.2f} MB，超过 {round(max_bytes / (1 << 20), 2):g} MB 的上限，未收取。"
+            "请压缩（如降低视频码率、把图片另存为较小的 JPG）后重新发送。"
+        )
     return None
 
 
 # -- folders ----------------------------------------------------------------------------------------
+
 
 def read_folder(path: Path, max_bytes: int) -> Listing:
     """Every file below a folder, links never followed; junk folders are left out whole."""

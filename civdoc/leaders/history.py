@@ -60,8 +60,14 @@ class Snapshot:
         return Counter({(code, unit): n for code, units in self.findings.items() for unit, n in units.items()})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, "date": self.day.isoformat(), "summary": self.summary,
-                "items": self.items, "findings": self.findings, "score": self.score}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "date": self.day.isoformat(),
+            "summary": self.summary,
+            "items": self.items,
+            "findings": self.findings,
+            "score": self.score,
+        }
 
 
 def take(result: Result, score: Score) -> Snapshot:
@@ -93,8 +99,9 @@ def take(result: Result, score: Score) -> Snapshot:
 def open_problems(result: Result) -> Counter[tuple[str, str]]:
     """Unwaived errors and warnings by (code, unit): what 问题 means in a 通报 (infos such as a review
     not yet signed are not problems)."""
-    return Counter((f.code, f.unit or NO_UNIT) for f in result.findings
-                   if not f.waived and f.severity in ("error", "warning"))
+    return Counter(
+        (f.code, f.unit or NO_UNIT) for f in result.findings if not f.waived and f.severity in ("error", "warning")
+    )
 
 
 def to_json(snapshot: Snapshot) -> str:
@@ -107,8 +114,10 @@ def folder(root: Path) -> Path:
     real, project = Path(os.path.realpath(target)), Path(os.path.realpath(root))
     evidence = Path(os.path.realpath(root / "evidence"))
     if not real.is_relative_to(project) or real.is_relative_to(evidence):
-        raise CivdocError(f"{FOLDER}/ 指向项目以外或 evidence/ 中（{real}）。civdoc 不会把历史记录写到那里，"
-                          f"请把 {FOLDER} 改为项目中的普通文件夹。")
+        raise CivdocError(
+            f"{FOLDER}/ 指向项目以外或 evidence/ 中（{real}）。civdoc 不会把历史记录写到那里，"
+            f"请把 {FOLDER} 改为项目中的普通文件夹。"
+        )
     return target
 
 
@@ -118,8 +127,10 @@ def write(root: Path, snapshot: Snapshot) -> Path:
     try:
         write_text(path, to_json(snapshot))
     except OSError as exc:
-        raise CivdocError(f"无法写入进展记录 {FOLDER}/{path.name}（{exc.strerror or exc}）。"
-                          f"请确认 {FOLDER} 是项目中可写的文件夹。out/ 中的文件已生成。") from None
+        raise CivdocError(
+            f"无法写入进展记录 {FOLDER}/{path.name}（{exc.strerror or exc}）。"
+            f"请确认 {FOLDER} 是项目中可写的文件夹。out/ 中的文件已生成。"
+        ) from None
     return path
 
 
@@ -243,8 +254,10 @@ def _parse(data: Any, path: Path) -> Snapshot:
             if state not in STATES:
                 raise ValueError(f"事项状态“{state}”无法识别")
             items[str(unit)][str(ident)] = state
-    findings = {str(code): {str(u): _count(n) for u, n in _mapping(units).items()}
-                for code, units in _mapping(data["findings"]).items()}
+    findings = {
+        str(code): {str(u): _count(n) for u, n in _mapping(units).items()}
+        for code, units in _mapping(data["findings"]).items()
+    }
     raw_score = data.get("score")
     score = None
     if raw_score is not None:
@@ -271,6 +284,7 @@ def _points(value: Any) -> float:
 
 
 # -- what changed ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Change:
@@ -310,8 +324,10 @@ def percent(rate: float | None) -> str:
 
 def change_line(change: Change) -> str:
     """完成率 62% → 71%，新完成 5 项，新发现问题 3 条 — the terminal's closing sentence."""
-    parts = [f"完成率 {percent(change.rate_before)} → {percent(change.rate_now)}",
-             f"新完成 {len(change.newly_complete)} 项"]
+    parts = [
+        f"完成率 {percent(change.rate_before)} → {percent(change.rate_now)}",
+        f"新完成 {len(change.newly_complete)} 项",
+    ]
     if change.no_longer_complete:
         parts.append(f"由已完成变为未完成 {len(change.no_longer_complete)} 项")
     parts.append(f"新发现问题 {change.new_problem_count} 条")

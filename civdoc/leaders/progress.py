@@ -41,8 +41,11 @@ def item_states(result: Result) -> dict[tuple[str, str], str]:
     states: dict[tuple[str, str], str] = {}
     for item in result.items:
         state = item.status
-        if state == INCOMPLETE and _late(item, result) and (
-                (item.unit, item.indicator) in open_gaps or item.unit in missing):
+        if (
+            state == INCOMPLETE
+            and _late(item, result)
+            and ((item.unit, item.indicator) in open_gaps or item.unit in missing)
+        ):
             state = OVERDUE
         states[(item.unit, item.indicator)] = state
     return states
@@ -75,8 +78,15 @@ def unit_progress(result: Result, states: dict[tuple[str, str], str] | None = No
 def ranked(units: dict[str, UnitProgress], order: list[str]) -> list[UnitProgress]:
     """Highest completion rate first; on a tie, fewer overdue, then fewer problems, then civdoc.yaml's order."""
     position = {name: i for i, name in enumerate(order)}
-    return sorted(units.values(), key=lambda p: (-(p.rate if p.rate is not None else -1), p.overdue, p.problems,
-                                                 position.get(p.name, len(position))))
+    return sorted(
+        units.values(),
+        key=lambda p: (
+            -(p.rate if p.rate is not None else -1),
+            p.overdue,
+            p.problems,
+            position.get(p.name, len(position)),
+        ),
+    )
 
 
 def rate_text(rate: float | None) -> str:

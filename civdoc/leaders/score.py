@@ -93,9 +93,14 @@ class Weighted:
     net: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"weights": self.weights, "possible": number(self.possible), "secured": number(self.secured),
-                "at_risk": number(self.at_risk), "net": number(self.net),
-                "rate": round(self.secured / self.possible, 4) if self.possible else None}
+        return {
+            "weights": self.weights,
+            "possible": number(self.possible),
+            "secured": number(self.secured),
+            "at_risk": number(self.at_risk),
+            "net": number(self.net),
+            "rate": round(self.secured / self.possible, 4) if self.possible else None,
+        }
 
 
 @dataclass
@@ -146,8 +151,7 @@ class Judged:
 
     @classmethod
     def of(cls, result: Result) -> Judged:
-        errored = {(f.unit or "", f.indicator or "") for f in result.findings
-                   if f.severity == "error" and not f.waived}
+        errored = {(f.unit or "", f.indicator or "") for f in result.findings if f.severity == "error" and not f.waived}
         waived = {(f.unit or "", f.indicator or "") for f in result.findings if f.code.startswith("C") and f.waived}
         return cls(frozenset(errored), frozenset(waived))
 
@@ -156,8 +160,11 @@ class Judged:
         the item or on its unit."""
         if (item.unit, item.indicator) in self.errored or (item.unit, "") in self.errored:
             return False
-        return item.status == "complete" or (item.unit, item.indicator) in self.waived_gaps \
+        return (
+            item.status == "complete"
+            or (item.unit, item.indicator) in self.waived_gaps
             or (item.unit, "") in self.waived_gaps
+        )
 
 
 def compute(result: Result) -> Score:
@@ -179,8 +186,11 @@ def compute(result: Result) -> Score:
             if not items:  # outside --unit / --indicator
                 continue
             state = indicator_state(items, judged)
-            for tally in (overall, by_aspect.setdefault(aspect.name, Tally()),
-                          by_system.setdefault(system_of(ind), Tally())):
+            for tally in (
+                overall,
+                by_aspect.setdefault(aspect.name, Tally()),
+                by_system.setdefault(system_of(ind), Tally()),
+            ):
                 tally.add(ind, state)
             for item in items:
                 by_unit[item.unit].add(ind, item_state(item, judged))
@@ -220,8 +230,10 @@ def summary_lines(score: Score) -> list[str]:
     if not t.indicators:
         return []
     if not t.scored:
-        return [f"分值测算：指标均未设分值（score），无法测算得分。共 {t.indicators} 项指标，"
-                f"已落实 {t.secured_indicators} 项，有风险 {t.at_risk_indicators} 项。"]
+        return [
+            f"分值测算：指标均未设分值（score），无法测算得分。共 {t.indicators} 项指标，"
+            f"已落实 {t.secured_indicators} 项，有风险 {t.at_risk_indicators} 项。"
+        ]
     line = f"分值测算：基本指标分值合计 {points(t.possible)} 分，已落实 {points(t.secured)} 分"
     if t.rate is not None:
         line += f"（{t.rate * 100:.1f}%）"
@@ -258,11 +270,16 @@ def template_facts(score: Score) -> dict[str, Any]:
     t = score.overall
     weighted = score.weighted
     return {
-        "indicators": t.indicators, "scored": t.scored, "unscored": t.unscored,
-        "possible": points(t.possible), "secured": points(t.secured), "at_risk": points(t.at_risk),
+        "indicators": t.indicators,
+        "scored": t.scored,
+        "unscored": t.unscored,
+        "possible": points(t.possible),
+        "secured": points(t.secured),
+        "at_risk": points(t.at_risk),
         "unassessed": points(t.unassessed) if t.unassessed else "",
         "rate": f"{t.rate * 100:.1f}%" if t.rate is not None else "—",
-        "bonus": points(t.bonus), "bonus_possible": points(t.bonus_possible) if t.bonus_possible else "",
+        "bonus": points(t.bonus),
+        "bonus_possible": points(t.bonus_possible) if t.bonus_possible else "",
         "deduction": points(t.deduction),
         "deduction_possible": points(t.deduction_possible) if t.deduction_possible else "",
         "weighted": points(weighted.net) if weighted else "",

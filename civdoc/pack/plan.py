@@ -225,8 +225,12 @@ def make_plan(result: Result, method: str | None = None) -> Plan:
     return Plan(entries, method)
 
 
-def _fill(entry: Entry, files: list[tuple[str, EvidenceFile]], findings_of: dict[str, list[Finding]],
-          unit_rank: dict[str, int]) -> None:
+def _fill(
+    entry: Entry,
+    files: list[tuple[str, EvidenceFile]],
+    findings_of: dict[str, list[Finding]],
+    unit_rank: dict[str, int],
+) -> None:
     """Order the usable files by requirement, unit, date and path; number them; note the rest."""
     names = [r.name for r in entry.indicator.requirements] or [IMPLICIT_REQUIREMENT]
     rank = {n: i for i, n in enumerate(names)}

@@ -12,13 +12,23 @@ from civdoc.project.config import DateRange, Strict, invalid
 
 MATERIAL_METHODS = {"材料审核", "网上申报"}
 DEFAULT_METHOD = "材料审核"
-KNOWN_METHODS = ("材料审核", "网上申报", "实地考察", "问卷调查", "听取汇报", "网络调查", "网络（电话、媒体）调查",
-                 "整体观察", "主管部门提供意见")
+KNOWN_METHODS = (
+    "材料审核",
+    "网上申报",
+    "实地考察",
+    "问卷调查",
+    "听取汇报",
+    "网络调查",
+    "网络（电话、媒体）调查",
+    "整体观察",
+    "主管部门提供意见",
+)
 
 
 def method_list(value: object) -> object:
     """测评方法: one name or a list of them, as a list."""
     return [value] if isinstance(value, str) else value
+
 
 DOCUMENT_TYPES = ["pdf", "ofd", "doc", "docx", "wps", "jpg", "jpeg", "png"]
 KIND_TYPES: dict[str, list[str]] = {

@@ -124,9 +124,16 @@ def _definitions_key(root: Path, files: list[Path]) -> str | None:
 
 
 def _to_json(project: Project) -> str:
-    return json.dumps({"config": project.config.model_dump(mode="json"), "kinds": project.kinds,
-                       "aspects": [[a.name, a.order, a.file, [i.model_dump(mode="json") for i in a.indicators]]
-                                   for a in project.aspects]}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "config": project.config.model_dump(mode="json"),
+            "kinds": project.kinds,
+            "aspects": [
+                [a.name, a.order, a.file, [i.model_dump(mode="json") for i in a.indicators]] for a in project.aspects
+            ],
+        },
+        ensure_ascii=False,
+    )
 
 
 def _from_json(root: Path, text: str) -> Project | None:
@@ -134,8 +141,10 @@ def _from_json(root: Path, text: str) -> Project | None:
     try:
         data = json.loads(text)
         config = Config.model_validate(data["config"])
-        aspects = [Aspect(name, order, file, [Indicator.model_validate(i) for i in indicators])
-                   for name, order, file, indicators in data["aspects"]]
+        aspects = [
+            Aspect(name, order, file, [Indicator.model_validate(i) for i in indicators])
+            for name, order, file, indicators in data["aspects"]
+        ]
         kinds = {str(k): [str(t) for t in v] for k, v in data["kinds"].items()}
     except (ValueError, TypeError, KeyError, AttributeError):  # pydantic's ValidationError is a ValueError
         return None
@@ -149,9 +158,15 @@ def _load(root: Path, files: list[Path]) -> Project:
     config = validate(Config, config_source, problems, ids=[("waivers", "*", "indicator")]) if config_source else None
 
     if not (root / "indicators").is_dir():
-        problems.append(DefinitionProblem("D102", "indicators/", None, "", "缺少 indicators 文件夹。请新建它并放入指标定义文件（*.yaml）。"))
+        problems.append(
+            DefinitionProblem(
+                "D102", "indicators/", None, "", "缺少 indicators 文件夹。请新建它并放入指标定义文件（*.yaml）。"
+            )
+        )
     elif not files:
-        problems.append(DefinitionProblem("D102", "indicators/", None, "", "indicators 文件夹中没有 .yaml 指标定义文件。"))
+        problems.append(
+            DefinitionProblem("D102", "indicators/", None, "", "indicators 文件夹中没有 .yaml 指标定义文件。")
+        )
     parsed: list[tuple[Source, IndicatorFile]] = []
     sources: list[Source] = []
     for path in files:
@@ -183,28 +198,35 @@ def _load(root: Path, files: list[Path]) -> Project:
 
 def _specific(problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
     """One D105 per field: a unit name's own problem says more than the general one on its characters."""
-    named = {(p.file, p.line, p.field) for p in problems if p.code == "D105" and p.field.startswith("units[")
-             and not p.message.startswith(CONTROL_PROBLEM)}
+    named = {
+        (p.file, p.line, p.field)
+        for p in problems
+        if p.code == "D105" and p.field.startswith("units[") and not p.message.startswith(CONTROL_PROBLEM)
+    }
     return [p for p in problems if not (p.message.startswith(CONTROL_PROBLEM) and (p.file, p.line, p.field) in named)]
 
 
-def _resolve(ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]],
-             system: str | None = None) -> Indicator:
+def _resolve(
+    ind: Indicator, lookup: dict[str, str], kinds: dict[str, list[str]], system: str | None = None
+) -> Indicator:
     """Canonical unit names, the lead among the units, each requirement's accepted types spelled out."""
     canon = lambda names: [lookup[norm(n)] for n in names]  # noqa: E731
     lead = lookup[norm(ind.lead)] if ind.lead else None
     units = list(dict.fromkeys(([lead] if lead else []) + canon(ind.units)))
     requirements = [
-        r.model_copy(update={
-            "types": r.types or (kinds[r.kind] if r.kind else all_types(kinds)),
-            "units": canon(r.units) if r.units else None,
-        })
+        r.model_copy(
+            update={
+                "types": r.types or (kinds[r.kind] if r.kind else all_types(kinds)),
+                "units": canon(r.units) if r.units else None,
+            }
+        )
         for r in ind.requirements
     ]
     if not requirements and ind.needs_material:
         requirements = [Requirement(name=IMPLICIT_REQUIREMENT, types=all_types(kinds), match=[])]
-    return ind.model_copy(update={"lead": lead, "units": units, "requirements": requirements,
-                                  "system": ind.system or system})
+    return ind.model_copy(
+        update={"lead": lead, "units": units, "requirements": requirements, "system": ind.system or system}
+    )
 
 
 def _raw_indicators(source: Source) -> list[tuple[int, dict[str, Any]]]:
@@ -227,14 +249,24 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
     Read from the raw YAML, so a schema error elsewhere (even in civdoc.yaml) does not hide these."""
     problems: list[DefinitionProblem] = []
     raw = conf.data if isinstance(conf.data, dict) else {}
-    units = [u for u in raw.get("units") or [] if isinstance(u, dict) and isinstance(u.get("name"), str)] \
-        if isinstance(raw.get("units"), list) else []
+    units = (
+        [u for u in raw.get("units") or [] if isinstance(u, dict) and isinstance(u.get("name"), str)]
+        if isinstance(raw.get("units"), list)
+        else []
+    )
     lookup: dict[str, str] = {}
     for i, unit in enumerate(units):
         for name in [unit["name"], *_names(unit.get("aliases"))]:
             if norm(name) in lookup and lookup[norm(name)] != unit["name"]:
-                problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("units", i)), f"units[{i}]",
-                                                  f"单位名称或简称“{name}”已被“{lookup[norm(name)]}”使用，请改用不同的简称。"))
+                problems.append(
+                    DefinitionProblem(
+                        "D105",
+                        CONFIG_NAME,
+                        conf.line(("units", i)),
+                        f"units[{i}]",
+                        f"单位名称或简称“{name}”已被“{lookup[norm(name)]}”使用，请改用不同的简称。",
+                    )
+                )
             lookup.setdefault(norm(name), unit["name"])
     known_units = "、".join(u["name"] for u in units)
     kinds = set(KIND_TYPES) | set(raw.get("kinds") or {} if isinstance(raw.get("kinds"), dict) else {})
@@ -251,14 +283,22 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
             ident = str(ind.get("id", ""))
             key = norm(ident)
             if key in seen_ids:
-                problems.append(DefinitionProblem("D103", source.file, source.line(at + ("id",)), dotted(at + ("id",)),
-                                                  f"指标编号“{ident}”重复：{seen_ids[key]} 已定义过。请为每个指标使用唯一的编号。"))
+                problems.append(
+                    DefinitionProblem(
+                        "D103",
+                        source.file,
+                        source.line(at + ("id",)),
+                        dotted(at + ("id",)),
+                        f"指标编号“{ident}”重复：{seen_ids[key]} 已定义过。请为每个指标使用唯一的编号。",
+                    )
+                )
             elif key:
                 seen_ids[key] = f"{source.file}:{source.line(at + ('id',))}"
             lead = ind.get("lead") if isinstance(ind.get("lead"), str) else None
             ind_units = _names(ind.get("units"))
-            named: list[tuple[tuple[Any, ...], Any]] = (([(("lead",), lead)] if lead else [])
-                                                       + [(("units", j), u) for j, u in enumerate(ind_units)])
+            named: list[tuple[tuple[Any, ...], Any]] = ([(("lead",), lead)] if lead else []) + [
+                (("units", j), u) for j, u in enumerate(ind_units)
+            ]
             requirements: list[Any] = ind["requirements"] if isinstance(ind.get("requirements"), list) else []
             for r, req in enumerate(requirements):
                 if not isinstance(req, dict):
@@ -267,37 +307,84 @@ def _cross_check(conf: Source, sources: list[Source]) -> list[DefinitionProblem]
                 kind = req.get("kind")
                 if isinstance(kind, str) and kind not in kinds:
                     loc = at + ("requirements", r, "kind")
-                    problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
-                                                      f"材料类别“{kind}”不存在，可选：{'、'.join(sorted(kinds))}。"))
+                    problems.append(
+                        DefinitionProblem(
+                            "D105",
+                            source.file,
+                            source.line(loc),
+                            dotted(loc),
+                            f"材料类别“{kind}”不存在，可选：{'、'.join(sorted(kinds))}。",
+                        )
+                    )
             responsible = {lookup.get(norm(u)) for u in ind_units + ([lead] if lead else [])}
             for sub, name in named if lookup else []:
                 loc = at + sub
                 if norm(name) not in lookup:
-                    problems.append(DefinitionProblem("D104", source.file, source.line(loc), dotted(loc), unknown_unit(name)))
+                    problems.append(
+                        DefinitionProblem("D104", source.file, source.line(loc), dotted(loc), unknown_unit(name))
+                    )
                 elif sub[0] == "requirements" and lookup[norm(name)] not in responsible:
-                    problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc),
-                                                      f"“{name}”不是本指标的牵头单位或责任单位，请先把它加入 units。"))
+                    problems.append(
+                        DefinitionProblem(
+                            "D105",
+                            source.file,
+                            source.line(loc),
+                            dotted(loc),
+                            f"“{name}”不是本指标的牵头单位或责任单位，请先把它加入 units。",
+                        )
+                    )
             if not (lead or ind_units):
-                problems.append(DefinitionProblem("D102", source.file, source.line(at), dotted(at),
-                                                  f"指标“{ident}”没有牵头单位（lead）或责任单位（units），请至少填写一个。"))
+                problems.append(
+                    DefinitionProblem(
+                        "D102",
+                        source.file,
+                        source.line(at),
+                        dotted(at),
+                        f"指标“{ident}”没有牵头单位（lead）或责任单位（units），请至少填写一个。",
+                    )
+                )
     problems += _unknown_systems(raw, sources)
     rules: dict[Any, Any] = raw["rules"] if isinstance(raw.get("rules"), dict) else {}
     for name in rules:
         if str(name) not in RULES or str(name).startswith("D"):
-            problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("rules", name)), f"rules.{name}",
-                                              f"“{name}”不是可以调整的问题代码，请用 civdoc rules 查看代码列表。"))
+            problems.append(
+                DefinitionProblem(
+                    "D105",
+                    CONFIG_NAME,
+                    conf.line(("rules", name)),
+                    f"rules.{name}",
+                    f"“{name}”不是可以调整的问题代码，请用 civdoc rules 查看代码列表。",
+                )
+            )
     waivers: list[Any] = raw["waivers"] if isinstance(raw.get("waivers"), list) else []
     for i, waiver in enumerate(w for w in waivers if isinstance(w, dict)):
         code, w_unit, w_ident = waiver.get("code"), waiver.get("unit"), waiver.get("indicator")
         if isinstance(code, str) and (code not in RULES or code.startswith("D")):
-            problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "code")), f"waivers[{i}].code",
-                                              f"“{code}”不是可以豁免的问题代码，请用 civdoc rules 查看代码列表。"))
+            problems.append(
+                DefinitionProblem(
+                    "D105",
+                    CONFIG_NAME,
+                    conf.line(("waivers", i, "code")),
+                    f"waivers[{i}].code",
+                    f"“{code}”不是可以豁免的问题代码，请用 civdoc rules 查看代码列表。",
+                )
+            )
         if isinstance(w_unit, str) and lookup and norm(w_unit) not in lookup:
-            problems.append(DefinitionProblem("D104", CONFIG_NAME, conf.line(("waivers", i, "unit")), f"waivers[{i}].unit",
-                                              unknown_unit(w_unit)))
+            problems.append(
+                DefinitionProblem(
+                    "D104", CONFIG_NAME, conf.line(("waivers", i, "unit")), f"waivers[{i}].unit", unknown_unit(w_unit)
+                )
+            )
         if w_ident is not None and norm(str(w_ident)) not in seen_ids:
-            problems.append(DefinitionProblem("D105", CONFIG_NAME, conf.line(("waivers", i, "indicator")), f"waivers[{i}].indicator",
-                                              f"指标编号“{w_ident}”不存在，请检查豁免条目中的 indicator。"))
+            problems.append(
+                DefinitionProblem(
+                    "D105",
+                    CONFIG_NAME,
+                    conf.line(("waivers", i, "indicator")),
+                    f"waivers[{i}].indicator",
+                    f"指标编号“{w_ident}”不存在，请检查豁免条目中的 indicator。",
+                )
+            )
     return problems
 
 
@@ -314,10 +401,14 @@ def _unknown_systems(raw: dict[str, Any], sources: list[Source]) -> list[Definit
         named: list[tuple[tuple[str | int, ...], str]] = []
         if isinstance(file_system, str):
             named.append((("system",), file_system))
-        named += [(("indicators", i, "system"), ind["system"]) for i, ind in _raw_indicators(source)
-                  if isinstance(ind.get("system"), str)]
-        implicit = not isinstance(file_system, str) and any(not isinstance(ind.get("system"), str)
-                                                            for _, ind in _raw_indicators(source))
+        named += [
+            (("indicators", i, "system"), ind["system"])
+            for i, ind in _raw_indicators(source)
+            if isinstance(ind.get("system"), str)
+        ]
+        implicit = not isinstance(file_system, str) and any(
+            not isinstance(ind.get("system"), str) for _, ind in _raw_indicators(source)
+        )
         if implicit:
             named.append(((), DEFAULT_SYSTEM))
         for loc, name in named:
@@ -325,8 +416,14 @@ def _unknown_systems(raw: dict[str, Any], sources: list[Source]) -> list[Definit
                 near = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
                 hint = f"您是否想写“{near[0]}”？" if near and loc else ""
                 what = f"测评体系“{name}”" if loc else f"未写 system 的指标属于默认测评体系“{name}”，它"
-                problems.append(DefinitionProblem(
-                    "D105", source.file, source.line(loc) if loc else 1, dotted(loc) if loc else "system",
-                    f"{what}不在 civdoc.yaml 的 systems 中（已有：{'、'.join(known)}）。{hint}"
-                    "请改正名称，或在 systems 中为它设置权重。"))
+                problems.append(
+                    DefinitionProblem(
+                        "D105",
+                        source.file,
+                        source.line(loc) if loc else 1,
+                        dotted(loc) if loc else "system",
+                        f"{what}不在 civdoc.yaml 的 systems 中（已有：{'、'.join(known)}）。{hint}"
+                        "请改正名称，或在 systems 中为它设置权重。",
+                    )
+                )
     return problems

@@ -58,7 +58,9 @@ def method_problems(config: Source, sources: list[Source]) -> list[DefinitionPro
             if near:
                 message = f"测评方法“{name}”不是已知的测评方法。您是否想写“{near[0]}”？"
             else:
-                message = (f"测评方法“{name}”不是已知的测评方法（{'、'.join(known)}）。"
-                           f"如确需使用，请把它加入 {CONFIG_NAME} 的 methods 列表，例如 methods: [{name}]。")
+                message = (
+                    f"测评方法“{name}”不是已知的测评方法（{'、'.join(known)}）。"
+                    f"如确需使用，请把它加入 {CONFIG_NAME} 的 methods 列表，例如 methods: [{name}]。"
+                )
             problems.append(DefinitionProblem("D105", source.file, source.line(loc), dotted(loc), message))
     return problems

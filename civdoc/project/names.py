@@ -11,5 +11,3 @@ ID_SEPARATORS = " -_、.．\u3000"
 @lru_cache(maxsize=1 << 16)  # the same unit, folder and requirement names come back for every file
 def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
-
-

@@ -15,13 +15,13 @@ from civdoc.project.yamlsrc import Source, dotted
 
 DECISIONS = ("通过", "退回")
 TEXT_FIELDS = ("by", "note", "fingerprint", "via", "source")
-KNOWN_FIELDS = ("indicator", "stage", "decision", "by", "at", "note", "fingerprint", "files", "forced", "via",
-                "source")
+KNOWN_FIELDS = ("indicator", "stage", "decision", "by", "at", "note", "fingerprint", "files", "forced", "via", "source")
 RESTORE = "请勿手工改写此文件；可从备份或版本库历史中恢复，或删除这条记录后重新签署。"
 
 
-def check_record(rec: dict[str, Any], i: int, source: Source, stages: list[str] | None,
-                 indicators: dict[str, str] | None) -> tuple[dict[str, Any] | None, list[DefinitionProblem]]:
+def check_record(
+    rec: dict[str, Any], i: int, source: Source, stages: list[str] | None, indicators: dict[str, str] | None
+) -> tuple[dict[str, Any] | None, list[DefinitionProblem]]:
     """The record as civdoc uses it (indicator as its canonical id, at as text), or None with why."""
     problems: list[DefinitionProblem] = []
 
@@ -55,8 +55,9 @@ def check_record(rec: dict[str, Any], i: int, source: Source, stages: list[str] 
     elif not isinstance(at, str) or not _iso(at):
         problem("D105", "at", f"签署时间“{_shown(at)}”无法识别，应写成 2024-05-10T09:30:00+08:00 的形式。")
     files = rec.get("files")
-    if files is not None and not (isinstance(files, dict)
-                                  and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())):
+    if files is not None and not (
+        isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    ):
         problem("D102", "files", "files 应是“文件路径: sha256:…”的映射。")
     if "forced" in rec and not isinstance(rec["forced"], bool):
         problem("D102", "forced", "forced 应是 true 或 false。")
@@ -70,16 +71,25 @@ def stray_files(root: Path, units: list[str]) -> list[DefinitionProblem]:
     nothing without a word."""
     folder = root / "reviews"
     try:
-        names = [e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))
-                 and not e.name.startswith(".")]
+        names = [
+            e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")
+        ]
     except OSError:  # no reviews/ yet
         return []
     known = set(units)
-    return [DefinitionProblem("D105", f"reviews/{name}", None, "",
-                              f"审核记录文件“{name}”不属于任何已登记的单位（单位可能已改名或删除），其中的签署不会被计入。"
-                              "单位改名时，请把该文件改为 reviews/<新名称>.yaml；"
-                              "确实不再需要时，请把它移出 reviews/ 文件夹。")
-            for name in sorted(names) if name.rsplit(".", 1)[0] not in known]
+    return [
+        DefinitionProblem(
+            "D105",
+            f"reviews/{name}",
+            None,
+            "",
+            f"审核记录文件“{name}”不属于任何已登记的单位（单位可能已改名或删除），其中的签署不会被计入。"
+            "单位改名时，请把该文件改为 reviews/<新名称>.yaml；"
+            "确实不再需要时，请把它移出 reviews/ 文件夹。",
+        )
+        for name in sorted(names)
+        if name.rsplit(".", 1)[0] not in known
+    ]
 
 
 def indicator_lookup(ids: Iterable[str]) -> dict[str, str]:

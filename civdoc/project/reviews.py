@@ -49,8 +49,13 @@ def reviews_file(root: Path, unit: str) -> Path:
     return safepath.join(folder, f"{unit}.yaml")
 
 
-def load_records(root: Path, units: list[str], stages: list[str] | None = None,
-                 indicators: list[str] | None = None, strays: bool = False) -> Records:
+def load_records(
+    root: Path,
+    units: list[str],
+    stages: list[str] | None = None,
+    indicators: list[str] | None = None,
+    strays: bool = False,
+) -> Records:
     """Every unit's records; a malformed file or record stops the run with its line (and is never
     touched). With stages and indicators, each record's stage and indicator must be the project's;
     with strays, a file in reviews/ that belongs to no unit is a problem too (never silently ignored)."""
@@ -75,8 +80,11 @@ def load_records(root: Path, units: list[str], stages: list[str] | None = None,
         for i, rec in enumerate(data):
             missing = [k for k in REQUIRED_KEYS if not isinstance(rec, dict) or rec.get(k) in (None, "")]
             if missing:
-                problems.append(DefinitionProblem("D102", shown, source.line((i,)), f"[{i}]",
-                                                  f"审核记录缺少 {'、'.join(missing)}。{RESTORE}"))
+                problems.append(
+                    DefinitionProblem(
+                        "D102", shown, source.line((i,)), f"[{i}]", f"审核记录缺少 {'、'.join(missing)}。{RESTORE}"
+                    )
+                )
                 continue
             checked, found = check_record(rec, i, source, stages, known)
             problems += found
@@ -107,8 +115,12 @@ def _deciding(item: Item, history: list[Record], stages: list[str]) -> list[tupl
         in_order = True
         if rec["decision"] == PASS and i > 0:
             before = current[i - 1]
-            in_order = (before is not None and before[1] and before[0]["decision"] == PASS
-                        and before[0].get("fingerprint") == rec.get("fingerprint"))
+            in_order = (
+                before is not None
+                and before[1]
+                and before[0]["decision"] == PASS
+                and before[0].get("fingerprint") == rec.get("fingerprint")
+            )
         current[i] = (rec, in_order)
         for j in range(i + 1, len(stages)):
             current[j] = None
@@ -129,8 +141,11 @@ def stage_states(item: Item, history: list[Record], stages: list[str]) -> list[S
             states.append(StageState(stage, PENDING))
             continue
         rec = entry[0]
-        state = rec["decision"] if rec["decision"] == RETURN else (
-            PASS if rec.get("fingerprint") == item.fingerprint else STALE)
+        state = (
+            rec["decision"]
+            if rec["decision"] == RETURN
+            else (PASS if rec.get("fingerprint") == item.fingerprint else STALE)
+        )
         states.append(StageState(stage, state, rec["by"], rec["at"], rec.get("note")))
     return states
 
@@ -148,19 +163,33 @@ def review_findings(item: Item, history: list[Record], settings: ReviewSettings)
     for stage, entry, state in zip(stages, _deciding(item, history, stages), item.stages):
         if entry is not None and not entry[1]:
             rec = entry[0]
-            yield finding("R604", f"{stage}由{rec['by']}于 {rec['at'][:10]} 签署“通过”时，上一阶段尚未对同一份材料审核通过，"
-                          f"该签署无效。请先完成上一阶段审核，再重新签署{stage}。", **where)
+            yield finding(
+                "R604",
+                f"{stage}由{rec['by']}于 {rec['at'][:10]} 签署“通过”时，上一阶段尚未对同一份材料审核通过，"
+                f"该签署无效。请先完成上一阶段审核，再重新签署{stage}。",
+                **where,
+            )
         elif state.state == RETURN:
-            yield finding("R602", f"{stage}被{state.by}退回（{state.at[:10] if state.at else ''}）"
-                          f"{'：' + state.note if state.note else ''}。请按审核意见整改后，重新提交{stage}。", **where)
+            yield finding(
+                "R602",
+                f"{stage}被{state.by}退回（{state.at[:10] if state.at else ''}）"
+                f"{'：' + state.note if state.note else ''}。请按审核意见整改后，重新提交{stage}。",
+                **where,
+            )
         elif state.state == STALE:
-            yield finding("R603", f"{stage}由{state.by}于 {(state.at or '')[:10]} 签署后，材料又有变动，签署已失效。"
-                          f"请重新进行{stage}。", **where)
+            yield finding(
+                "R603",
+                f"{stage}由{state.by}于 {(state.at or '')[:10]} 签署后，材料又有变动，签署已失效。请重新进行{stage}。",
+                **where,
+            )
         if state.state == PASS and state.by:
             who = norm(state.by)
             if who in signers and not settings.allow_self_review:
-                yield finding("R605", f"{state.by}同时签署了{signers[who]}和{stage}。"
-                              "同一事项的不同审核阶段应由不同的人审核。", **where)
+                yield finding(
+                    "R605",
+                    f"{state.by}同时签署了{signers[who]}和{stage}。同一事项的不同审核阶段应由不同的人审核。",
+                    **where,
+                )
             signers.setdefault(who, stage)
     pending = next((s for s in item.stages if s.state == PENDING), None)
     if item.status == "complete" and pending is not None and all(s.state in (PASS, PENDING) for s in item.stages):
@@ -168,11 +197,13 @@ def review_findings(item: Item, history: list[Record], settings: ReviewSettings)
 
 
 def _unsigned(stage: str, where: dict[str, str]) -> Finding:
-    return finding("R601", f"{stage}尚未签署。审核人可运行 civdoc review，或在台账中填写后用 civdoc review import 导入。",
-                   **where)
+    return finding(
+        "R601", f"{stage}尚未签署。审核人可运行 civdoc review，或在台账中填写后用 civdoc review import 导入。", **where
+    )
 
 
 # -- writing ---------------------------------------------------------------------------------------
+
 
 @contextmanager
 def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
@@ -238,8 +269,16 @@ def append_records(root: Path, unit: str, new: list[Record]) -> None:
 
 def new_record(item: Item, stage: str, decision: str, by: str, at: str, note: str) -> Record:
     """A signature bound to the exact files the reviewer saw."""
-    return {"indicator": item.indicator, "stage": stage, "decision": decision, "by": by, "at": at, "note": note,
-            "fingerprint": item.fingerprint, "files": dict(sorted(item.files.items()))}
+    return {
+        "indicator": item.indicator,
+        "stage": stage,
+        "decision": decision,
+        "by": by,
+        "at": at,
+        "note": note,
+        "fingerprint": item.fingerprint,
+        "files": dict(sorted(item.files.items())),
+    }
 
 
 def now_iso() -> str:

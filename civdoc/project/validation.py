@@ -19,7 +19,9 @@ def validate(model: type[BaseModel], source: Source, problems: list[DefinitionPr
     (with * for any index) of fields that are ids, kept as written."""
     data = source.data
     if not isinstance(data, dict):
-        problems.append(DefinitionProblem("D102", source.file, 1, "", "文件内容应是“字段: 值”的映射，请对照 README 中的示例填写。"))
+        problems.append(
+            DefinitionProblem("D102", source.file, 1, "", "文件内容应是“字段: 值”的映射，请对照 README 中的示例填写。")
+        )
         return None
     _keep_raw_ids(source, ids)
     try:
@@ -45,8 +47,16 @@ KNOWN_FIELDS = sorted(
     {name for m in (Config, Unit, Waiver, IndicatorFile, Indicator, Requirement) for name in m.model_fields}
     | {"start", "end", "stages", "allow_self_review", "max_file_mb", "text", "file", "sheet", "rows"}
 )
-TYPE_WORDS = {"string": "文本", "int": "整数", "float": "数字", "bool": "true 或 false", "list": "列表（- 开头的多行）",
-              "dict": "映射（字段: 值）", "model": "映射（字段: 值）", "date": "日期，如 2024-07-15"}
+TYPE_WORDS = {
+    "string": "文本",
+    "int": "整数",
+    "float": "数字",
+    "bool": "true 或 false",
+    "list": "列表（- 开头的多行）",
+    "dict": "映射（字段: 值）",
+    "model": "映射（字段: 值）",
+    "date": "日期，如 2024-07-15",
+}
 
 
 def _translate(error: Any, source: Source) -> DefinitionProblem:
@@ -68,7 +78,9 @@ def _translate(error: Any, source: Source) -> DefinitionProblem:
     elif kind.startswith("date") or kind.startswith("datetime"):
         code, message = "D105", f"日期“{value}”无法识别，请写成 2024-07-15 的形式。"
     elif kind in {"literal_error", "enum"}:
-        expected = str(error.get("ctx", {}).get("expected", "")).replace("' or '", "、").replace("', '", "、").strip("'")
+        expected = (
+            str(error.get("ctx", {}).get("expected", "")).replace("' or '", "、").replace("', '", "、").strip("'")
+        )
         code, message = "D105", f"“{value}”不是可选的值，可选：{expected}。"
     elif kind in {"too_short", "string_too_short"}:
         message = "不能为空，请填写。"

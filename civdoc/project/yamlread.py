@@ -26,11 +26,14 @@ def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("这不是普通文件（可能是文件夹、管道、设备或指向它们的链接），civdoc 不会读取它。"
-                             "请换成普通的文本文件。")
+            raise Unreadable(
+                "这不是普通文件（可能是文件夹、管道、设备或指向它们的链接），civdoc 不会读取它。请换成普通的文本文件。"
+            )
         if st.st_size > limit:
-            raise Unreadable(f"文件有 {st.st_size // (1024 * 1024)} MB，超过了 {limit // (1024 * 1024)} MB 的上限，"
-                             "不像是正常的 civdoc 文件。请检查它是否被替换或损坏。")
+            raise Unreadable(
+                f"文件有 {st.st_size // (1024 * 1024)} MB，超过了 {limit // (1024 * 1024)} MB 的上限，"
+                "不像是正常的 civdoc 文件。请检查它是否被替换或损坏。"
+            )
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -53,9 +56,11 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end >= len(data) - 1:
-            raise Unreadable("文件末尾不完整（最后一个字符只写了一半），文件可能在保存或复制时被截断。"
-                             "请从备份或版本库中恢复完整的文件。") from None
-        line = data[:exc.start].count(b"\n") + 1
+            raise Unreadable(
+                "文件末尾不完整（最后一个字符只写了一半），文件可能在保存或复制时被截断。"
+                "请从备份或版本库中恢复完整的文件。"
+            ) from None
+        line = data[: exc.start].count(b"\n") + 1
         raise Unreadable(f"第 {line} 行不是 UTF-8 编码的文字，请用记事本或 VS Code 另存为 UTF-8 后重试。") from None
 
 
@@ -93,8 +98,7 @@ PROBLEMS = {
     "did not find expected ',' or ']'": "方括号 [ 没有对应的 ]，或列表项之间缺少逗号",
     "did not find expected ',' or '}'": "花括号 { 没有对应的 }，或项之间缺少逗号",
     "found unexpected end of stream": "引号没有成对（文件结束时仍在引号内）",
-    "mapping values are not allowed in this context":
-        "这里不能出现“冒号+空格”；若它是文字的一部分，请给整段文字加上引号",
+    "mapping values are not allowed in this context": "这里不能出现“冒号+空格”；若它是文字的一部分，请给整段文字加上引号",
     "did not find expected '-' indicator": "列表项应以“- ”开头，且与上一项对齐",
     "found character that cannot start any token": "有不能出现在这里的字符（如 Tab 缩进、@ 或 ` 开头），缩进请用空格",
     "did not find expected key": "缩进不一致：同一层的字段应左对齐",
@@ -117,5 +121,9 @@ def translate(problem: str) -> str:
 def _why(exc: OSError) -> str:
     import errno
 
-    return {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是一个文件夹",
-            errno.ELOOP: "链接层数过多或指向自己"}.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return {
+        errno.ENOENT: "文件不存在",
+        errno.EACCES: "没有读取权限",
+        errno.EISDIR: "这是一个文件夹",
+        errno.ELOOP: "链接层数过多或指向自己",
+    }.get(exc.errno or 0, exc.strerror or type(exc).__name__)

@@ -50,16 +50,31 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
         return None, [_problem("D101", shown_as, None, "", str(exc))]
     alias = alias_line(text)
     if alias is not None:
-        return None, [_problem("D101", shown_as, alias, "", "civdoc 的文件中不能使用锚点（&）和引用（*）："
-                               "它们能让几行文字展开成巨量数据。请把引用处直接写成完整的值。")]
+        return None, [
+            _problem(
+                "D101",
+                shown_as,
+                alias,
+                "",
+                "civdoc 的文件中不能使用锚点（&）和引用（*）："
+                "它们能让几行文字展开成巨量数据。请把引用处直接写成完整的值。",
+            )
+        ]
     import yaml
 
     try:
         # libyaml's composer is ~15x faster and its nodes carry the same line marks
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         if node is not None and too_deep(node):
-            return None, [_problem("D101", shown_as, node.start_mark.line + 1, "",
-                                   "嵌套层数过多（括号或缩进层层套叠），不像是 civdoc 的文件。请检查文件内容。")]
+            return None, [
+                _problem(
+                    "D101",
+                    shown_as,
+                    node.start_mark.line + 1,
+                    "",
+                    "嵌套层数过多（括号或缩进层层套叠），不像是 civdoc 的文件。请检查文件内容。",
+                )
+            ]
         data = _construct(node) if node is not None else None
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc, text, shown_as, translate)]
@@ -75,9 +90,16 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Source | None, list[Definition
     source.data = data
     _index(node, (), source, problems)
     if "\\" in text:  # only a double-quoted escape ("\x01", "\uFFFE") can bring in what XML cannot hold
-        problems += [_problem("D105", shown_as, source.line(loc), dotted(loc),
-                              f"文字中有不能显示、也不能写入台账的控制字符 U+{ord(c):04X}，请删除它。")
-                     for loc, c in _illegal(data, ())]
+        problems += [
+            _problem(
+                "D105",
+                shown_as,
+                source.line(loc),
+                dotted(loc),
+                f"文字中有不能显示、也不能写入台账的控制字符 U+{ord(c):04X}，请删除它。",
+            )
+            for loc, c in _illegal(data, ())
+        ]
     return source, problems
 
 
@@ -153,8 +175,13 @@ def _index(node: Any, loc: Loc, source: Source, problems: list[DefinitionProblem
             child = loc + (key,)
             if key in seen:
                 problems.append(
-                    _problem("D102", source.file, key_node.start_mark.line + 1, dotted(child),
-                             f"字段“{key}”写了两次，后一个会覆盖前一个。请删除重复的一行。")
+                    _problem(
+                        "D102",
+                        source.file,
+                        key_node.start_mark.line + 1,
+                        dotted(child),
+                        f"字段“{key}”写了两次，后一个会覆盖前一个。请删除重复的一行。",
+                    )
                 )
             seen.add(key)
             source.lines[child] = key_node.start_mark.line + 1

@@ -53,7 +53,7 @@ def title_break(title: str, per_line: float = 19.5) -> str:
     if width <= per_line:
         return title
     for tail in ("材料自查工作进展情况的通报", "工作进展情况的通报"):
-        head = title[:-len(tail)]
+        head = title[: -len(tail)]
         if title.endswith(tail) and len(head) > 2 and sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in head) <= per_line:
             return f"{head}\n{tail}"
     return title
@@ -70,18 +70,42 @@ def bulletin_bytes(result: Result, leaders: Leaders, templates: Templates) -> by
     title = bulletin_title(result.project.config.name)
     page.add(title_break(title), "title")
     page.add("各责任单位：", "plain")
-    page.add(f"为及时掌握材料自查工作进展，推动各项测评内容佐证材料按时保质完成，现将截至{cn_date(result.today)}"
-             "的工作进展情况通报如下。")
+    page.add(
+        f"为及时掌握材料自查工作进展，推动各项测评内容佐证材料按时保质完成，现将截至{cn_date(result.today)}"
+        "的工作进展情况通报如下。"
+    )
     page.add("一、总体情况", "h1")
     for text in _overall(result, leaders, states, units, list(everyone.values())):
         page.add(text)
     page.add("二、各单位完成情况", "h1")
     page.add(_ranking_sentence(units, change))
-    page.table([Column("序号", 8, "center"), Column("单位", 34), Column("应报", 10, "center"),
-                Column("已完成", 12, "center"), Column("完成率", 14, "center"), Column("未完成", 12, "center"),
-                Column("逾期", 10, "center"), Column("问题", 10, "center"), Column("较上次", 16, "center")],
-               [[str(n), u.name, str(u.required), str(u.complete), rate_text(u.rate), str(u.incomplete),
-                 str(u.overdue), str(u.problems), _unit_change(u, change)] for n, u in enumerate(units, 1)])
+    page.table(
+        [
+            Column("序号", 8, "center"),
+            Column("单位", 34),
+            Column("应报", 10, "center"),
+            Column("已完成", 12, "center"),
+            Column("完成率", 14, "center"),
+            Column("未完成", 12, "center"),
+            Column("逾期", 10, "center"),
+            Column("问题", 10, "center"),
+            Column("较上次", 16, "center"),
+        ],
+        [
+            [
+                str(n),
+                u.name,
+                str(u.required),
+                str(u.complete),
+                rate_text(u.rate),
+                str(u.incomplete),
+                str(u.overdue),
+                str(u.problems),
+                _unit_change(u, change),
+            ]
+            for n, u in enumerate(units, 1)
+        ],
+    )
     page.add("三、逾期事项", "h1")
     for text in _overdue(result, states):
         page.add(text)
@@ -104,14 +128,17 @@ def bulletin_bytes(result: Result, leaders: Leaders, templates: Templates) -> by
 
 # -- the document ------------------------------------------------------------------------------------
 
+
 def _blank(templates: Templates) -> Any:
     """The dossier template with an empty body and its first section's page set-up and footers."""
     shown = templates.shown(DOSSIER)
     try:
         doc = Document(str(templates.path(DOSSIER)))
     except Exception as exc:  # noqa: BLE001 - whatever python-docx raises on a file that is no .docx
-        raise TemplateError(f"模板 {shown} 无法打开（{type(exc).__name__}），无法生成工作进展通报。"
-                            "请用 Word 重新另存为 .docx，或删除它以使用内置模板。") from None
+        raise TemplateError(
+            f"模板 {shown} 无法打开（{type(exc).__name__}），无法生成工作进展通报。"
+            "请用 Word 重新另存为 .docx，或删除它以使用内置模板。"
+        ) from None
     body = doc.element.body
     sections = [p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") for p in body.findall(qn("w:p"))]
     first = next((s for s in sections if s is not None), None)
@@ -120,7 +147,7 @@ def _blank(templates: Templates) -> Any:
         body.remove(child)
     chosen = copy.deepcopy(first if first is not None else last)
     if chosen is None:
-        chosen = parse_xml(f'<w:sectPr {nsdecls("w")}/>')
+        chosen = parse_xml(f"<w:sectPr {nsdecls('w')}/>")
     _portrait(chosen)
     body.append(chosen)
     return doc
@@ -142,8 +169,11 @@ class _Page:
     def __init__(self, doc: Any):
         self.body = doc.element.body
         self.styles = _styles(doc)
-        by_name = {s.find(qn("w:name")).get(qn("w:val")).lower(): s.get(qn("w:styleId"))
-                   for s in doc.styles.element.findall(qn("w:style")) if s.find(qn("w:name")) is not None}
+        by_name = {
+            s.find(qn("w:name")).get(qn("w:val")).lower(): s.get(qn("w:styleId"))
+            for s in doc.styles.element.findall(qn("w:style"))
+            if s.find(qn("w:name")) is not None
+        }
         self.title_style = by_name.get("title", self.styles["body"])
         self.h1_style = by_name.get("heading 1", self.styles["heading"])
         self.writer = Writer(self.styles)
@@ -151,11 +181,15 @@ class _Page:
 
     def add(self, text: str, kind: str = "body") -> None:
         style = {"title": self.title_style, "h1": self.h1_style}.get(kind, self.styles["body"])
-        extra = {"plain": '<w:ind w:firstLine="0" w:firstLineChars="0"/>',
-                 "date": '<w:ind w:right="1280" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>',
-                 "title": '<w:spacing w:after="579"/>'}.get(kind, "")
-        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style}"/>{extra}</w:pPr>'
-                      f'<w:r><w:t xml:space="preserve"></w:t></w:r></w:p>')
+        extra = {
+            "plain": '<w:ind w:firstLine="0" w:firstLineChars="0"/>',
+            "date": '<w:ind w:right="1280" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>',
+            "title": '<w:spacing w:after="579"/>',
+        }.get(kind, "")
+        p = parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style}"/>{extra}</w:pPr>'
+            f'<w:r><w:t xml:space="preserve"></w:t></w:r></w:p>'
+        )
         lines = clean(text).split("\n")
         p[-1][-1].text = lines[0]
         for line in lines[1:]:
@@ -169,8 +203,12 @@ class _Page:
             self.add("暂无需报送材料的单位。")
             return
         self._append(self.writer.table(columns, rows))
-        self._append(parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles["body"]}"/>'
-                               '<w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:p>'))
+        self._append(
+            parse_xml(
+                f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles["body"]}"/>'
+                '<w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:p>'
+            )
+        )
 
     def _append(self, element: Any) -> None:
         self.body.find(qn("w:sectPr")).addprevious(element)
@@ -180,13 +218,16 @@ def _text_width(sect: Any) -> int:
     size, margin = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
     if size is None or margin is None:
         return 11906 - 1587 - 1474
+
     def twips(element: Any, attr: str) -> int:
         value = element.get(qn(f"w:{attr}"))
         return int(float(value)) if value else 0
+
     return max(twips(size, "w") - twips(margin, "left") - twips(margin, "right") - twips(margin, "gutter"), 2000)
 
 
 # -- the words ---------------------------------------------------------------------------------------
+
 
 def since_words(today: date, since: date) -> str:
     """较上周 / 较昨日 / 较上月 / 较11月15日: how an office names the last 通报."""
@@ -212,8 +253,13 @@ def rate_change(before: float | None, now: float | None, words: str) -> str:
     return f"{words}持平"
 
 
-def _overall(result: Result, leaders: Leaders, states: dict[tuple[str, str], str],
-             units: list[UnitProgress], everyone: list[UnitProgress]) -> list[str]:
+def _overall(
+    result: Result,
+    leaders: Leaders,
+    states: dict[tuple[str, str], str],
+    units: list[UnitProgress],
+    everyone: list[UnitProgress],
+) -> list[str]:
     required = [s for s in states.values() if s != "not_required"]
     complete = sum(s == "complete" for s in required)
     overdue = sum(s == OVERDUE for s in required)
@@ -221,8 +267,10 @@ def _overall(result: Result, leaders: Leaders, states: dict[tuple[str, str], str
     errors = sum(u.errors for u in everyone)
     warnings = sum(u.problems for u in everyone) - errors
     change = leaders.change
-    text = (f"截至{cn_date(result.today)}，{len(units)}个责任单位应报送佐证材料的事项共{len(required)}项，"
-            f"已完成{complete}项，未完成{len(required) - complete}项，完成率{rate_text(rate)}")
+    text = (
+        f"截至{cn_date(result.today)}，{len(units)}个责任单位应报送佐证材料的事项共{len(required)}项，"
+        f"已完成{complete}项，未完成{len(required) - complete}项，完成率{rate_text(rate)}"
+    )
     if change:
         words = since_words(result.today, change.since.day)
         moved = rate_change(change.rate_before, rate, words)
@@ -237,8 +285,10 @@ def _overall(result: Result, leaders: Leaders, states: dict[tuple[str, str], str
     score = leaders.score
     t = score.overall
     if t.scored:
-        line = (f"按指标分值测算，基本指标分值合计{points(t.possible)}分，材料已落实{points(t.secured)}分"
-                f"（占{rate_text(t.rate)}），存在缺漏或问题、有失分风险的{points(t.at_risk)}分")
+        line = (
+            f"按指标分值测算，基本指标分值合计{points(t.possible)}分，材料已落实{points(t.secured)}分"
+            f"（占{rate_text(t.rate)}），存在缺漏或问题、有失分风险的{points(t.at_risk)}分"
+        )
         if t.unassessed:
             line += f"，以实地考察等方式测评的{points(t.unassessed)}分"
         if t.bonus_possible:
@@ -338,10 +388,14 @@ def _changes(result: Result, change: Change | None) -> list[str]:
         problems[unit][RULES[code].title if code in RULES else code] += n
     if problems:
         ranked_units = sorted(problems, key=lambda u: (-sum(problems[u].values()), order.get(u, 10**6)))
-        parts = [f"{u}{sum(problems[u].values())}条（" + "、".join(f"{t}{n}条" for t, n in problems[u].items()) + "）"
-                 for u in ranked_units]
-        lines.append(f"（二）新发现问题。{since}以来新发现问题{change.new_problem_count}条：{'；'.join(parts)}。"
-                     "具体问题见材料自查台账“问题清单”。")
+        parts = [
+            f"{u}{sum(problems[u].values())}条（" + "、".join(f"{t}{n}条" for t, n in problems[u].items()) + "）"
+            for u in ranked_units
+        ]
+        lines.append(
+            f"（二）新发现问题。{since}以来新发现问题{change.new_problem_count}条：{'；'.join(parts)}。"
+            "具体问题见材料自查台账“问题清单”。"
+        )
     else:
         lines.append(f"（二）新发现问题。{since}以来没有新发现的问题。")
     return lines
@@ -359,9 +413,14 @@ def _requirements(result: Result, leaders: Leaders, units: list[UnitProgress], t
         "deadline": cn_date(deadline) if deadline else "",
         "deadline_passed": bool(deadline and deadline < result.today),
         "rate": rate_text(complete / total if total else None),
-        "counts": {"required": total, "complete": complete, "incomplete": total - complete,
-                   "overdue": sum(u.overdue for u in units), "errors": sum(u.errors for u in units),
-                   "warnings": sum(u.problems - u.errors for u in units)},
+        "counts": {
+            "required": total,
+            "complete": complete,
+            "incomplete": total - complete,
+            "overdue": sum(u.overdue for u in units),
+            "errors": sum(u.errors for u in units),
+            "warnings": sum(u.problems - u.errors for u in units),
+        },
         "overdue_units": [u.name for u in units if u.overdue],
         "lagging_units": [u.name for u in required if u.rate is not None and u.rate < LAGGING],
         "done_units": [u.name for u in required if u.complete == u.required],

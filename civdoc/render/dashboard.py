@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 TEMPLATE = "dashboard.html.j2"
 MAX_PROBLEMS = 20000  # beyond this the page lists the first ones and says how many more the ledger holds
 STATE_CODE = {"complete": "c", "incomplete": "i", OVERDUE: "o", "not_required": "n"}
-_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def dashboard_bytes(result: Result, leaders: Leaders, out_dir: Path) -> bytes:
@@ -100,23 +101,56 @@ def page_data(result: Result, leaders: Leaders, out_dir: Path) -> dict[str, Any]
         "project": project.config.name,
         "today": result.today.isoformat(),
         "since": change.since.day.isoformat() if change else None,
-        "overall": {"required": required, "complete": counted["complete"], "overdue": counted[OVERDUE],
-                    "incomplete": counted["incomplete"] + counted[OVERDUE], "not_required": counted["not_required"],
-                    "units": len(units), "errors": sum(u.errors for u in everyone.values()),
-                    "warnings": sum(u.problems - u.errors for u in everyone.values())},
-        "change": {"rate_before": change.rate_before, "newly_complete": len(change.newly_complete),
-                   "new_problems": change.new_problem_count, "solved": change.solved} if change else None,
+        "overall": {
+            "required": required,
+            "complete": counted["complete"],
+            "overdue": counted[OVERDUE],
+            "incomplete": counted["incomplete"] + counted[OVERDUE],
+            "not_required": counted["not_required"],
+            "units": len(units),
+            "errors": sum(u.errors for u in everyone.values()),
+            "warnings": sum(u.problems - u.errors for u in everyone.values()),
+        },
+        "change": {
+            "rate_before": change.rate_before,
+            "newly_complete": len(change.newly_complete),
+            "new_problems": change.new_problem_count,
+            "solved": change.solved,
+        }
+        if change
+        else None,
         "score": score.to_dict() if score.scored else None,
-        "units": [[u.name, u.required, u.complete, u.overdue, u.problems, u.errors, _before(change, u.name),
-                   at_risk.get(u.name)] for u in units + others],
+        "units": [
+            [
+                u.name,
+                u.required,
+                u.complete,
+                u.overdue,
+                u.problems,
+                u.errors,
+                _before(change, u.name),
+                at_risk.get(u.name),
+            ]
+            for u in units + others
+        ],
         "aspects": aspects,
         "indicators": {ind.id: [ind.content, aspect_of[ind.id]] for ind in project.indicators.values()},
         "deadlines": {f"{unit_index[u]}|{i}": d for (u, i), d in deadlines.items() if u in unit_index and d},
         "grid": grid,
-        "codes": {code: [RULES[code].title, f.severity]
-                  for code, f in {f.code: f for f in problems}.items() if code in RULES},
-        "problems": [[unit_index.get(f.unit or NO_UNIT, -1), aspect_of.get(f.indicator or "", -1), f.indicator or "",
-                      f.code, wording.message(f), f.path or ""] for f in problems[:MAX_PROBLEMS]],
+        "codes": {
+            code: [RULES[code].title, f.severity] for code, f in {f.code: f for f in problems}.items() if code in RULES
+        },
+        "problems": [
+            [
+                unit_index.get(f.unit or NO_UNIT, -1),
+                aspect_of.get(f.indicator or "", -1),
+                f.indicator or "",
+                f.code,
+                wording.message(f),
+                f.path or "",
+            ]
+            for f in problems[:MAX_PROBLEMS]
+        ],
         "problems_total": len(problems),
         "severity": SEVERITY,
         "base": _base(project.root, out_dir),
@@ -153,16 +187,22 @@ def trend_svg(earlier: list[Snapshot], today: Snapshot) -> str:
     def y(rate: float) -> float:
         return TOP + (1 - rate) * (H - TOP - BOTTOM)
 
-    parts = [f'<svg class="trend" viewBox="0 0 {W} {H}" width="100%" role="img" '
-             f'aria-label="完成率趋势" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="trend" viewBox="0 0 {W} {H}" width="100%" role="img" '
+        f'aria-label="完成率趋势" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{W - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
-                     f'<text class="axis" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:.0%}</text>')
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{W - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
+            f'<text class="axis" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:.0%}</text>'
+        )
     labels_every = max(1, n // 8)
     for i, snap in enumerate(points):
         if i % labels_every == 0 or i == n - 1:
-            parts.append(f'<text class="axis" x="{x(i):.1f}" y="{H - BOTTOM + 18}" text-anchor="middle">'
-                         f'{escape(snap.day.strftime("%m-%d"))}</text>')
+            parts.append(
+                f'<text class="axis" x="{x(i):.1f}" y="{H - BOTTOM + 18}" text-anchor="middle">'
+                f"{escape(snap.day.strftime('%m-%d'))}</text>"
+            )
     series = [("rate", "完成率", [s.rate for s in points])]
     shares = [_share(s) for s in points]
     if any(v is not None for v in shares):
@@ -176,13 +216,17 @@ def trend_svg(earlier: list[Snapshot], today: Snapshot) -> str:
             if v is None:
                 continue
             day = points[i].day.isoformat()
-            parts.append(f'<circle class="pt {key}" data-series="{key}" data-date="{day}" data-value="{v * 100:.1f}" '
-                         f'cx="{x(i):.1f}" cy="{y(v):.1f}" r="4"><title>{day} {escape(label)} {v * 100:.1f}%</title>'
-                         "</circle>")
+            parts.append(
+                f'<circle class="pt {key}" data-series="{key}" data-date="{day}" data-value="{v * 100:.1f}" '
+                f'cx="{x(i):.1f}" cy="{y(v):.1f}" r="4"><title>{day} {escape(label)} {v * 100:.1f}%</title>'
+                "</circle>"
+            )
     legend_x = LEFT
     for key, label, _ in series:
-        parts.append(f'<rect class="key {key}" x="{legend_x}" y="{H - 16}" width="14" height="4"/>'
-                     f'<text class="axis" x="{legend_x + 20}" y="{H - 11}">{escape(label)}</text>')
+        parts.append(
+            f'<rect class="key {key}" x="{legend_x}" y="{H - 16}" width="14" height="4"/>'
+            f'<text class="axis" x="{legend_x + 20}" y="{H - 11}">{escape(label)}</text>'
+        )
         legend_x += 150
     parts.append("</svg>")
     return "".join(parts)

@@ -40,6 +40,8 @@ def render(result: Result) -> str:
         lines.append(annotation(f, ind.content if ind else None))
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
-    lines.append(f"civdoc: {result.count('error')} errors, {result.count('warning')} warnings, "
-                 f"{result.count('info')} infos, {result.waived} waived; {done}/{len(required)} items complete")
+    lines.append(
+        f"civdoc: {result.count('error')} errors, {result.count('warning')} warnings, "
+        f"{result.count('info')} infos, {result.waived} waived; {done}/{len(required)} items complete"
+    )
     return "\n".join(lines) + "\n"

@@ -54,14 +54,22 @@ def _list(console: Console, entries: list[str], style: str) -> None:
 def _advice(outcome: ImportOutcome) -> list[str]:
     lines: list[str] = []
     if outcome.applied:
-        lines.append("审核记录已写入 reviews/ 文件夹（如用版本库或共享文件夹管理项目，请一并保存）。运行 civdoc build 可生成反映最新审核状态的台账。")
+        lines.append(
+            "审核记录已写入 reviews/ 文件夹（如用版本库或共享文件夹管理项目，请一并保存）。运行 civdoc build 可生成反映最新审核状态的台账。"
+        )
     if outcome.stale:
-        lines.append("有材料在台账生成后发生了变动：请运行 civdoc build --force 重新生成台账（会覆盖旧台账中未导入的填写），"
-                     "审核人对照新台账中的材料重新审核后再导入。")
+        lines.append(
+            "有材料在台账生成后发生了变动：请运行 civdoc build --force 重新生成台账（会覆盖旧台账中未导入的填写），"
+            "审核人对照新台账中的材料重新审核后再导入。"
+        )
     if outcome.stale < len(outcome.conflicts):
         lines.append("被拒绝的签署请按原因处理：整改材料、先完成上一阶段审核，或改为“退回”；处理后重新填写并导入。")
     if outcome.unreadable:
-        lines.append("无法读取的行请在台账中补全（审核状态从下拉列表选择，填写审核人和 2026-05-10 形式的日期），保存后再次导入。")
+        lines.append(
+            "无法读取的行请在台账中补全（审核状态从下拉列表选择，填写审核人和 2026-05-10 形式的日期），保存后再次导入。"
+        )
     if not (outcome.applied or outcome.conflicts or outcome.unreadable):
-        lines.append("台账中没有新的审核内容。审核人在“台账”工作表的审核状态栏选择“通过”或“退回”，填写审核人和日期，保存后再导入。")
+        lines.append(
+            "台账中没有新的审核内容。审核人在“台账”工作表的审核状态栏选择“通过”或“退回”，填写审核人和日期，保存后再导入。"
+        )
     return lines

@@ -50,8 +50,17 @@ class _Doc:
         if theme is not None:
             theme.set(qn("w:eastAsia"), "zh-CN")
 
-    def para(self, text: str, font: str = BODY_FONT, size: float = 16, indent: bool = True, bold: bool = False,
-             center: bool = False, after: float = 0, right: bool = False) -> None:
+    def para(
+        self,
+        text: str,
+        font: str = BODY_FONT,
+        size: float = 16,
+        indent: bool = True,
+        bold: bool = False,
+        center: bool = False,
+        after: float = 0,
+        right: bool = False,
+    ) -> None:
         p = self.doc.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -74,7 +83,8 @@ class _Doc:
         for column, width in zip(table.columns, widths_mm, strict=False):
             column.width = Mm(width)
         for row_cells, values, bold in [(table.rows[0].cells, headers, True)] + [
-                (table.add_row().cells, r, False) for r in rows]:
+            (table.add_row().cells, r, False) for r in rows
+        ]:
             for cell, value, width in zip(row_cells, values, widths_mm, strict=False):
                 cell.width = Mm(width)
                 p = cell.paragraphs[0]
@@ -107,8 +117,9 @@ def _due(ind: Indicator, default: date | None) -> str:
     return _cn(due) if due else "长期"
 
 
-def instructions_bytes(project: Project, unit: str, folders: dict[str, str], contact: str | None,
-                       today: date, stamp: datetime) -> bytes:
+def instructions_bytes(
+    project: Project, unit: str, folders: dict[str, str], contact: str | None, today: date, stamp: datetime
+) -> bytes:
     """folders: indicator id -> its folder in the kit, below `<unit>/`."""
     config = project.config
     items = unit_items(project, unit)
@@ -122,43 +133,62 @@ def instructions_bytes(project: Project, unit: str, folders: dict[str, str], con
 
     d = _Doc()
     d.para(f"{unit}佐证材料填报说明", TITLE_FONT, 22, indent=False, center=True, after=16)
-    d.para(f"本材料包用于{config.name}。{unit}应报送 {len(items)} 项材料，清单见同一材料包中的"
-           f"《{unit}任务清单》（Excel），其中列出了每项材料的测评标准、至少份数、文件类型、应放的文件夹、完成时限，"
-           "以及截至发包时的完成情况和存在的问题。")
+    d.para(
+        f"本材料包用于{config.name}。{unit}应报送 {len(items)} 项材料，清单见同一材料包中的"
+        f"《{unit}任务清单》（Excel），其中列出了每项材料的测评标准、至少份数、文件类型、应放的文件夹、完成时限，"
+        "以及截至发包时的完成情况和存在的问题。"
+    )
     d.para("一、文件放在哪里", HEADING_FONT)
     example = example_folder or "2.1 学雷锋志愿服务"
-    d.para(f"材料包中的“{unit}”文件夹已按指标建好子文件夹，文件夹名以指标编号开头（如“{example}”）。"
-           "请把每份材料放进对应的指标文件夹；一个指标要求几类材料的，已按材料名称再建了子文件夹，请分别放入。")
-    d.para("不要修改、删除文件夹名开头的指标编号，也不要把本单位的文件夹改名。"
-           "不属于任何指标的材料不要放进来：放在指标文件夹以外的文件不会被收取。")
+    d.para(
+        f"材料包中的“{unit}”文件夹已按指标建好子文件夹，文件夹名以指标编号开头（如“{example}”）。"
+        "请把每份材料放进对应的指标文件夹；一个指标要求几类材料的，已按材料名称再建了子文件夹，请分别放入。"
+    )
+    d.para(
+        "不要修改、删除文件夹名开头的指标编号，也不要把本单位的文件夹改名。"
+        "不属于任何指标的材料不要放进来：放在指标文件夹以外的文件不会被收取。"
+    )
     d.para("二、文件怎么命名", HEADING_FONT)
-    d.para("文件名以材料的日期开头，后面写材料名称，名称中包含任务清单中“应报材料”的名称，例如："
-           "“2026-03-15 工作方案.pdf”“2026-04-02 活动照片1.jpg”。日期也可以写成 2026.03.15、20260315 或 "
-           "2026年3月15日；只能确定月份的写 2026年3月。同一项的多张照片请用序号区分。")
+    d.para(
+        "文件名以材料的日期开头，后面写材料名称，名称中包含任务清单中“应报材料”的名称，例如："
+        "“2026-03-15 工作方案.pdf”“2026-04-02 活动照片1.jpg”。日期也可以写成 2026.03.15、20260315 或 "
+        "2026年3月15日；只能确定月份的写 2026年3月。同一项的多张照片请用序号区分。"
+    )
     d.para("三、文件类型和大小", HEADING_FONT)
-    d.para(f"本单位材料可用的文件类型：{'、'.join(types) or '常见文档和图片格式'}（每项材料的具体要求见任务清单）。"
-           f"单个文件不超过 {config.limits.max_file_mb:g} MB；文件不能设置密码，不能是空文件或快捷方式，"
-           "扫描件、照片要清晰完整。视频较大时请压缩后再放入。")
+    d.para(
+        f"本单位材料可用的文件类型：{'、'.join(types) or '常见文档和图片格式'}（每项材料的具体要求见任务清单）。"
+        f"单个文件不超过 {config.limits.max_file_mb:g} MB；文件不能设置密码，不能是空文件或快捷方式，"
+        "扫描件、照片要清晰完整。视频较大时请压缩后再放入。"
+    )
     d.para("四、材料的时间范围", HEADING_FONT)
     text = f"材料的日期应在 {_cn(config.period.start)}至{_cn(config.period.end)}之间，超出范围的不计入。"
     if windows:
-        text += "以下指标另有规定：" + "；".join(f"{ind.id} {ind.content}为 {_cn(w.start)}至{_cn(w.end)}"
-                                         for ind, w in windows) + "。"
+        text += (
+            "以下指标另有规定："
+            + "；".join(f"{ind.id} {ind.content}为 {_cn(w.start)}至{_cn(w.end)}" for ind, w in windows)
+            + "。"
+        )
     if deadlines:
         text += f"完成时限最早为 {_cn(deadlines[0])}，各项时限见任务清单。"
     d.para(text)
     d.para("五、怎样报送", HEADING_FONT)
-    d.para(f"把整理好的“{unit}”文件夹压缩后发回（Windows：右键单击文件夹，选择“发送到”→“压缩(zipped)文件夹”；"
-           "也可以用 7-Zip 压缩为 zip 格式）。材料可以分批报送，每次只需发送新增或修改的文件；"
-           "已经报送过的相同文件会被自动识别，不会重复计入。")
-    d.para("需要更正已报送的文件时，请保持文件名不变，并告知创文办：同名但内容不同的文件不会自动覆盖原文件，"
-           "经核实后才会替换，原文件仍会保留。每次收取后，创文办会发回一份回执，列出收到的文件和仍缺的材料。")
+    d.para(
+        f"把整理好的“{unit}”文件夹压缩后发回（Windows：右键单击文件夹，选择“发送到”→“压缩(zipped)文件夹”；"
+        "也可以用 7-Zip 压缩为 zip 格式）。材料可以分批报送，每次只需发送新增或修改的文件；"
+        "已经报送过的相同文件会被自动识别，不会重复计入。"
+    )
+    d.para(
+        "需要更正已报送的文件时，请保持文件名不变，并告知创文办：同名但内容不同的文件不会自动覆盖原文件，"
+        "经核实后才会替换，原文件仍会保留。每次收取后，创文办会发回一份回执，列出收到的文件和仍缺的材料。"
+    )
     d.para("六、联系人", HEADING_FONT)
     d.para(f"填报中有疑问，请联系：{contact}。" if contact else "填报中有疑问，请联系区创文办。")
     if items:
         d.para(f"附：{unit}的指标文件夹", HEADING_FONT, indent=False, after=6)
-        rows = [[folders.get(ind.id, ""), "；".join(f"{r.name}（至少{r.min}份）" for r in reqs),
-                 _due(ind, config.deadline)] for ind, reqs in items]
+        rows = [
+            [folders.get(ind.id, ""), "；".join(f"{r.name}（至少{r.min}份）" for r in reqs), _due(ind, config.deadline)]
+            for ind, reqs in items
+        ]
         d.table(["文件夹", "应报材料", "完成时限"], rows, [58, 66, 32])
     d.para("")
     d.para(_cn(today), indent=False, right=True)

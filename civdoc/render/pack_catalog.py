@@ -91,17 +91,22 @@ def summary_lines(plan: Plan, facts: Facts) -> list[str]:
     packed = len(plan.packed)
     books = sum(1 for e in plan.entries for b in e.photobooks if b.rel in facts.books)
     total = len(plan.entries)
-    lines = [f"本目录收录指标{total}项，其中材料齐全{complete}项、尚有缺漏{total - complete}项；"
-             f"纳入材料文件{packed}个，另编照片集{books}册；因存在问题未纳入的文件{len(plan.left_out)}个。"]
+    lines = [
+        f"本目录收录指标{total}项，其中材料齐全{complete}项、尚有缺漏{total - complete}项；"
+        f"纳入材料文件{packed}个，另编照片集{books}册；因存在问题未纳入的文件{len(plan.left_out)}个。"
+    ]
     scope = _scope_text(facts)
     if scope:
         lines.append(f"本次打包范围：{scope}。")
-    lines.append("每个文件均列出新文件名、原文件位置、页数或像素、日期和 SHA-256 校验值；"
-                 "文件夹中的 SHA256SUMS 可用于核对文件是否完整、未被改动。")
+    lines.append(
+        "每个文件均列出新文件名、原文件位置、页数或像素、日期和 SHA-256 校验值；"
+        "文件夹中的 SHA256SUMS 可用于核对文件是否完整、未被改动。"
+    )
     return lines
 
 
 # -- rows shared by both --------------------------------------------------------------------------
+
 
 def _file_rows(entry: Entry, facts: Facts) -> Iterator[tuple[str, str, str, str, str, str, str, str]]:
     """(new name, unit, requirement, original path, pages/pixels, date, size, sha256) in folder order."""
@@ -114,8 +119,16 @@ def _file_rows(entry: Entry, facts: Facts) -> Iterator[tuple[str, str, str, str,
             origin = f"由本项{len(thing.photos) - len(info.skipped)}张照片汇编"
             yield name, thing.unit, thing.requirement, origin, f"{info.pages}页", "", size_text(info.size), info.sha256
             continue
-        yield (name, thing.unit, thing.requirement, _shown(thing.file.path), thing.pages_or_pixels,
-               _date(thing), size_text(thing.file.size), thing.sha256)
+        yield (
+            name,
+            thing.unit,
+            thing.requirement,
+            _shown(thing.file.path),
+            thing.pages_or_pixels,
+            _date(thing),
+            size_text(thing.file.size),
+            thing.sha256,
+        )
 
 
 def _date(p: Packed) -> str:
@@ -144,6 +157,7 @@ def _gap_rows(entry: Entry, facts: Facts) -> Iterator[tuple[str, str, str]]:
 
 
 # -- Excel ----------------------------------------------------------------------------------------
+
 
 class _Sheet:
     """A write-only sheet whose rows are sized here: no spreadsheet program re-measures wrapped rows."""
@@ -178,8 +192,15 @@ class _Sheet:
         self.ws.row_dimensions[self.row].height = height
         self.ws.append(cells)
 
-    def put(self, values: list[Any], font: Any = BODY, fill: Any = None, align: Any = WRAP,
-            fonts: dict[int, Any] | None = None, centered: Iterable[int] = ()) -> None:
+    def put(
+        self,
+        values: list[Any],
+        font: Any = BODY,
+        fill: Any = None,
+        align: Any = WRAP,
+        fonts: dict[int, Any] | None = None,
+        centered: Iterable[int] = (),
+    ) -> None:
         cells = []
         middle = set(centered)
         lines = 1
@@ -218,37 +239,86 @@ def workbook_bytes(plan: Plan, facts: Facts) -> bytes:
 
 
 def _sha_lines(sha: str, width: int) -> str:
-    return "\n".join(sha[i:i + width] for i in range(0, len(sha), width))
+    return "\n".join(sha[i : i + width] for i in range(0, len(sha), width))
 
 
 def _catalogue_sheet(ws: WriteOnlyWorksheet, plan: Plan, facts: Facts) -> None:
-    heads = ["序号", "指标编号", "责任单位", "材料项", "新文件名", "原文件位置", "页数/像素", "日期（来源）", "大小",
-             "SHA-256"]
+    heads = [
+        "序号",
+        "指标编号",
+        "责任单位",
+        "材料项",
+        "新文件名",
+        "原文件位置",
+        "页数/像素",
+        "日期（来源）",
+        "大小",
+        "SHA-256",
+    ]
     sheet = _Sheet(ws, facts, heads, [5, 7, 12, 10, 35, 35, 10, 15, 8, 17], "文件清单")
     n = 0
     for entry in plan.entries:
         units = "、".join(i.unit for i in entry.items)
-        sheet.group(f"{entry.indicator.id} {entry.indicator.content}（{entry.aspect}）　责任单位：{units}　"
-                    f"{_status(entry)}", len(heads))
+        sheet.group(
+            f"{entry.indicator.id} {entry.indicator.content}（{entry.aspect}）　责任单位：{units}　{_status(entry)}",
+            len(heads),
+        )
         for name, unit, requirement, origin, pages, day, size, sha in _file_rows(entry, facts):
             n += 1
-            sheet.put([n, entry.indicator.id, unit, requirement, name, origin, pages, day.replace("（", "\n（", 1),
-                       size, _sha_lines(sha, 16)], fonts={9: MONO}, centered=(0, 1, 6, 7, 8))
+            sheet.put(
+                [
+                    n,
+                    entry.indicator.id,
+                    unit,
+                    requirement,
+                    name,
+                    origin,
+                    pages,
+                    day.replace("（", "\n（", 1),
+                    size,
+                    _sha_lines(sha, 16),
+                ],
+                fonts={9: MONO},
+                centered=(0, 1, 6, 7, 8),
+            )
     if n == 0:
         sheet.put(["—", "", "", "", "没有纳入的文件"] + [""] * 5)
 
 
 def _item_sheet(ws: WriteOnlyWorksheet, plan: Plan, facts: Facts) -> None:
-    heads = ["序号", "测评项目", "指标编号", "测评内容", "责任单位", "完成情况", "纳入文件", "未纳入文件", "缺漏情况",
-             "所在压缩包"]
+    heads = [
+        "序号",
+        "测评项目",
+        "指标编号",
+        "测评内容",
+        "责任单位",
+        "完成情况",
+        "纳入文件",
+        "未纳入文件",
+        "缺漏情况",
+        "所在压缩包",
+    ]
     sheet = _Sheet(ws, facts, heads, [5, 14, 7, 22, 20, 9, 8, 8, 40, 22], "指标情况")
     for n, entry in enumerate(plan.entries, 1):
         units = "、".join(i.unit for i in entry.items)
         gaps = "\n".join(entry.missing()) or "—"
         parts = "\n".join(facts.part_names.get(entry.aspect, [])) or "—"
-        sheet.put([n, entry.aspect, entry.indicator.id, entry.indicator.content, units, _status(entry),
-                   len(entry.packed), len(entry.left_out), gaps, parts],
-                  fonts={5: BODY if entry.complete else RED}, centered=(0, 2, 5, 6, 7))
+        sheet.put(
+            [
+                n,
+                entry.aspect,
+                entry.indicator.id,
+                entry.indicator.content,
+                units,
+                _status(entry),
+                len(entry.packed),
+                len(entry.left_out),
+                gaps,
+                parts,
+            ],
+            fonts={5: BODY if entry.complete else RED},
+            centered=(0, 2, 5, 6, 7),
+        )
 
 
 def _gap_sheet(ws: WriteOnlyWorksheet, plan: Plan, facts: Facts) -> None:

@@ -30,10 +30,21 @@ from civdoc.render.pack_catalog import Facts, _file_rows, _gap_rows, _sha_lines,
 ROWS = "civdoc-rows-{}"
 _ROWS = re.compile(r"<!--civdoc-rows-(\d+)-->")
 LANDSCAPE_WIDTH = 16838 - 2098 - 1984  # landscape A4 less the dossier's landscape margins, in twips
-FILE_COLUMNS = [Column("序号", 9, "center"), Column("新文件名", 62), Column("原文件位置", 58),
-                Column("页数/像素", 20, "center"), Column("日期（来源）", 26, "center"), Column("SHA-256", 38)]
-GAP_COLUMNS = [Column("序号", 9, "center"), Column("指标编号", 16, "center"), Column("责任单位", 26),
-               Column("缺少的材料或未纳入的文件", 72), Column("原因", 90)]
+FILE_COLUMNS = [
+    Column("序号", 9, "center"),
+    Column("新文件名", 62),
+    Column("原文件位置", 58),
+    Column("页数/像素", 20, "center"),
+    Column("日期（来源）", 26, "center"),
+    Column("SHA-256", 38),
+]
+GAP_COLUMNS = [
+    Column("序号", 9, "center"),
+    Column("指标编号", 16, "center"),
+    Column("责任单位", 26),
+    Column("缺少的材料或未纳入的文件", 72),
+    Column("原因", 90),
+]
 
 RowSource = Callable[[], Iterator[str]]
 
@@ -86,7 +97,7 @@ def _stream_rows(skeleton: io.BytesIO, target: Path, streams: list[RowSource]) -
             with dst.open(entry, "w") as out:
                 pos = 0
                 for found in _ROWS.finditer(xml):
-                    out.write(xml[pos:found.start()].encode("utf-8"))
+                    out.write(xml[pos : found.start()].encode("utf-8"))
                     for row in streams[int(found.group(1))]():
                         out.write(row.encode("utf-8"))
                     pos = found.end()
@@ -101,8 +112,14 @@ def _one_landscape_section(body: Any) -> None:
     size.set(qn("w:w"), "16838")
     size.set(qn("w:h"), "11906")
     size.set(qn("w:orient"), "landscape")
-    for side, value in (("top", "1587"), ("right", "1984"), ("bottom", "1474"), ("left", "2098"),
-                        ("header", "680"), ("footer", "794")):
+    for side, value in (
+        ("top", "1587"),
+        ("right", "1984"),
+        ("bottom", "1474"),
+        ("left", "2098"),
+        ("header", "680"),
+        ("footer", "794"),
+    ):
         margin.set(qn(f"w:{side}"), value)
     for child in list(body):
         body.remove(child)
@@ -115,8 +132,9 @@ def _styled(w: Writer, text: str, style_id: str) -> Any:
     return p
 
 
-def _streamed_table(w: Writer, columns: list[Column], streams: list[RowSource],
-                    rows: Callable[[_Rows], Iterator[str]]) -> Any:
+def _streamed_table(
+    w: Writer, columns: list[Column], streams: list[RowSource], rows: Callable[[_Rows], Iterator[str]]
+) -> Any:
     """A table with its header row; its body rows come from rows() when the file is written."""
     table = w.table(columns, [])
     maker = _Rows(w, columns)
@@ -136,17 +154,21 @@ class _Rows:
         self.head = w.styles["head"]
 
     def row(self, values: Iterable[str | list[str]]) -> str:
-        cells = "".join(self._cell(width, style, value)
-                        for width, style, value in zip(self.widths, self.styles, values, strict=True))
+        cells = "".join(
+            self._cell(width, style, value)
+            for width, style, value in zip(self.widths, self.styles, values, strict=True)
+        )
         return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
 
     def band(self, text: str) -> str:
         """One cell across the table, in the header's style: an indicator's heading inside its table."""
         width = sum(self.widths)
         span = len(self.widths)
-        return (f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
-                f'<w:gridSpan w:val="{span}"/><w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
-                f'<w:vAlign w:val="center"/></w:tcPr>{_paragraph(self.head, text, keep=True)}</w:tc></w:tr>')
+        return (
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+            f'<w:gridSpan w:val="{span}"/><w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+            f'<w:vAlign w:val="center"/></w:tcPr>{_paragraph(self.head, text, keep=True)}</w:tc></w:tr>'
+        )
 
     @staticmethod
     def _cell(width: int, style: str, value: str | list[str]) -> str:
@@ -157,8 +179,10 @@ class _Rows:
 
 def _paragraph(style: str, text: str, keep: bool = False) -> str:
     keep_next = "<w:keepNext/>" if keep else ""
-    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>'
-            f'<w:r><w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r></w:p>')
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r></w:p>'
+    )
 
 
 def _catalogue_blocks(w: Writer, plan: Plan, facts: Facts, streams: list[RowSource]) -> list[Any]:

@@ -181,8 +181,10 @@ def _load(path: Path) -> _Image:
             w, h = im.size
             im.draft(im.mode, (max(1, w // 8), max(1, h // 8)))
             im.load()
-            head = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
-                    b"/Filter /DCTDecode" % (w, h, _SPACES[im.mode]))
+            head = (
+                b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
+                b"/Filter /DCTDecode" % (w, h, _SPACES[im.mode])
+            )
             return _Image(w, h, head, path, orientation=orientation if orientation in _TURNS else 1)
         if im.format == "PNG":
             plain = _plain_png(path, im)
@@ -203,12 +205,16 @@ def _load(path: Path) -> _Image:
         if im.format == "JPEG":
             buf = io.BytesIO()
             upright.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False)
-            head = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
-                    b"/Filter /DCTDecode" % (w, h, space))
+            head = (
+                b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
+                b"/Filter /DCTDecode" % (w, h, space)
+            )
             return _Image(w, h, head, None, buf.getvalue())
         data = zlib.compress(upright.tobytes(), 6)
-        head = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
-                b"/Filter /FlateDecode" % (w, h, space))
+        head = (
+            b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
+            b"/Filter /FlateDecode" % (w, h, space)
+        )
         return _Image(w, h, head, None, data)
 
 
@@ -239,9 +245,11 @@ def _plain_png(path: Path, im: Image.Image) -> _Image | None:
     image = _Image(w, h, b"", path, ranges=ranges)
     if not ranges or not _inflates_to(image.chunks(), h * (1 + w * colours)):
         raise ValueError("PNG 图像数据不完整")  # a PNG whose data does not decode is no photo for the set
-    head_dict = (b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
-                 b"/Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>"
-                 % (w, h, _SPACES[im.mode], colours, w))
+    head_dict = (
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>"
+        % (w, h, _SPACES[im.mode], colours, w)
+    )
     image.head = head_dict
     return image
 
@@ -355,10 +363,12 @@ def _page(pdf: _Writer, pages: int, font: int, image: _Image, title: str, counte
     pdf.stream(img, image.head, image.chunks(), image.length)
     body = _page_content(image, title, counter, caption)
     pdf.stream(content, b"", [body], len(body))
-    pdf.obj(page, b"<< /Type /Page /Parent %d 0 R /MediaBox [ 0 0 %.4f %.4f ] /Contents %d 0 R "
-                  b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im0 %d 0 R >> "
-                  b"/ProcSet [ /PDF /Text /ImageC ] >> >>"
-            % (pages, PAGE_W, PAGE_H, content, font, img))
+    pdf.obj(
+        page,
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [ 0 0 %.4f %.4f ] /Contents %d 0 R "
+        b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im0 %d 0 R >> "
+        b"/ProcSet [ /PDF /Text /ImageC ] >> >>" % (pages, PAGE_W, PAGE_H, content, font, img),
+    )
     return page
 
 

@@ -37,8 +37,16 @@ def clean(value: Any) -> Any:
     return value
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, align: Alignment = WRAP,
-        border: bool = False, fill: PatternFill | None = None) -> Cell:
+def put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    font: Font = BODY,
+    align: Alignment = WRAP,
+    border: bool = False,
+    fill: PatternFill | None = None,
+) -> Cell:
     cell = ws.cell(row=row, column=col, value=clean(value))
     if isinstance(value, str):
         cell.data_type = "s"  # "=HYPERLINK(...).pdf" stays a name
@@ -85,8 +93,13 @@ def _total(ws: Worksheet, ncols: int) -> float:
     return sum(ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, ncols + 1))
 
 
-def table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-          fonts: Sequence[Font | None] | None = None) -> int:
+def table(
+    ws: Worksheet,
+    top: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fonts: Sequence[Font | None] | None = None,
+) -> int:
     """A bordered table with a shaded header row; row heights follow the wrapped text. Returns the
     row after it."""
     for c, header in enumerate(headers, 1):

@@ -17,8 +17,11 @@ from civdoc.project.load import Project
 
 # a finding shown as a state elsewhere (台账's 审核情况), never as a problem row
 NOT_A_PROBLEM = {"R601"}
-JARGON = re.compile(r"civdoc|\.ya?ml\b|yaml|(?<![\w-])--[a-z]|evidence/|waivers|units 中|until\b|min_pixels|"
-                    r"max_file_mb", re.IGNORECASE)
+JARGON = re.compile(
+    r"civdoc|\.ya?ml\b|yaml|(?<![\w-])--[a-z]|evidence/|waivers|units 中|until\b|min_pixels|"
+    r"max_file_mb",
+    re.IGNORECASE,
+)
 OFFICE_WORDS = ("文明办", "创文办", "文明委")
 
 
@@ -40,8 +43,10 @@ def _rewrites(office_name: str) -> list[tuple[re.Pattern[str], str]]:
         (r"如果这是新单位，请在 civdoc\.yaml 的 units 中登记。", f"如果这是新单位，{ask}登记。"),
         (r"请改为 civdoc\.yaml 中登记的单位全称或简称。", "请改为已登记的单位全称或简称。"),
         (r"如确需由本单位报送，请在指标定义的 units 中加入本单位。", f"如确需由本单位报送，{ask}调整责任单位。"),
-        (r"同一材料确需用于多个指标时，可在 civdoc\.yaml 的 waivers 中说明理由。",
-         f"同一材料确需用于多个指标时，{ask}说明理由。"),
+        (
+            r"同一材料确需用于多个指标时，可在 civdoc\.yaml 的 waivers 中说明理由。",
+            f"同一材料确需用于多个指标时，{ask}说明理由。",
+        ),
         (r"请整改，或经批准后在 civdoc\.yaml 中延长 until。", f"请整改，或联系{office_name}调整豁免。"),
         (r"civdoc 不会读取它。", "检查时不会读取它。"),
         (r"civdoc 不会跟随链接读取。", "链接指向的文件不会被读取。"),
@@ -76,7 +81,7 @@ def shown_path(path: str | None, unit: str | None, project: Project) -> str:
     "" for what is no file (a definition, a waiver). A folder misnamed for the unit stays in the path."""
     if not path or not path.startswith("evidence/"):
         return ""
-    rest = path[len("evidence/"):]
+    rest = path[len("evidence/") :]
     if project.config.layout == "unit/indicator" and unit and "/" in rest:
         first, inside = rest.split("/", 1)
         if project.unit(first) == unit:
@@ -100,8 +105,10 @@ def _cn_dates(text: str) -> str:
     """ISO dates in a message as 年月日, except inside “…” (a file's name stays as written)."""
     parts = re.split(r"(“[^”]*”)", text)
     for i in range(0, len(parts), 2):
-        parts[i] = _ISO.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月"
-                            + (f"{int(m.group(3))}日" if m.group(3) else ""), parts[i])
+        parts[i] = _ISO.sub(
+            lambda m: f"{int(m.group(1))}年{int(m.group(2))}月" + (f"{int(m.group(3))}日" if m.group(3) else ""),
+            parts[i],
+        )
     return "".join(parts)
 
 

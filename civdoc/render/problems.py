@@ -9,8 +9,9 @@ from civdoc.model import Finding
 
 
 def as_findings(problems: list[DefinitionProblem]) -> list[Finding]:
-    return [finding(p.code, f"{p.field}：{p.message}" if p.field else p.message, path=p.file, line=p.line)
-            for p in problems]
+    return [
+        finding(p.code, f"{p.field}：{p.message}" if p.field else p.message, path=p.file, line=p.line) for p in problems
+    ]
 
 
 def render(problems: list[DefinitionProblem], fmt: str) -> str:
@@ -32,12 +33,14 @@ def render(problems: list[DefinitionProblem], fmt: str) -> str:
         return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
     from civdoc.render.report import finding_dict, to_json
 
-    return to_json({
-        "schema_version": 1,
-        "tool": {"name": "civdoc", "version": __version__},
-        "project": None,
-        "summary": {"errors": len(findings), "warnings": 0, "infos": 0, "waived": 0},
-        "findings": [finding_dict(f) for f in findings],
-        "items": [],
-        "files": [],
-    }).decode("utf-8")
+    return to_json(
+        {
+            "schema_version": 1,
+            "tool": {"name": "civdoc", "version": __version__},
+            "project": None,
+            "summary": {"errors": len(findings), "warnings": 0, "infos": 0, "waived": 0},
+            "findings": [finding_dict(f) for f in findings],
+            "items": [],
+            "files": [],
+        }
+    ).decode("utf-8")

@@ -28,14 +28,23 @@ def receipt_bytes(project_name: str, intake: Intake, state: UnitState | None, wh
 
 def _summary(ws, project_name: str, intake: Intake, state: UnitState | None, when: datetime) -> None:  # type: ignore[no-untyped-def]
     columns(ws, [26, 44, 10, 10])
-    lines = [f"项目：{project_name}", f"单位：{intake.unit}",
-             f"收到：{intake.source}（{intake.kind}）", f"收取时间：{when:%Y-%m-%d %H:%M:%S}"]
+    lines = [
+        f"项目：{project_name}",
+        f"单位：{intake.unit}",
+        f"收到：{intake.source}（{intake.kind}）",
+        f"收取时间：{when:%Y-%m-%d %H:%M:%S}",
+    ]
     for label, count in intake.guessed.items():
         lines.append(f"说明：{count} 个文件名没有标明编码，已按 {label} 识别。")
     row = title(ws, f"{intake.unit}材料收取回执", 4, lines)
-    counts = [(ADDED, "已放入材料文件夹"), (REPLACED, "新文件已放入，原文件另行保存"),
-              (IDENTICAL, "此前已收到过完全相同的文件"), (CONFLICT, "已有同名文件且内容不同，未放入，请与创文办核实"),
-              (REFUSED, "未放入，原因见“文件明细”"), (JUNK, "系统或临时文件，不需要")]
+    counts = [
+        (ADDED, "已放入材料文件夹"),
+        (REPLACED, "新文件已放入，原文件另行保存"),
+        (IDENTICAL, "此前已收到过完全相同的文件"),
+        (CONFLICT, "已有同名文件且内容不同，未放入，请与创文办核实"),
+        (REFUSED, "未放入，原因见“文件明细”"),
+        (JUNK, "系统或临时文件，不需要"),
+    ]
     rows = [[status, desc, len(intake.having(status))] for status, desc in counts]
     fonts = [RED if status in (CONFLICT, REFUSED) and n else None for status, _, n in rows]
     row = table(ws, row, ["结果", "说明", "文件数"], rows, fonts)
@@ -56,8 +65,10 @@ def _details(ws, intake: Intake, when: datetime) -> None:  # type: ignore[no-unt
     columns(ws, [6, 11, 44, 44, 10, 36])
     row = title(ws, f"{intake.unit}材料收取明细", 6, [f"收到：{intake.source}  ·  {when:%Y-%m-%d %H:%M:%S}"])
     outcomes = sorted(intake.outcomes, key=lambda o: (ORDER.index(o.status), o.entry.name))
-    rows = [[n, o.status, o.entry.name, _place(o.target), _size(o.entry.size), _note_for_unit(o)]
-            for n, o in enumerate(outcomes, 1)]
+    rows = [
+        [n, o.status, o.entry.name, _place(o.target), _size(o.entry.size), _note_for_unit(o)]
+        for n, o in enumerate(outcomes, 1)
+    ]
     fonts = [RED if o.status in (CONFLICT, REFUSED) else BODY for o in outcomes]
     table(ws, row, ["序号", "结果", "单位发来的文件", "存放位置", "大小", "说明"], rows, fonts)
     ws.freeze_panes = ws.cell(row=row + 1, column=1)

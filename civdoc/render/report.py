@@ -17,8 +17,17 @@ SCHEMA_VERSION = 1
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    data: dict[str, Any] = {"code": f.code, "name": RULES[f.code].name, "severity": f.severity, "unit": f.unit, "indicator": f.indicator,
-            "requirement": f.requirement, "path": f.path, "message": f.message, "waived": f.waived}
+    data: dict[str, Any] = {
+        "code": f.code,
+        "name": RULES[f.code].name,
+        "severity": f.severity,
+        "unit": f.unit,
+        "indicator": f.indicator,
+        "requirement": f.requirement,
+        "path": f.path,
+        "message": f.message,
+        "waived": f.waived,
+    }
     if f.waived:
         data["waiver_reason"] = f.waiver_reason
     if f.line is not None:
@@ -33,7 +42,10 @@ def report(result: Result) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "civdoc", "version": __version__},
-        "project": {"name": project.config.name, "period": {"start": period.start.isoformat(), "end": period.end.isoformat()}},
+        "project": {
+            "name": project.config.name,
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        },
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "today": result.today.isoformat(),
         "summary": {
@@ -70,8 +82,18 @@ def _items(result: Result) -> Encoded:
         review = reviews.get(stages)
         if review is None:
             review = reviews[stages] = encode_bytes([dict(zip(_STAGE_FIELDS, s)) for s in stages])
-        lines.append(b"".join([result.item_head(item), b', "reviews": ', review,
-                               b', "fingerprint": ', encode_bytes(item.fingerprint), b"}"]))
+        lines.append(
+            b"".join(
+                [
+                    result.item_head(item),
+                    b', "reviews": ',
+                    review,
+                    b', "fingerprint": ',
+                    encode_bytes(item.fingerprint),
+                    b"}",
+                ]
+            )
+        )
     return lines
 
 

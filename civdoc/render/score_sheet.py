@@ -16,8 +16,15 @@ HEADERS = ("分值合计", "已落实", "有风险", "不报材料", "特色加�
 
 def score_table(ws: Worksheet, top: int, score: Score) -> int:
     """The table from row `top`; returns its last row."""
-    styles.put(ws, top, 1, "三、分值测算", font=Font(name=styles.FONT_NAME, size=11, bold=True), alignment=styles.LEFT,
-             border=None)
+    styles.put(
+        ws,
+        top,
+        1,
+        "三、分值测算",
+        font=Font(name=styles.FONT_NAME, size=11, bold=True),
+        alignment=styles.LEFT,
+        border=None,
+    )
     ws.row_dimensions[top].height = 20
     if not score.overall.indicators:
         return top
@@ -44,21 +51,50 @@ def score_table(ws: Worksheet, top: int, score: Score) -> int:
             w = score.weighted
             values: list[Any] = ["加权得分", number(w.possible), number(w.net), number(w.at_risk), "", "", "", ""]
             for j, value in enumerate(values, start=1):
-                styles.put(ws, r, j, value, font=styles.BOLD, alignment=styles.WRAP if j == 1 else styles.CENTER,
-                         fill=styles.TOTAL_FILL)
+                styles.put(
+                    ws,
+                    r,
+                    j,
+                    value,
+                    font=styles.BOLD,
+                    alignment=styles.WRAP if j == 1 else styles.CENTER,
+                    fill=styles.TOTAL_FILL,
+                )
     r += 1
-    styles.put(ws, r, 1, "已落实：该指标各责任单位的材料均已齐全且无未豁免的错误；不报材料：以实地考察等方式测评；"
-             "未设分值：未填写分值的指标数（不计入分值）。",
-             font=styles.GREY, alignment=Alignment(vertical="center"), border=None)
+    styles.put(
+        ws,
+        r,
+        1,
+        "已落实：该指标各责任单位的材料均已齐全且无未豁免的错误；不报材料：以实地考察等方式测评；"
+        "未设分值：未填写分值的指标数（不计入分值）。",
+        font=styles.GREY,
+        alignment=Alignment(vertical="center"),
+        border=None,
+    )
     return r
 
 
 def _row(ws: Worksheet, r: int, label: str, t: Tally, bold: bool) -> None:
-    values: list[Any] = [label, number(t.possible), number(t.secured), number(t.at_risk), number(t.unassessed),
-                         number(t.bonus), number(t.deduction), t.unscored]
+    values: list[Any] = [
+        label,
+        number(t.possible),
+        number(t.secured),
+        number(t.at_risk),
+        number(t.unassessed),
+        number(t.bonus),
+        number(t.deduction),
+        t.unscored,
+    ]
     for j, value in enumerate(values, start=1):
         font = styles.BOLD if bold else styles.BODY
         if j == 4 and value:
             font = styles.RED_BOLD if bold else styles.RED
-        styles.put(ws, r, j, value, font=font, alignment=styles.WRAP if j == 1 else styles.CENTER,
-                 fill=styles.TOTAL_FILL if bold else None)
+        styles.put(
+            ws,
+            r,
+            j,
+            value,
+            font=font,
+            alignment=styles.WRAP if j == 1 else styles.CENTER,
+            fill=styles.TOTAL_FILL if bold else None,
+        )

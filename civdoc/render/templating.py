@@ -107,18 +107,19 @@ class Templates:
     @staticmethod
     def names() -> list[str]:
         """The built-in template names (each can be overridden by a file of that name in templates/)."""
-        return sorted(t.name for t in builtin_dir().iterdir()
-                      if t.is_file() and not t.name.startswith((".", "_")))
+        return sorted(t.name for t in builtin_dir().iterdir() if t.is_file() and not t.name.startswith((".", "_")))
 
     def jinja_env(self) -> jinja2.Environment:
         """The one Environment for text templates: project templates/ first, then the package's."""
         if self._env is None:
             # sandboxed: a project's template may format data, never reach Python objects or processes
             self._env = SafeEnvironment(
-                loader=jinja2.ChoiceLoader([
-                    jinja2.FileSystemLoader(str(self.folder), encoding="utf-8"),
-                    jinja2.FunctionLoader(_builtin_source),
-                ]),
+                loader=jinja2.ChoiceLoader(
+                    [
+                        jinja2.FileSystemLoader(str(self.folder), encoding="utf-8"),
+                        jinja2.FunctionLoader(_builtin_source),
+                    ]
+                ),
                 undefined=jinja2.StrictUndefined,
                 autoescape=False,
                 keep_trailing_newline=True,
@@ -135,11 +136,14 @@ class Templates:
             return render_bounded(template, context)
         except jinja2.TemplateSyntaxError as exc:
             line = f"第 {exc.lineno} 行" if exc.lineno else ""
-            raise TemplateError(f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
-                                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。") from None
+            raise TemplateError(
+                f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
+                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。"
+            ) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"模板 {where} 使用了{undefined_message(exc)}。"
-                                f"可用的变量：{'、'.join(sorted(context))}。") from None
+            raise TemplateError(
+                f"模板 {where} 使用了{undefined_message(exc)}。可用的变量：{'、'.join(sorted(context))}。"
+            ) from None
         except SecurityError:
             raise TemplateError(unsafe_message(where)) from None
         except jinja2.TemplateNotFound:
@@ -153,13 +157,17 @@ class Templates:
 
 
 def run_failure_message(where: str, exc: Exception) -> str:
-    return (f"模板 {where} 运行时出错（{type(exc).__name__}: {jinja_message(exc) if str(exc) else '无说明'}）。"
-            "模板只能排版 civdoc 提供的数据：请检查其中的计算、循环、宏和 include/extends/import 写法。")
+    return (
+        f"模板 {where} 运行时出错（{type(exc).__name__}: {jinja_message(exc) if str(exc) else '无说明'}）。"
+        "模板只能排版 civdoc 提供的数据：请检查其中的计算、循环、宏和 include/extends/import 写法。"
+    )
 
 
 def unsafe_message(where: str) -> str:
-    return (f"模板 {where} 试图访问程序内部的对象（如 __class__、__globals__ 或函数），出于安全考虑已拒绝生成。"
-            "模板只能使用 civdoc 提供的变量和筛选器来排版数据，请删除这类写法。")
+    return (
+        f"模板 {where} 试图访问程序内部的对象（如 __class__、__globals__ 或函数），出于安全考虑已拒绝生成。"
+        "模板只能使用 civdoc 提供的变量和筛选器来排版数据，请删除这类写法。"
+    )
 
 
 def jinja_message(exc: Exception) -> str:

@@ -78,8 +78,9 @@ def _required_by_unit(result: Result) -> dict[str, list[Item]]:
     return required
 
 
-def _unit_block(result: Result, out: _Lines, unit: str, items: list[Item], findings: list[Finding],
-                verbose: bool) -> None:
+def _unit_block(
+    result: Result, out: _Lines, unit: str, items: list[Item], findings: list[Finding], verbose: bool
+) -> None:
     done = sum(1 for i in items if i.status == "complete")
     head = Text(f"■ {unit}", style="bold")
     if items:
@@ -145,17 +146,29 @@ def _summary_table(result: Result, console: Console, required: dict[str, list[It
         done = sum(1 for i in items if i.status == "complete")
         rate = f"{done / len(items):.0%}" if items else "—"
         c = counts[unit]
-        rows.append([(unit, ""), (str(len(items)), ""), (str(done), ""), (str(len(items) - done), ""), (rate, ""),
-                     (str(c["error"]), "red" if c["error"] else ""),
-                     (str(c["warning"]), "yellow" if c["warning"] else ""), (str(c["info"]), "")])
+        rows.append(
+            [
+                (unit, ""),
+                (str(len(items)), ""),
+                (str(done), ""),
+                (str(len(items) - done), ""),
+                (rate, ""),
+                (str(c["error"]), "red" if c["error"] else ""),
+                (str(c["warning"]), "yellow" if c["warning"] else ""),
+                (str(c["info"]), ""),
+            ]
+        )
     header = [(name, "bold") for name in SUMMARY_COLUMNS]
     widths = [max(cell_len(cell) for cell, _ in column) + 2 for column in zip(header, *rows)]
     lines = box.HEAVY_HEAD
     table = Text("各单位完成情况", style="italic")
     table.append("\n" + lines.get_top(widths) + "\n")
     for n, row in enumerate([header, *rows]):
-        edge, between, right = ((lines.head_left, lines.head_vertical, lines.head_right) if n == 0
-                                else (lines.mid_left, lines.mid_vertical, lines.mid_right))
+        edge, between, right = (
+            (lines.head_left, lines.head_vertical, lines.head_right)
+            if n == 0
+            else (lines.mid_left, lines.mid_vertical, lines.mid_right)
+        )
         for i, (cell, style) in enumerate(row):
             pad = " " * (widths[i] - 2 - cell_len(cell))
             table.append(edge if i == 0 else between)
@@ -170,9 +183,11 @@ def _summary_table(result: Result, console: Console, required: dict[str, list[It
 def _verdict(result: Result, console: Console) -> None:
     required = [i for i in result.items if i.status != "not_required"]
     done = sum(1 for i in required if i.status == "complete")
-    console.print(f"共 {len(required)} 个应报事项，已完成 {done} 个；文件 {result.file_count} 个。"
-                  f"错误 {result.count('error')} 条，警告 {result.count('warning')} 条，提示 {result.count('info')} 条，"
-                  f"已豁免 {result.waived} 条。")
+    console.print(
+        f"共 {len(required)} 个应报事项，已完成 {done} 个；文件 {result.file_count} 个。"
+        f"错误 {result.count('error')} 条，警告 {result.count('warning')} 条，提示 {result.count('info')} 条，"
+        f"已豁免 {result.waived} 条。"
+    )
     if result.count("error"):
         console.print(Text("结论：存在未豁免的错误，请按上面的提示整改后重新检查。", style="bold red"))
     else:
@@ -194,7 +209,11 @@ def _defined_where(problems: list[DefinitionProblem]) -> str:
 
 def render_problems(problems: list[DefinitionProblem], console: Console) -> None:
     out = _Lines(console)
-    out.line(Text(f"{_defined_where(problems)}有 {len(problems)} 处错误，未进行检查。请逐条改正后重新运行：", style="bold red"))
+    out.line(
+        Text(
+            f"{_defined_where(problems)}有 {len(problems)} 处错误，未进行检查。请逐条改正后重新运行：", style="bold red"
+        )
+    )
     for p in problems:
         line = Text(f"  {p.where()}", style="bold")
         line.append(f"  {p.code} {RULES[p.code].title}", style="red")

@@ -14,14 +14,22 @@ def date_finding(file: EvidenceFile, window: tuple[date, date], today: date) -> 
     start, end = window
     span = file.date
     if span is None:
-        return finding("T402", "无法确定文件日期（文件名、文件夹名和文件属性中都没有日期）。"
-                       "请在文件名开头加上日期，例如“2024-03-15 活动方案.pdf”。")
+        return finding(
+            "T402",
+            "无法确定文件日期（文件名、文件夹名和文件属性中都没有日期）。"
+            "请在文件名开头加上日期，例如“2024-03-15 活动方案.pdf”。",
+        )
     source = DATE_SOURCES.get(file.date_source or "", file.date_source or "")
     if not span.overlaps(start, end):
-        return finding("T401", f"文件日期 {span.label()}（来自{source}）不在 {start} 至 {end} 的时间范围内，不能计入。"
-                       "请换用时间范围内的材料；如果日期写错了，请改正文件名中的日期。")
+        return finding(
+            "T401",
+            f"文件日期 {span.label()}（来自{source}）不在 {start} 至 {end} 的时间范围内，不能计入。"
+            "请换用时间范围内的材料；如果日期写错了，请改正文件名中的日期。",
+        )
     if span.start > today:
-        return finding("T403", f"文件日期 {span.label()}（来自{source}）晚于今天（{today}），可能写错了。请核对文件名中的日期。")
+        return finding(
+            "T403", f"文件日期 {span.label()}（来自{source}）晚于今天（{today}），可能写错了。请核对文件名中的日期。"
+        )
     return None
 
 

@@ -15,9 +15,17 @@ def deadline_finding(item: Item, today: date) -> Finding | None:
         return None
     days = (item.deadline - today).days
     if days < 0:
-        return finding("S701", f"完成时限 {item.deadline} 已过 {-days} 天，材料仍不齐全。请尽快补齐。",
-                       unit=item.unit, indicator=item.indicator)
+        return finding(
+            "S701",
+            f"完成时限 {item.deadline} 已过 {-days} 天，材料仍不齐全。请尽快补齐。",
+            unit=item.unit,
+            indicator=item.indicator,
+        )
     if days <= DUE_SOON_DAYS:
-        return finding("S702", f"距完成时限 {item.deadline} 还有 {days} 天，材料仍不齐全。请抓紧补齐。",
-                       unit=item.unit, indicator=item.indicator)
+        return finding(
+            "S702",
+            f"距完成时限 {item.deadline} 还有 {days} 天，材料仍不齐全。请抓紧补齐。",
+            unit=item.unit,
+            indicator=item.indicator,
+        )
     return None

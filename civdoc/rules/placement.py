@@ -24,12 +24,21 @@ def duplicates(files: Iterable[Hashed]) -> Iterator[Finding]:
         group.sort(key=itemgetter(1))
         first = group[0][1]
         for _, path, unit, indicator, requirement in group[1:]:
-            yield finding("P505", f"与“{first}”内容完全相同。请确认是否重复报送；"
-                          "同一材料确需用于多个指标时，可在 civdoc.yaml 的 waivers 中说明理由。",
-                          unit=unit, indicator=indicator, requirement=requirement, path=path)
+            yield finding(
+                "P505",
+                f"与“{first}”内容完全相同。请确认是否重复报送；"
+                "同一材料确需用于多个指标时，可在 civdoc.yaml 的 waivers 中说明理由。",
+                unit=unit,
+                indicator=indicator,
+                requirement=requirement,
+                path=path,
+            )
 
 
 def unassigned(file: EvidenceFile, names: list[str]) -> Finding:
     listed = "、".join(names) if names else "（本指标不需报送材料）"
-    return finding("P506", f"无法判断这个文件属于哪一项材料（本指标要求：{listed}）。"
-                   "请在文件名中写明材料名称，或把它放入以材料名称命名的子文件夹。")
+    return finding(
+        "P506",
+        f"无法判断这个文件属于哪一项材料（本指标要求：{listed}）。"
+        "请在文件名中写明材料名称，或把它放入以材料名称命名的子文件夹。",
+    )

@@ -20,8 +20,9 @@ def _covers(waiver: Waiver, finding: Finding, unit_of: dict[str, str]) -> bool:
     return not (waiver.path and not (finding.path or "").startswith(waiver.path.rstrip("/")))
 
 
-def apply_policy(findings: list[Finding], config: Config, unit_of: dict[str, str], today: date,
-                 announce_expired: bool = True) -> list[Finding]:
+def apply_policy(
+    findings: list[Finding], config: Config, unit_of: dict[str, str], today: date, announce_expired: bool = True
+) -> list[Finding]:
     """Severity overrides first (off drops a finding), then waivers; expired waivers add W801."""
     kept: list[Finding] = []
     for f in findings:
@@ -41,8 +42,10 @@ def apply_policy(findings: list[Finding], config: Config, unit_of: dict[str, str
                 "W801",
                 f"对 {waiver.code}{f'（{scope}）' if scope else ''}的豁免已于 {waiver.until} 到期（理由：{waiver.reason}），"
                 f"{len(covered)} 个问题重新计入。请整改，或经批准后在 civdoc.yaml 中延长 until。",
-                unit=unit_of.get(norm(waiver.unit)) if waiver.unit else None, indicator=waiver.indicator,
-                path=f"civdoc.yaml#waivers[{i}]")
+                unit=unit_of.get(norm(waiver.unit)) if waiver.unit else None,
+                indicator=waiver.indicator,
+                path=f"civdoc.yaml#waivers[{i}]",
+            )
             override = config.rules.get("W801")
             if override == "off":
                 continue

@@ -21,4 +21,5 @@ class SafeConsole(Console):
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
             Segment(escape_controls(s.text), s.style, s.control) if not s.control and CONTROLS.search(s.text) else s
-            for s in buffer)
+            for s in buffer
+        )

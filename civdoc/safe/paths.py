@@ -33,8 +33,10 @@ def name_problem(name: str) -> str | None:
         return f"名称不能是“{name}”。"
     bad = next((c for c in name if c in FORBIDDEN), None)
     if bad is not None:
-        return (f"名称中不能有字符{_char(bad)}：名称会用作文件夹和文件名，"
-                f"不能含 / \\ : * ? \" < > | 。合署办公的单位可写成“区委宣传部（区文明办）”。")
+        return (
+            f"名称中不能有字符{_char(bad)}：名称会用作文件夹和文件名，"
+            f'不能含 / \\ : * ? " < > | 。合署办公的单位可写成“区委宣传部（区文明办）”。'
+        )
     control = next((c for c in name if unicodedata.category(c) in ("Cc", "Cs", "Cn") or c in BIDI), None)
     if control is not None:
         return f"名称中不能有控制字符或不可见字符 {_char(control)}，请删除它。"
@@ -72,8 +74,10 @@ def refuse_evidence(target: Path, root: Path, what: str) -> None:
     """A target civdoc is about to write that is, or resolves into, evidence/: refused (SPEC §6)."""
     evidence = root / "evidence"
     if is_within(target, evidence) or _real(target) == _real(evidence):
-        raise UnsafePath(f"{what} {target} 位于（或链接到）evidence/ 中。civdoc 不会往材料文件夹里写文件，"
-                         "否则生成的文件会被当作佐证材料。请换一个输出位置。")
+        raise UnsafePath(
+            f"{what} {target} 位于（或链接到）evidence/ 中。civdoc 不会往材料文件夹里写文件，"
+            "否则生成的文件会被当作佐证材料。请换一个输出位置。"
+        )
     # a folder that resolves to a parent of evidence/ would receive ledgers beside it: that is allowed
 
 
@@ -81,8 +85,10 @@ def refuse_outside(folder: Path, root: Path, what: str, hint: str) -> None:
     """A folder of the project (out/, reviews/) that resolves outside it: a link committed to a repository
     could otherwise make civdoc write anywhere the user can (SPEC §6)."""
     if not is_within(folder, root):
-        raise UnsafePath(f"{what} {folder} 是指向项目之外（{_real(folder)}）的链接。civdoc 只在项目内写入，"
-                         f"除非您明确指定位置。{hint}")
+        raise UnsafePath(
+            f"{what} {folder} 是指向项目之外（{_real(folder)}）的链接。civdoc 只在项目内写入，"
+            f"除非您明确指定位置。{hint}"
+        )
 
 
 # C0 and C1 controls (ESC among them) and the bidirectional overrides that make "exe.pdf" display as

@@ -17,5 +17,6 @@ def xml_shown(text: str) -> str:
     """text with every character XML cannot hold written as \\xNN or \\uNNNN, so a reader sees it."""
     if not ILLEGAL.search(text):
         return text
-    return ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                       text)
+    return ILLEGAL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )

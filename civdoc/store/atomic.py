@@ -59,10 +59,18 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-_WHY = {errno.EACCES: "没有写入或读取权限", errno.EPERM: "没有权限", errno.EROFS: "所在位置是只读的",
-        errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EISDIR: "这是一个文件夹，不是文件",
-        errno.ENOTDIR: "路径中有同名的文件占用了文件夹的位置", errno.ENOENT: "文件或文件夹不存在",
-        errno.ENAMETOOLONG: "路径太长", errno.EEXIST: "已存在同名文件"}
+_WHY = {
+    errno.EACCES: "没有写入或读取权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "所在位置是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有同名的文件占用了文件夹的位置",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.EEXIST: "已存在同名文件",
+}
 
 
 def why(exc: OSError) -> str:
@@ -73,5 +81,7 @@ def why(exc: OSError) -> str:
 def refused(exc: OSError) -> str:
     """An OSError as a Chinese sentence naming the path (SPEC §6), for the command line's last word."""
     where = shown(str(exc.filename)) if exc.filename else "文件"
-    return (f"无法读写 {where}：{why(exc)}。已写好的文件和审核记录都没有改动；"
-            "请检查该位置的权限、剩余空间，或换一个位置后重试。")
+    return (
+        f"无法读写 {where}：{why(exc)}。已写好的文件和审核记录都没有改动；"
+        "请检查该位置的权限、剩余空间，或换一个位置后重试。"
+    )

@@ -58,21 +58,40 @@ def _key() -> str:
 KEY = _key()
 _COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
 # load() reads the columns in Inspection's order and calls it positionally: checked here, once
-assert FIELDS == ["size", "sha256", "kind", "readable", "problem", "encrypted", "pages", "width", "height",
-                  "meta_date", "meta_date_source"], "update Cache.load() for the new Inspection fields"
+assert FIELDS == [
+    "size",
+    "sha256",
+    "kind",
+    "readable",
+    "problem",
+    "encrypted",
+    "pages",
+    "width",
+    "height",
+    "meta_date",
+    "meta_date_source",
+], "update Cache.load() for the new Inspection fields"
 _LOAD = f"SELECT path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}, mac FROM inspections"
-_INSERT = (f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}, mac) "
-           f"VALUES ({', '.join('?' * (5 + len(FIELDS)))})")
+_INSERT = (
+    f"INSERT OR REPLACE INTO inspections (path, st_size, st_mtime_ns, inspected_ns, {_COLUMNS}, mac) "
+    f"VALUES ({', '.join('?' * (5 + len(FIELDS)))})"
+)
 
 
 def _row_bytes(row: tuple) -> bytes:
     """A row's values as the MAC sees them (a bool as sqlite gives it back: 0 or 1)."""
     return repr(tuple(int(v) if isinstance(v, bool) else v for v in row)).encode("utf-8", "surrogateescape")
-_TABLE = ("CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
-          f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS}, mac TEXT NOT NULL)")
+
+
+_TABLE = (
+    "CREATE TABLE inspections (path TEXT PRIMARY KEY, st_size INTEGER NOT NULL, "
+    f"st_mtime_ns INTEGER NOT NULL, inspected_ns INTEGER NOT NULL, {_COLUMNS}, mac TEXT NOT NULL)"
+)
 # each item's outcome (see memo.py): item key -> signature, checksum, JSON head and body as UTF-8 bytes
-_OUTCOMES = ("CREATE TABLE outcomes (item TEXT PRIMARY KEY, signature TEXT NOT NULL, checksum TEXT NOT NULL, "
-             "head BLOB NOT NULL, body BLOB NOT NULL)")
+_OUTCOMES = (
+    "CREATE TABLE outcomes (item TEXT PRIMARY KEY, signature TEXT NOT NULL, checksum TEXT NOT NULL, "
+    "head BLOB NOT NULL, body BLOB NOT NULL)"
+)
 # the project's definitions, validated (see project.py): digest of the YAML files -> JSON
 _DEFINITIONS = "CREATE TABLE definitions (key TEXT PRIMARY KEY, project TEXT NOT NULL)"
 # a look-up of fewer paths than this asks for them by name; more, and reading every row is quicker
@@ -114,8 +133,11 @@ class Cache:
     def _table_ok(db: sqlite3.Connection) -> bool:
         """The tables are exactly the ones this civdoc creates."""
         tables = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
-        return (tables.get("inspections") == _TABLE and tables.get("outcomes") == _OUTCOMES
-                and tables.get("definitions") == _DEFINITIONS)
+        return (
+            tables.get("inspections") == _TABLE
+            and tables.get("outcomes") == _OUTCOMES
+            and tables.get("definitions") == _DEFINITIONS
+        )
 
     def _rebuild(self) -> sqlite3.Connection:
         """Throw the old file away (with any journal a crashed run left) and start empty."""
@@ -152,7 +174,7 @@ class Cache:
         shared: dict[str | None, str | None] = {}  # kinds, problems and dates repeat: one string object each
         share = shared.setdefault
         if paths is not None and len(paths) < _BY_NAME:
-            chunks = [paths[i:i + 500] for i in range(0, len(paths), 500)]
+            chunks = [paths[i : i + 500] for i in range(0, len(paths), 500)]
             queries = [(f"{_LOAD} WHERE path IN ({', '.join('?' * len(c))})", c) for c in chunks]
         else:
             queries = [(_LOAD, [])]
@@ -161,11 +183,42 @@ class Cache:
                 for row in (row for q in queries for row in self.db.execute(*q)):
                     if not verified(self.key, _row_bytes(row[:-1]), row[-1]):
                         continue  # edited, or made elsewhere: the file is inspected again
-                    (path, st_size, mtime_ns, inspected_ns, size, sha256, kind, readable, problem, encrypted,
-                     pages, width, height, meta_date, source, _) = row
-                    found[path] = (st_size, mtime_ns, inspected_ns, Inspection(
-                        size, sha256, share(kind, kind), readable == 1, share(problem, problem), encrypted == 1,
-                        pages, width, height, share(meta_date, meta_date), share(source, source)))
+                    (
+                        path,
+                        st_size,
+                        mtime_ns,
+                        inspected_ns,
+                        size,
+                        sha256,
+                        kind,
+                        readable,
+                        problem,
+                        encrypted,
+                        pages,
+                        width,
+                        height,
+                        meta_date,
+                        source,
+                        _,
+                    ) = row
+                    found[path] = (
+                        st_size,
+                        mtime_ns,
+                        inspected_ns,
+                        Inspection(
+                            size,
+                            sha256,
+                            share(kind, kind),
+                            readable == 1,
+                            share(problem, problem),
+                            encrypted == 1,
+                            pages,
+                            width,
+                            height,
+                            share(meta_date, meta_date),
+                            share(source, source),
+                        ),
+                    )
         except (sqlite3.Error, TypeError, ValueError):  # damaged past the header: start over
             self._replace()
             return {}
@@ -219,8 +272,12 @@ class Cache:
             return {}
         body = "body" if bodies else "NULL"
         try:
-            return {item: (signature, checksum, head, body) for item, signature, checksum, head, body
-                    in self.db.execute(f"SELECT item, signature, checksum, head, {body} FROM outcomes")}
+            return {
+                item: (signature, checksum, head, body)
+                for item, signature, checksum, head, body in self.db.execute(
+                    f"SELECT item, signature, checksum, head, {body} FROM outcomes"
+                )
+            }
         except sqlite3.Error:
             return {}
 
@@ -233,8 +290,9 @@ class Cache:
                 if keep is not None:
                     gone = [(k,) for (k,) in self.db.execute("SELECT item FROM outcomes") if k not in keep]
                     self.db.executemany("DELETE FROM outcomes WHERE item = ?", gone)
-                self.db.executemany("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)",
-                                    [(k, *row) for k, row in new.items()])
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)", [(k, *row) for k, row in new.items()]
+                )
         except sqlite3.Error:
             self.failed = True
 

@@ -13,7 +13,18 @@ from civdoc import __version__
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The judging code: a change in any of these may change what a check finds. Renderers, commands and the
 # command line only present a Result, so editing them keeps remembered outcomes.
-JUDGING = ("findings.py", "model.py", "errors.py", "__init__.py", "safe", "project", "evidence", "rules", "check", "store")
+JUDGING = (
+    "findings.py",
+    "model.py",
+    "errors.py",
+    "__init__.py",
+    "safe",
+    "project",
+    "evidence",
+    "rules",
+    "check",
+    "store",
+)
 
 
 def source_digest(h: Any, names: tuple[str, ...]) -> None:

@@ -162,8 +162,11 @@ def _known_alias(name: str) -> str:
 def method_notes(text: str) -> tuple[list[str], list[str]]:
     """(guesses, warnings) about a 测评方法 cell: misspellings read as a known method, unknown names."""
     bare = compact(text)
-    guesses = [f"测评方法“{alias}”按“{name}”读取" for alias, name in _METHOD_ALIASES.items()
-               if alias in bare and not alias.startswith("网络")]
+    guesses = [
+        f"测评方法“{alias}”按“{name}”读取"
+        for alias, name in _METHOD_ALIASES.items()
+        if alias in bare and not alias.startswith("网络")
+    ]
     unknown = [m for m in split_methods(text) if m not in KNOWN_METHODS]
     warnings = [f"测评方法“{m}”不是常见的测评方法，请确认" for m in unknown]
     return guesses, warnings

@@ -106,7 +106,7 @@ def find_header(grid: Grid, named: dict[str, int]) -> Header | None:
                 keys.update(fresh)
                 last = r + 1
         for key, c in named.items():  # a mistyped letter names an empty column: every row would "continue"
-            cells = [row[c] for row in grid.rows[last + 1:] if c < len(row)]
+            cells = [row[c] for row in grid.rows[last + 1 :] if c < len(row)]
             if not any(cell is not None and str(cell.value or "").strip() for cell in cells):
                 raise UsageError(f"--columns 指定的“{key}”列在“{grid.name}”中是空的，请核对列号（Excel 上方的字母）。")
         return _columns(last, keys, named)
@@ -131,5 +131,3 @@ def describe_first_rows(grid: Grid, count: int = 3) -> list[str]:
         if len(shown) == count:
             break
     return shown
-
-

@@ -141,5 +141,7 @@ def refuse_ole(path: Path, old: str, app: str, how: str) -> None:
     except OSError as exc:
         raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
     if head.startswith(OLE_MAGIC):
-        raise UsageError(f"{path.name} 设有打开密码（或是旧版 {old} 文件），civdoc 无法读取。"
-                         f"请在 {app} 中取消密码{how}，另存为 {old}x 后重试。")
+        raise UsageError(
+            f"{path.name} 设有打开密码（或是旧版 {old} 文件），civdoc 无法读取。"
+            f"请在 {app} 中取消密码{how}，另存为 {old}x 后重试。"
+        )

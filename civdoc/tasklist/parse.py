@@ -127,8 +127,12 @@ _TITLE_WORDS = ("清单", "体系", "任务", "自查", "分解", "方案", "台
 
 def _title(grid: Grid, header: Header) -> str | None:
     """The list's title: above the header, the first text naming a 清单/体系/任务…, else the first text."""
-    texts = [F.compact(cell.value) for row in grid.rows[: max(header.row, 0)] for cell in dict.fromkeys(row)
-             if cell is not None and isinstance(cell.value, str) and len(F.compact(cell.value)) >= 4]
+    texts = [
+        F.compact(cell.value)
+        for row in grid.rows[: max(header.row, 0)]
+        for cell in dict.fromkeys(row)
+        if cell is not None and isinstance(cell.value, str) and len(F.compact(cell.value)) >= 4
+    ]
     texts = [t for t in texts if len(t) <= 60]  # a paragraph of notes is no title
     if grid.title:
         texts.append(F.compact(grid.title))
@@ -151,9 +155,7 @@ def _width(grid: Grid) -> int:
     return max((len(row) for row in grid.rows), default=0)
 
 
-def _read_grid(
-    grid: Grid, header: Header, report: SheetReport, state: _State | None
-) -> tuple[list[_Builder], _State]:
+def _read_grid(grid: Grid, header: Header, report: SheetReport, state: _State | None) -> tuple[list[_Builder], _State]:
     cols = header.columns
     if state is None:
         category = category_of(grid.name) or BASIC
@@ -179,8 +181,10 @@ def _read_grid(
             report.rows_skipped += 1
             continue
         if spans_row or (content is None and standard is None):
-            heading = single is not None and single is not state.aspect_anchor and (
-                spans_row or any(row[c] is single for c in heading_columns if c < len(row))
+            heading = (
+                single is not None
+                and single is not state.aspect_anchor
+                and (spans_row or any(row[c] is single for c in heading_columns if c < len(row)))
             )
             if heading and single is not None and _section(state, single, sheet_category):
                 report.rows_read += 1

@@ -92,8 +92,12 @@ def _grid(sheet: Any, merged: list[tuple[int, int, int, int]]) -> Grid:
     sheet.reset_dimensions()
     rows: list[list[Cell | None]] = []
     for r, values in enumerate(sheet.iter_rows(values_only=True)):
-        rows.append([None if v is None or (isinstance(v, str) and not v.strip()) else Cell(v, _coord(r, c))
-                     for c, v in enumerate(values)])
+        rows.append(
+            [
+                None if v is None or (isinstance(v, str) and not v.strip()) else Cell(v, _coord(r, c))
+                for c, v in enumerate(values)
+            ]
+        )
     for min_col, min_row, max_col, max_row in merged:
         top, left = min_row - 1, min_col - 1
         if top >= len(rows) or left >= len(rows[top]):

@@ -42,5 +42,3 @@ def guess_lines(tasklist: TaskList, head: list[str]) -> list[str]:
         lines.append("请注意：")
         lines += [f"  {w}" for w in tasklist.warnings]
     return lines
-
-

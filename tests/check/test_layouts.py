@@ -49,6 +49,7 @@ def project(tmp_path: Path, layout: str, files: dict[str, Any], indicators: Any 
 
 # -- 7: a misnamed unit folder ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_misnamed_unit_folder_belongs_to_its_unit(tmp_path: Path, layout: str) -> None:
     files = files_in(layout)
@@ -84,6 +85,7 @@ def test_unclear_folder_name_stays_unplaced(tmp_path: Path) -> None:
 
 # -- 8: P504 and swapped layouts ----------------------------------------------------------------------
 
+
 def test_file_beside_unit_folders_in_indicator_layout(tmp_path: Path) -> None:
     files = files_in("indicator/unit")
     files["evidence/1.4 工作总结/情况说明.pdf"] = pdf
@@ -118,6 +120,7 @@ def test_folders_in_the_other_layouts_order(tmp_path: Path, layout: str) -> None
 
 # -- 9: hints name the project's own indicators ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_p502_example_is_the_projects_own(tmp_path: Path, layout: str) -> None:
     files = files_in(layout)
@@ -134,13 +137,16 @@ def test_p502_example_is_the_projects_own(tmp_path: Path, layout: str) -> None:
 
 # -- 10: 测评方法 ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_methods_add_up_in_the_ledger(tmp_path: Path, layout: str) -> None:
     def change(inds: list[dict[str, Any]]) -> None:
         ind = indicator(inds, "1.1")
         ind["method"] = ["材料审核", "实地考察"]
-        ind["standards"] = [{"text": "宣讲活动有方案。", "method": "网上申报"}, {"text": "宣讲进社区。",
-                                                                          "method": ["问卷调查"]}]
+        ind["standards"] = [
+            {"text": "宣讲活动有方案。", "method": "网上申报"},
+            {"text": "宣讲进社区。", "method": ["问卷调查"]},
+        ]
 
     root = project(tmp_path, layout, files_in(layout), indicators=indicators_with(change))
     code, out, err = run(root, "build")
@@ -151,10 +157,13 @@ def test_methods_add_up_in_the_ledger(tmp_path: Path, layout: str) -> None:
     assert row[heads.index("测评方法")].split("\n") == ["材料审核", "实地考察", "网上申报", "问卷调查"]
 
 
-@pytest.mark.parametrize("name, words", [
-    ("实地考查", ["实地考查", "您是否想写“实地考察”"]),
-    ("专家评议", ["专家评议", "methods"]),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("实地考查", ["实地考查", "您是否想写“实地考察”"]),
+        ("专家评议", ["专家评议", "methods"]),
+    ],
+)
 def test_unknown_method_is_d105(tmp_path: Path, name: str, words: list[str]) -> None:
     def change(inds: list[dict[str, Any]]) -> None:
         indicator(inds, "1.3")["method"] = ["材料审核", name]
@@ -172,19 +181,27 @@ def test_method_of_the_project_is_known(tmp_path: Path) -> None:
     def change(inds: list[dict[str, Any]]) -> None:
         indicator(inds, "1.3")["method"] = "专家评议"
 
-    root = project(tmp_path, "unit/indicator", files_in("unit/indicator"), indicators=indicators_with(change),
-                   methods=["专家评议"])
+    root = project(
+        tmp_path, "unit/indicator", files_in("unit/indicator"), indicators=indicators_with(change), methods=["专家评议"]
+    )
     assert not [f for f in report(root)["findings"] if f["code"].startswith("D")]
 
 
 # -- 11: optional material ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_min_zero_is_listed_never_missing(tmp_path: Path, layout: str) -> None:
     def change(inds: list[dict[str, Any]]) -> None:
         indicator(inds, "1.1")["requirements"].append({"name": "活动视频", "kind": "音像资料", "min": 0})
-        inds.append({"id": "1.5", "content": "宣传视频", "lead": UNIT_A,
-                     "requirements": [{"name": "宣传片", "kind": "音像资料", "min": 0}]})
+        inds.append(
+            {
+                "id": "1.5",
+                "content": "宣传视频",
+                "lead": UNIT_A,
+                "requirements": [{"name": "宣传片", "kind": "音像资料", "min": 0}],
+            }
+        )
 
     root = project(tmp_path, layout, files_in(layout), indicators=indicators_with(change))
     code, out, err = run(root, "build")
@@ -201,6 +218,7 @@ def test_min_zero_is_listed_never_missing(tmp_path: Path, layout: str) -> None:
 
 
 # -- 12: a date in a name that is no date ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_impossible_date_in_a_name(tmp_path: Path, layout: str) -> None:

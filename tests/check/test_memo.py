@@ -103,9 +103,12 @@ def test_changed_rules_judge_again(tmp_path: Path, judged: list) -> None:
     check(root)  # now from remembered judgements
     assert judged == [] and items > 0
     # the indicator's window moves past every file's date: all of 1.1's files fall outside it
-    write_yaml(root / "indicators" / "01-思想道德建设.yaml", indicators_with(
-        lambda inds: indicator(inds, "1.1").update(window={"start": "2024-11-01", "end": "2024-12-31"}))
-        ["01-思想道德建设.yaml"])
+    write_yaml(
+        root / "indicators" / "01-思想道德建设.yaml",
+        indicators_with(
+            lambda inds: indicator(inds, "1.1").update(window={"start": "2024-11-01", "end": "2024-12-31"})
+        )["01-思想道德建设.yaml"],
+    )
     assert [f for f in check(root)["findings"] if f["code"] == "T401" and f["indicator"] == "1.1"]
     assert len(judged) == items  # other definitions: nothing remembered holds
 
@@ -152,12 +155,15 @@ def test_another_day_is_judged_again(tmp_path: Path, judged: list) -> None:
 def test_a_warm_json_report_lists_every_file_in_path_order(tmp_path: Path, judged: list) -> None:
     """Remembered items' records are spliced a run per item; runs that do not sort whole are split."""
     folder = f"evidence/{UNIT_A}/1.1 理论宣讲/材料"
-    root = made_project(tmp_path, files={
-        # listed folder first ("材料" < "材料.pdf"), but "材料.pdf" sorts before "材料/…" ("." < "/")
-        f"{folder}/2024-04-03 活动照片.jpg": lambda: pdf(),
-        f"{folder}.pdf": lambda: pdf(),
-        f"evidence/{UNIT_A}/说明.pdf": lambda: pdf(),  # a loose file: outside every item
-    })
+    root = made_project(
+        tmp_path,
+        files={
+            # listed folder first ("材料" < "材料.pdf"), but "材料.pdf" sorts before "材料/…" ("." < "/")
+            f"{folder}/2024-04-03 活动照片.jpg": lambda: pdf(),
+            f"{folder}.pdf": lambda: pdf(),
+            f"evidence/{UNIT_A}/说明.pdf": lambda: pdf(),  # a loose file: outside every item
+        },
+    )
     uncached = check(root, "--no-cache")
     check(root)
     judged.clear()
@@ -181,12 +187,14 @@ def test_a_signature_on_a_recalled_item_binds_the_files_it_holds(tmp_path: Path,
     assert judged == []  # recalled, not judged again
     [record] = yaml.safe_load((root / "reviews" / f"{UNIT_A}.yaml").read_text(encoding="utf-8"))
     folder = root / PLAN.rsplit("/", 1)[0]
-    assert record["files"] == {p.name: "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
-                               for p in sorted(folder.iterdir())}
+    assert record["files"] == {
+        p.name: "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+    }
     item = next(i for i in check(root)["items"] if i["unit"] == UNIT_A and i["indicator"] == "1.1")
     assert item["fingerprint"] == record["fingerprint"]
-    assert {r["name"]: r["found"] for r in item["requirements"]} and all(r["files"] for r in item["requirements"]
-                                                                        if r["found"])
+    assert {r["name"]: r["found"] for r in item["requirements"]} and all(
+        r["files"] for r in item["requirements"] if r["found"]
+    )
 
 
 @pytest.mark.parametrize("damage", ["head, stale checksum", "head, matching checksum", "files"])
@@ -258,11 +266,12 @@ def test_remembered_definitions_are_never_trusted_over_the_yaml(tmp_path: Path) 
     with db:
         assert db.execute("SELECT count(*) FROM definitions").fetchone()[0] == 1
         # damaged: a project that does not validate is loaded from the YAML files again
-        db.execute("UPDATE definitions SET project = '{\"config\": {\"name\": 1}}'")
+        db.execute('UPDATE definitions SET project = \'{"config": {"name": 1}}\'')
     db.close()
     assert check(root) == first
     # a broken YAML file is reported, whatever was remembered for the good one
-    (root / "civdoc.yaml").write_text((root / "civdoc.yaml").read_text(encoding="utf-8") + "\n  bad: [\n",
-                                      encoding="utf-8")
+    (root / "civdoc.yaml").write_text(
+        (root / "civdoc.yaml").read_text(encoding="utf-8") + "\n  bad: [\n", encoding="utf-8"
+    )
     code, out, err = run(root, "check")
     assert code == 2 and "D101" in out + err

@@ -46,13 +46,18 @@ def collect(root: Path, source: Path, *args: str) -> tuple[int, str, str]:
 
 
 def unit_a_files() -> dict[str, bytes]:
-    return {f"宣传部/1.1 理论宣讲/{PLAN_NAME}": pdf(),
-            **{f"宣传部/1.1 理论宣讲/活动照片/{n}": jpeg() for n in PHOTO_NAMES}}
+    return {
+        f"宣传部/1.1 理论宣讲/{PLAN_NAME}": pdf(),
+        **{f"宣传部/1.1 理论宣讲/活动照片/{n}": jpeg() for n in PHOTO_NAMES},
+    }
 
 
 def outside_unit(before: dict[str, str], after: dict[str, str], unit_folder: str) -> set[str]:
-    return {p for p in changed(before, after) if not p.startswith(f"evidence/{unit_folder}")
-            and p not in ("evidence", "evidence/")}
+    return {
+        p
+        for p in changed(before, after)
+        if not p.startswith(f"evidence/{unit_folder}") and p not in ("evidence", "evidence/")
+    }
 
 
 def test_windows_zip_gbk_names_land_and_are_counted(tmp_path: Path) -> None:
@@ -95,8 +100,10 @@ def test_macos_zip_nfd_names_and_macosx_junk(tmp_path: Path) -> None:
 
 def test_7zip_zip_of_indicator_folders_needs_the_unit(tmp_path: Path) -> None:
     root = make_project(tmp_path, files={})
-    source = sevenzip_zip(tmp_path / "7z.zip", {"1.2 志愿服务/2024-05-10 工作台账.docx": docx(),
-                                                "1.2 志愿服务/说明/2024-05-11 补充台账.docx": docx()})
+    source = sevenzip_zip(
+        tmp_path / "7z.zip",
+        {"1.2 志愿服务/2024-05-10 工作台账.docx": docx(), "1.2 志愿服务/说明/2024-05-11 补充台账.docx": docx()},
+    )
     before = tree(root)
     code, out, err = collect(root, source)
     assert code == 2
@@ -153,13 +160,29 @@ def test_hostile_entries_are_refused_and_nothing_outside_the_unit_changes(tmp_pa
     code, out, err = collect(root, source, "--unit", "宣传部")
     assert code == 1, out + err
     after_all = tree(tmp_path)
-    outside = {p for p in changed(before_all, after_all) if not p.startswith(f"proj/evidence/{UNIT_A}/")
-               and p.split("/")[1] not in ("out", ".civdoc")}  # the receipt and check's cache
+    outside = {
+        p
+        for p in changed(before_all, after_all)
+        if not p.startswith(f"proj/evidence/{UNIT_A}/") and p.split("/")[1] not in ("out", ".civdoc")
+    }  # the receipt and check's cache
     assert outside == set(), outside
     landed = {p for p in changed(before_all, after_all) if p.startswith("proj/evidence/") and after_all[p] != "/"}
     assert landed == {f"proj/{DIR_A}/活动照片/2024-04-02 活动照片1.jpg", f"proj/{DIR_A}/附件.zip"}
-    for reason in ("“..”", "绝对路径", "盘符", "链接", "特殊文件", "密码", "不允许的字符", "路径过长",
-                   "编码无法识别", "压缩炸弹", "不属于区委宣传部", "没有放在指标文件夹", "不是指标 1.2"):
+    for reason in (
+        "“..”",
+        "绝对路径",
+        "盘符",
+        "链接",
+        "特殊文件",
+        "密码",
+        "不允许的字符",
+        "路径过长",
+        "编码无法识别",
+        "压缩炸弹",
+        "不属于区委宣传部",
+        "没有放在指标文件夹",
+        "不是指标 1.2",
+    ):
         assert reason in out, reason
     assert "未收取 15 个" in out and "已略去 2 个" in out
     assert not (tmp_path / "evil.txt").exists()
@@ -227,10 +250,13 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert tree(root, skip=()) == before
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"just some text, no zip at all", "不是 zip 压缩包"),
-    (b"Rar!\x1a\x07\x00" + b"\0" * 40, "RAR 压缩包"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"just some text, no zip at all", "不是 zip 压缩包"),
+        (b"Rar!\x1a\x07\x00" + b"\0" * 40, "RAR 压缩包"),
+    ],
+)
 def test_not_a_zip(tmp_path: Path, content: bytes, expected: str) -> None:
     root = make_project(tmp_path, files={})
     (tmp_path / "x.zip").write_bytes(content)
@@ -253,7 +279,7 @@ def test_damaged_entry_leaves_no_partial_file(tmp_path: Path) -> None:
     source = windows_zip(tmp_path / "a.zip", {f"{UNIT_A}/1.1 理论宣讲/{PLAN_NAME}": pdf(pages=30)})
     data = bytearray(source.read_bytes())
     third = len(data) // 3
-    data[third:third + 30] = b"\x00" * 30  # inside the compressed bytes of the only entry
+    data[third : third + 30] = b"\x00" * 30  # inside the compressed bytes of the only entry
     source.write_bytes(bytes(data))
     code, out, _ = collect(root, source)
     assert code == 1 and "已损坏" in out
@@ -303,8 +329,9 @@ def test_folder_source_like_a_usb_stick(tmp_path: Path) -> None:
 
 
 def test_indicator_unit_project_takes_a_unit_indicator_zip(tmp_path: Path) -> None:
-    root = make_project(tmp_path, config=config_with(layout="indicator/unit"),
-                        files={"evidence/1.1-宣讲/宣传部/": None})
+    root = make_project(
+        tmp_path, config=config_with(layout="indicator/unit"), files={"evidence/1.1-宣讲/宣传部/": None}
+    )
     source = windows_zip(tmp_path / "a.zip", unit_a_files())
     code, out, err = collect(root, source)
     assert code == 0, out + err

@@ -45,8 +45,14 @@ def test_a_kit_per_unit_with_its_skeleton_task_list_and_guide_only(tmp_path: Pat
     archive = zipfile.ZipFile(root / KITS / f"{UNIT_A}.zip")
     names = archive.namelist()
     assert names == sorted(names)
-    assert set(names) == {f"{UNIT_A}/", f"{UNIT_A}/1.1 理论宣讲/", f"{UNIT_A}/1.1 理论宣讲/工作方案/",
-                          f"{UNIT_A}/1.1 理论宣讲/活动照片/", f"{UNIT_A}任务清单.xlsx", "填报说明.docx"}
+    assert set(names) == {
+        f"{UNIT_A}/",
+        f"{UNIT_A}/1.1 理论宣讲/",
+        f"{UNIT_A}/1.1 理论宣讲/工作方案/",
+        f"{UNIT_A}/1.1 理论宣讲/活动照片/",
+        f"{UNIT_A}任务清单.xlsx",
+        "填报说明.docx",
+    }
     assert all(info.flag_bits & 0x800 for info in archive.infolist())  # Explorer shows UTF-8 names right
     assert len({info.date_time for info in archive.infolist()}) == 1
 
@@ -54,7 +60,7 @@ def test_a_kit_per_unit_with_its_skeleton_task_list_and_guide_only(tmp_path: Pat
     assert sheet.sheetnames == ["任务清单", "问题清单"]
     rows = [[c.value for c in row] for row in sheet["任务清单"].iter_rows()]
     header = next(r for r in rows if r[0] == "序号")
-    body = rows[rows.index(header) + 1:]
+    body = rows[rows.index(header) + 1 :]
     assert [r[3] for r in body] == ["工作方案", "活动照片"]
     assert [r[4] for r in body] == [1, 3]
     assert body[1][5] == "jpg、jpeg、png"
@@ -83,8 +89,11 @@ def test_same_project_and_day_give_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_kit_of_an_indicator_unit_project_is_unit_indicator_with_existing_names(tmp_path: Path) -> None:
-    root = make_project(tmp_path, config=config_with(layout="indicator/unit"),
-                        files={"evidence/1.2-志愿/团区委/2024-05-12 工作台账.docx": xlsx()})
+    root = make_project(
+        tmp_path,
+        config=config_with(layout="indicator/unit"),
+        files={"evidence/1.2-志愿/团区委/2024-05-12 工作台账.docx": xlsx()},
+    )
     kit(root, "--unit", UNIT_C)
     names = zipfile.ZipFile(root / KITS / f"{UNIT_C}.zip").namelist()
     assert f"{UNIT_C}/1.2-志愿/" in names and f"{UNIT_C}/1.4 工作总结/" in names

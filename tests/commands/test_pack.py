@@ -77,24 +77,33 @@ BROKEN = {
     "T401": f"{DIR_A}/2023-04-02 活动照片 去年.jpg",
     "P506": f"{DIR_A}/2024-05-01 其他.xlsx",
 }
-TITLES = {"F301": "类型不符", "F302": "扩展名与内容不符", "F303": "空文件", "F304": "文件损坏", "F305": "文件加密",
-          "T401": "超出时间范围", "P506": "未对应材料项"}
+TITLES = {
+    "F301": "类型不符",
+    "F302": "扩展名与内容不符",
+    "F303": "空文件",
+    "F304": "文件损坏",
+    "F305": "文件加密",
+    "T401": "超出时间范围",
+    "P506": "未对应材料项",
+}
 
 
 def pack_files() -> dict:
     files = clean_files()
-    files.update({
-        ROTATED: rotated_jpeg,
-        CAMERA: lambda: corpus("jpg_Canon_40D.jpg"),
-        HEIC: lambda: corpus("heic_IMG_5195.HEIC"),
-        BROKEN["F301"]: b"GIF89a" + b"\0" * 40,
-        BROKEN["F302"]: png,
-        BROKEN["F303"]: b"",
-        BROKEN["F304"]: truncated_pdf,
-        BROKEN["F305"]: encrypted_pdf,
-        BROKEN["T401"]: jpeg,
-        BROKEN["P506"]: b"PK not really",
-    })
+    files.update(
+        {
+            ROTATED: rotated_jpeg,
+            CAMERA: lambda: corpus("jpg_Canon_40D.jpg"),
+            HEIC: lambda: corpus("heic_IMG_5195.HEIC"),
+            BROKEN["F301"]: b"GIF89a" + b"\0" * 40,
+            BROKEN["F302"]: png,
+            BROKEN["F303"]: b"",
+            BROKEN["F304"]: truncated_pdf,
+            BROKEN["F305"]: encrypted_pdf,
+            BROKEN["T401"]: jpeg,
+            BROKEN["P506"]: b"PK not really",
+        }
+    )
     return files
 
 
@@ -113,8 +122,11 @@ def pack(root: Path, *args: str) -> tuple[int, str, str]:
 
 
 def hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +179,17 @@ def test_photobook_pages_captions_and_photo_data(packed):
     # three clean photos, the turned one and the camera one; the HEIC does not decode
     assert len(reader.pages) == 5
     texts = [page.extract_text() for page in reader.pages]
-    for text, name in zip(texts, ["2024-04-02 活动照片1.jpg", "2024-04-02 活动照片2.jpg", "2024-04-02 活动照片3.jpg",
-                                  "2024-04-03 活动照片 竖拍.jpg", "2024-04-04 活动照片 相机.jpg"], strict=True):
+    for text, name in zip(
+        texts,
+        [
+            "2024-04-02 活动照片1.jpg",
+            "2024-04-02 活动照片2.jpg",
+            "2024-04-02 活动照片3.jpg",
+            "2024-04-03 活动照片 竖拍.jpg",
+            "2024-04-04 活动照片 相机.jpg",
+        ],
+        strict=True,
+    ):
         assert f"原文件名：{name}" in text
         assert f"责任单位：{UNIT_A}" in text
         assert "1.1 理论宣讲" in text and "活动照片" in text
@@ -371,8 +392,11 @@ def test_method_and_unit_narrow_the_package(tmp_path):
 
 def test_methods_may_be_strings_or_lists():
     one = SimpleNamespace(method="网上申报", standards=[], methods=["网上申报"])
-    many = SimpleNamespace(method=["材料审核", "网上申报"], standards=[SimpleNamespace(method=["实地考察"])],
-                           methods=[["材料审核", "网上申报"]])
+    many = SimpleNamespace(
+        method=["材料审核", "网上申报"],
+        standards=[SimpleNamespace(method=["实地考察"])],
+        methods=[["材料审核", "网上申报"]],
+    )
     assert methods_of(one) == {"网上申报"}  # type: ignore[arg-type]
     assert methods_of(many) == {"材料审核", "网上申报", "实地考察"}  # type: ignore[arg-type]
 
@@ -417,8 +441,14 @@ def test_package_follows_the_umask(packed):
     mask = os.umask(0)
     os.umask(mask)
     package = root / PKG
-    for path in [package, package / "SHA256SUMS", package / "材料目录.docx", root / F11,
-                 root / F11 / f"02 {UNIT_A} 活动照片 照片集.pdf", *(package / "压缩包").iterdir()]:
+    for path in [
+        package,
+        package / "SHA256SUMS",
+        package / "材料目录.docx",
+        root / F11,
+        root / F11 / f"02 {UNIT_A} 活动照片 照片集.pdf",
+        *(package / "压缩包").iterdir(),
+    ]:
         want = (0o777 if path.is_dir() else 0o666) & ~mask
         assert path.stat().st_mode & 0o777 == want, path
 
@@ -444,6 +474,7 @@ def test_every_exif_orientation_is_shown_as_pillow_turns_it(tmp_path, orientatio
         px = img.load()
         x0, y0, x1, y1 = box
         named = [px[x0 + 3, y0 + 3], px[x1 - 3, y0 + 3], px[x0 + 3, y1 - 3], px[x1 - 3, y1 - 3]]
+
         def nearest(c: tuple[int, int, int]) -> str:
             return min(colours, key=lambda k: sum((a - b) ** 2 for a, b in zip(colours[k], c, strict=True)))
 
@@ -452,13 +483,18 @@ def test_every_exif_orientation_is_shown_as_pillow_turns_it(tmp_path, orientatio
     upright = ImageOps.exif_transpose(Image.open(photo)).convert("RGB")
     want = corners(upright, (0, 0, upright.width - 1, upright.height - 1))
     write_photobook(tmp_path / "book.pdf", "朝向", [Photo(photo, ["原文件名：photo.jpg"])])
-    subprocess.run(["pdftoppm", "-png", "-r", "30", "-singlefile", str(tmp_path / "book.pdf"), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", "-singlefile", str(tmp_path / "book.pdf"), str(tmp_path / "page")], check=True
+    )
     page = Image.open(tmp_path / "page.png").convert("RGB")
     px = page.load()
     coloured = [(x, y) for y in range(page.height) for x in range(page.width) if max(px[x, y]) - min(px[x, y]) > 120]
-    box = (min(p[0] for p in coloured), min(p[1] for p in coloured),
-           max(p[0] for p in coloured), max(p[1] for p in coloured))
+    box = (
+        min(p[0] for p in coloured),
+        min(p[1] for p in coloured),
+        max(p[0] for p in coloured),
+        max(p[1] for p in coloured),
+    )
     assert corners(page, box) == want
     assert (box[2] - box[0] > box[3] - box[1]) == (upright.width > upright.height)
 

@@ -48,8 +48,9 @@ def test_review_appends_a_record_with_fingerprint_and_files(project):
     assert at.tzinfo is not None
     assert str(rec["fingerprint"]).startswith("sha256:")
     # files: every file of the item, by its path in the indicator folder, with its hash
-    expected = {p.rsplit("/", 1)[-1]: "sha256:" + hashlib.sha256((root / p).read_bytes()).hexdigest()
-                for p in [PLAN, *PHOTOS]}
+    expected = {
+        p.rsplit("/", 1)[-1]: "sha256:" + hashlib.sha256((root / p).read_bytes()).hexdigest() for p in [PLAN, *PHOTOS]
+    }
     assert rec["files"] == expected
     assert rec["fingerprint"] == item_entry(report(root), UNIT_A, "1.1")["fingerprint"]
     assert not rec.get("forced")
@@ -142,11 +143,14 @@ def test_return_is_allowed_while_the_item_has_errors(project):
     assert (rec["decision"], rec["note"]) == ("退回", "缺工作方案")
 
 
-@pytest.mark.parametrize("unit, ident, stage", [
-    ("区财政局", "1.1", "初审"),
-    (UNIT_A, "9.9", "初审"),
-    (UNIT_A, "1.1", "四审"),
-])
+@pytest.mark.parametrize(
+    "unit, ident, stage",
+    [
+        ("区财政局", "1.1", "初审"),
+        (UNIT_A, "9.9", "初审"),
+        (UNIT_A, "1.1", "四审"),
+    ],
+)
 def test_unknown_unit_indicator_or_stage_is_exit_2(project, unit, ident, stage):
     root = project()
     code, out, err = review(root, unit, ident, stage, True, "王五")
@@ -208,7 +212,8 @@ def test_changed_file_makes_the_stage_stale_and_R603(project):
     rep = report(root, expect=1)
     assert stages(item_entry(rep, UNIT_A, "1.1"))["初审"] == "失效"
     assert [(f["code"], f["unit"], f["indicator"]) for f in rep["findings"] if f["code"] == "R603"] == [
-        ("R603", UNIT_A, "1.1")]
+        ("R603", UNIT_A, "1.1")
+    ]
     # signing again on the new content clears it
     assert review(root, UNIT_A, "1.1", "初审", True, "王五")[0] == 0
     rep = report(root, expect=0)
@@ -253,6 +258,7 @@ def test_reviews_of_one_item_do_not_touch_another(project):
     assert review(root, UNIT_A, "1.1", "初审", False, "王五")[0] == 0
     found = findings(root)
     assert {(f["unit"], f["indicator"]) for f in found if f["code"].startswith("R6") and f["code"] != "R601"} == {
-        (UNIT_A, "1.1")}
+        (UNIT_A, "1.1")
+    }
     rep = report(root)
     assert set(stages(item_entry(rep, UNIT_B, "1.2")).values()) == {"待审"}

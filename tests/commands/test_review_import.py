@@ -94,7 +94,13 @@ def test_import_records_a_stage(tmp_path: Path) -> None:
     records = read_records(root, UNIT_A)
     assert len(records) == 1
     rec = records[0]
-    assert (rec["indicator"], rec["stage"], rec["decision"], rec["by"], rec["note"]) == ("1.1", "初审", "通过", "王五", "材料齐全")
+    assert (rec["indicator"], rec["stage"], rec["decision"], rec["by"], rec["note"]) == (
+        "1.1",
+        "初审",
+        "通过",
+        "王五",
+        "材料齐全",
+    )
     assert str(rec["at"]).startswith("2024-10-30T00:00:00")
     assert rec["via"] == "import" and rec["source"] == "初审.xlsx"
     assert rec["fingerprint"] == item_entry(report(root), UNIT_A, "1.1")["fingerprint"]
@@ -211,8 +217,9 @@ def test_missing_reviewer_or_bad_date_is_unreadable(tmp_path: Path) -> None:
 def test_unit_ledger_imports(tmp_path: Path) -> None:
     root = built(tmp_path)
     source = root / "out" / "分单位台账" / f"{UNIT_C}.xlsx"
-    book = edit(source, tmp_path / f"{UNIT_C}（已审）.xlsx",
-                {f"{UNIT_C}|1.2": passed("王五"), f"{UNIT_C}|1.4": passed("王五")})
+    book = edit(
+        source, tmp_path / f"{UNIT_C}（已审）.xlsx", {f"{UNIT_C}|1.2": passed("王五"), f"{UNIT_C}|1.4": passed("王五")}
+    )
     code, out, err = import_(root, book)
     assert code == 0, out + err
     assert sorted(r["indicator"] for r in read_records(root, UNIT_C)) == ["1.2", "1.4"]
@@ -224,9 +231,16 @@ def test_two_imports_at_once_both_land(tmp_path: Path) -> None:
     two = edit(root / LEDGER, tmp_path / "乙.xlsx", {f"{UNIT_C}|1.4": passed("乙")})
     env = {**os.environ, "PYTHONPATH": str(REPO), "CI": "1"}
     env.pop("CIVDOC_TODAY", None)
-    procs = [subprocess.Popen([sys.executable, "-m", "civdoc", "review", "import", str(book), "--project", str(root),
-                               "--today", TODAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
-             for book in (one, two)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "civdoc", "review", "import", str(book), "--project", str(root), "--today", TODAY],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+        )
+        for book in (one, two)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, out.decode() + err.decode()
@@ -257,8 +271,12 @@ def test_not_a_ledger(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     old = tmp_path / "旧格式.xls"
     old.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
-    for path, words in ((other, "不是 civdoc 生成的台账"), (broken, "无法作为 Excel 工作簿"), (old, "另存为"),
-                        (tmp_path / "没有这个文件.xlsx", "找不到文件")):
+    for path, words in (
+        (other, "不是 civdoc 生成的台账"),
+        (broken, "无法作为 Excel 工作簿"),
+        (old, "另存为"),
+        (tmp_path / "没有这个文件.xlsx", "找不到文件"),
+    ):
         code, out, err = import_(root, path)
         assert code == 2, f"{path.name}: {out}{err}"
         assert words in err, err
@@ -320,8 +338,9 @@ def test_stale_pass_can_be_renewed_from_a_fresh_ledger(tmp_path: Path) -> None:
     assert len(read_records(root, UNIT_A)) == 2
 
 
-@pytest.mark.parametrize("day", ["2024-10-30", "2024/10/30", "2024.10.30", "2024年10月30日", "20241030",
-                                 datetime(2024, 10, 30)])
+@pytest.mark.parametrize(
+    "day", ["2024-10-30", "2024/10/30", "2024.10.30", "2024年10月30日", "20241030", datetime(2024, 10, 30)]
+)
 def test_date_forms(day: Any) -> None:
     from civdoc.commands.review_import import parse_day
 

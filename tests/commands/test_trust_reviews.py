@@ -34,6 +34,7 @@ REVIEWS_A = Path("reviews") / f"{UNIT_A}.yaml"
 
 # -- 5: an error on the unit blocks 通过 on each of its items ------------------------------------
 
+
 def test_pass_is_refused_when_the_unit_has_no_folder(tmp_path: Path) -> None:
     files = {k: v for k, v in clean_files().items() if not k.startswith(f"evidence/{UNIT_C}/")}
     root = make_project(tmp_path, files=files)
@@ -48,6 +49,7 @@ def test_pass_is_refused_when_the_unit_has_no_folder(tmp_path: Path) -> None:
 
 
 # -- 6: review files are untrusted input ---------------------------------------------------------
+
 
 def _signed(tmp_path: Path) -> Path:
     root = make_project(tmp_path)
@@ -71,13 +73,20 @@ def test_hand_written_records_civdoc_cannot_honour_are_findings_with_line(tmp_pa
         "note: !!binary aGVsbG8=": ("D102", "note"),
         "at: 明天": ("D105", "明天"),
         "extra: 1": ("D102", "extra"),
-        "note: \"\\x1b[2J\\uFFFE\"": ("D105", "U+001B"),
+        'note: "\\x1b[2J\\uFFFE"': ("D105", "U+001B"),
     }
     for n, (field, (code, word)) in enumerate(bad.items()):
         root = _signed(tmp_path / str(n))
         lines = len((root / REVIEWS_A).read_text(encoding="utf-8").splitlines())
-        record = {"indicator": "'1.1'", "stage": "终审", "decision": "通过", "by": "钱七",
-                  "at": "2024-10-31T10:00:00+08:00", "note": "''", "fingerprint": fingerprint}
+        record = {
+            "indicator": "'1.1'",
+            "stage": "终审",
+            "decision": "通过",
+            "by": "钱七",
+            "at": "2024-10-31T10:00:00+08:00",
+            "note": "''",
+            "fingerprint": fingerprint,
+        }
         key = field.split(":")[0]
         record[key] = field.split(": ", 1)[1]
         _append(root, "- " + "\n  ".join(f"{k}: {v}" for k, v in record.items()) + "\n")
@@ -91,14 +100,18 @@ def test_hand_written_records_civdoc_cannot_honour_are_findings_with_line(tmp_pa
 def test_a_hand_appended_final_pass_is_out_of_order(tmp_path: Path) -> None:
     root = _signed(tmp_path)
     fingerprint = read_records(root, UNIT_A)[0]["fingerprint"]
-    _append(root, f"- indicator: '1.1'\n  stage: 终审\n  decision: 通过\n  by: 钱七\n"
-                  f"  at: '2024-10-31T10:00:00+08:00'\n  fingerprint: {fingerprint}\n")
+    _append(
+        root,
+        f"- indicator: '1.1'\n  stage: 终审\n  decision: 通过\n  by: 钱七\n"
+        f"  at: '2024-10-31T10:00:00+08:00'\n  fingerprint: {fingerprint}\n",
+    )
     rep = report(root)
     assert stages(item_entry(rep, UNIT_A, "1.1"))["终审"] == "待审"
     assert any(f["code"] == "R604" for f in rep["findings"] if f["unit"] == UNIT_A)
 
 
 # -- 7: two names that print alike are two files -------------------------------------------------
+
 
 def test_files_whose_names_print_alike_are_fingerprinted_apart(tmp_path: Path) -> None:
     root = make_project(tmp_path)
@@ -120,10 +133,15 @@ def read_files(root: Path) -> dict:
 
 # -- 9: --by and --note ---------------------------------------------------------------------------
 
+
 def _cli(root: Path, *args: bytes | str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("CIVDOC_TODAY", "CIVDOC_DEBUG")}
-    return subprocess.run([sys.executable, "-m", "civdoc", *args, "--today", TODAY, "--project", str(root)],
-                          capture_output=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "civdoc", *args, "--today", TODAY, "--project", str(root)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_by_or_note_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
@@ -141,8 +159,19 @@ def test_by_or_note_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
 
 def test_controls_are_stripped_and_what_is_written_reads_back(tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    done = _cli(root, "review", UNIT_A, "1.1", "--stage", "初审", "--return", "--by", "王\x85五\x1b",
-                "--note", "照片不足5张，\x1b[31m缺台账\x85")
+    done = _cli(
+        root,
+        "review",
+        UNIT_A,
+        "1.1",
+        "--stage",
+        "初审",
+        "--return",
+        "--by",
+        "王\x85五\x1b",
+        "--note",
+        "照片不足5张，\x1b[31m缺台账\x85",
+    )
     assert done.returncode == 0, done.stderr.decode()
     assert b"\x1b[31m" not in done.stdout
     rec = read_records(root, UNIT_A)[0]
@@ -152,6 +181,7 @@ def test_controls_are_stripped_and_what_is_written_reads_back(tmp_path: Path) ->
 
 
 # -- 10 and 12: import -----------------------------------------------------------------------------
+
 
 def test_import_keeps_text_exactly_as_typed(tmp_path: Path) -> None:
     root = make_project(tmp_path)
@@ -233,6 +263,7 @@ def test_impossible_dates_are_rows_civdoc_cannot_read(tmp_path: Path) -> None:
 
 # -- 11: modes ------------------------------------------------------------------------------------
 
+
 def test_written_files_follow_the_umask_and_keep_their_mode(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
@@ -250,7 +281,6 @@ def test_written_files_follow_the_umask_and_keep_their_mode(tmp_path: Path) -> N
     finally:
         os.umask(old)
         atomic.umask.cache_clear()
-
 
 
 def test_a_reviews_file_of_no_unit_is_reported(tmp_path: Path) -> None:

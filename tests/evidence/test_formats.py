@@ -368,8 +368,9 @@ def test_pdf_page_tree_loop_and_lying_count(tmp_path):
     liar = _raw_pdf([catalog, b"<< /Type /Pages /Kids [3 0 R] /Count 99999999 >>", b"<< /Type /Page /Parent 2 0 R >>"])
     r = inspect_file(write(tmp_path, "liar.pdf", liar))
     assert (r.readable, r.pages) == (True, 1)  # walked, because no file that small has 10^8 pages
-    fixed = _raw_pdf([catalog, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"<< /Type /Page /Parent 2 0 R >>"],
-                     broken_xref=True)
+    fixed = _raw_pdf(
+        [catalog, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"<< /Type /Page /Parent 2 0 R >>"], broken_xref=True
+    )
     r = inspect_file(write(tmp_path, "xref.pdf", fixed))
     assert (r.readable, r.pages) == (True, 1)  # offsets off by 3: repaired like a viewer would
 

@@ -47,7 +47,7 @@ def moved(mapping: dict[str, str]) -> dict:
     for path, value in clean_files().items():
         for old, new in mapping.items():
             if path.startswith(old):
-                path = new + path[len(old):]
+                path = new + path[len(old) :]
                 break
         files[path] = value
     return files
@@ -58,12 +58,14 @@ def moved(mapping: dict[str, str]) -> dict:
 
 
 def test_layout_indicator_unit(project):
-    files = moved({
-        f"{EV}/{UNIT_A}/1.1 理论宣讲": f"{EV}/1.1 理论宣讲/{UNIT_A}",
-        f"{EV}/{UNIT_B}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_B}",
-        f"{EV}/{UNIT_C}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_C}",
-        f"{EV}/{UNIT_C}/1.4 工作总结": f"{EV}/1.4 工作总结/{UNIT_C}",
-    })
+    files = moved(
+        {
+            f"{EV}/{UNIT_A}/1.1 理论宣讲": f"{EV}/1.1 理论宣讲/{UNIT_A}",
+            f"{EV}/{UNIT_B}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_B}",
+            f"{EV}/{UNIT_C}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_C}",
+            f"{EV}/{UNIT_C}/1.4 工作总结": f"{EV}/1.4 工作总结/{UNIT_C}",
+        }
+    )
     root = project(config=config_with(layout="indicator/unit"), files=files)
     rep = report(root, expect=0)
     assert_codes(rep["findings"], set())
@@ -73,11 +75,13 @@ def test_layout_indicator_unit(project):
 
 
 def test_layout_indicator_unit_gaps(project):
-    files = moved({
-        f"{EV}/{UNIT_A}/1.1 理论宣讲": f"{EV}/1.1 理论宣讲/宣传部",  # alias
-        f"{EV}/{UNIT_B}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_B}",
-        f"{EV}/{UNIT_C}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_C}",
-    })
+    files = moved(
+        {
+            f"{EV}/{UNIT_A}/1.1 理论宣讲": f"{EV}/1.1 理论宣讲/宣传部",  # alias
+            f"{EV}/{UNIT_B}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_B}",
+            f"{EV}/{UNIT_C}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_C}",
+        }
+    )
     del files[SUMMARY_C]
     files[f"{EV}/1.4 工作总结/宣传处/2024-06-30 总结.pdf"] = pdf
     root = project(config=config_with(layout="indicator/unit"), files=files)
@@ -88,10 +92,12 @@ def test_layout_indicator_unit_gaps(project):
 
 
 def test_layout_indicator_unit_missing_unit_is_one_C201(project):
-    files = moved({
-        f"{EV}/{UNIT_A}/1.1 理论宣讲": f"{EV}/1.1 理论宣讲/{UNIT_A}",
-        f"{EV}/{UNIT_B}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_B}",
-    })
+    files = moved(
+        {
+            f"{EV}/{UNIT_A}/1.1 理论宣讲": f"{EV}/1.1 理论宣讲/{UNIT_A}",
+            f"{EV}/{UNIT_B}/1.2 志愿服务": f"{EV}/1.2 志愿服务/{UNIT_B}",
+        }
+    )
     files = {k: v for k, v in files.items() if not k.startswith(f"{EV}/{UNIT_C}/")}
     root = project(config=config_with(layout="indicator/unit"), files=files)
     found = findings(root)
@@ -142,9 +148,14 @@ def test_first_matching_folder_from_the_top_is_the_indicator_folder(project):
 
 
 def ids_project(project, folder_names: list[str]):
-    inds = {"01.yaml": {"aspect": "测试", "indicators": [
-        {"id": ident, "content": f"指标{ident}", "lead": UNIT_A} for ident in ("2.1", "2.1.1", "2.1.10")
-    ]}}
+    inds = {
+        "01.yaml": {
+            "aspect": "测试",
+            "indicators": [
+                {"id": ident, "content": f"指标{ident}", "lead": UNIT_A} for ident in ("2.1", "2.1.1", "2.1.10")
+            ],
+        }
+    }
     files = {f"{EV}/{UNIT_A}/{name}/2024-03-{i + 10} 材料.pdf": pdf for i, name in enumerate(folder_names)}
     return project(indicators=inds, files=files)
 
@@ -159,8 +170,9 @@ def test_longest_matching_id_wins(project):
     assert_codes(rep["findings"], {("C202", None)})
 
 
-@pytest.mark.parametrize("name", ["2.1.1", "2.1.1 名称", "2.1.1-名称", "2.1.1_名称", "2.1.1、名称", "2.1.1.名称",
-                                  "2.1.1．名称"])
+@pytest.mark.parametrize(
+    "name", ["2.1.1", "2.1.1 名称", "2.1.1-名称", "2.1.1_名称", "2.1.1、名称", "2.1.1.名称", "2.1.1．名称"]
+)
 def test_id_followed_by_end_or_separator(project, name):
     root = ids_project(project, [name, "2.1.10", "2.1"])
     rep = report(root, expect=0)
@@ -212,6 +224,7 @@ def test_default_match_is_the_requirement_name(project):
     def change(inds):
         for r in indicator(inds, "1.1")["requirements"]:
             r.pop("match")
+
     path = f"{DIR_A}/2024-04-02 工作方案扫描件.jpg"
     root = project(indicators=indicators_with(change), files=evidence(add={path: jpeg}))
     assert file_entry(report(root), path)["requirement"] == "工作方案"
@@ -220,7 +233,9 @@ def test_default_match_is_the_requirement_name(project):
 def test_requirement_for_some_units_only(project):
     def change(inds):
         indicator(inds, "1.2")["requirements"].append(
-            {"name": "统计表", "kind": "统计表格", "match": ["统计"], "units": [UNIT_B]})
+            {"name": "统计表", "kind": "统计表格", "match": ["统计"], "units": [UNIT_B]}
+        )
+
     root = project(indicators=indicators_with(change))
     found = findings(root)
     assert_codes(found, {("C203", None)})
@@ -231,6 +246,7 @@ def test_requirement_for_some_units_only(project):
 def test_requirement_types_override_the_kind(project):
     def change(inds):
         indicator(inds, "1.1")["requirements"][0]["types"] = ["pdf"]
+
     wrong = f"{DIR_A}/2024-03-16 工作方案.docx"
     root = project(indicators=indicators_with(change), files=evidence(add={wrong: docx}))
     assert_codes(findings(root), {("F301", wrong)})
@@ -257,7 +273,13 @@ def test_full_width_digits_and_dot_in_indicator_folder(project):
 def test_full_width_parentheses_match_half_width(project):
     def change(inds):
         indicator(inds, "1.1")["requirements"][1] = {
-            "name": "活动照片（现场）", "kind": "实景图片", "min": 3, "min_pixels": "320x240", "match": ["照片"]}
+            "name": "活动照片（现场）",
+            "kind": "实景图片",
+            "min": 3,
+            "min_pixels": "320x240",
+            "match": ["照片"],
+        }
+
     files = moved({f"{DIR_A}/2024-04-02": f"{DIR_A}/活动照片(现场)/2024-04-02 图"})
     root = project(indicators=indicators_with(change), files=files)
     rep = report(root, expect=0)
@@ -269,6 +291,7 @@ def test_full_width_parentheses_match_half_width(project):
 def test_nfd_file_names_match_nfc_keywords(project):
     def change(inds):
         indicator(inds, "1.1")["requirements"][1]["match"] = ["Café"]
+
     photos = {nfd(f"{DIR_A}/2024-04-02 Café现场{i}.jpg"): jpeg for i in (1, 2, 3)}
     root = project(indicators=indicators_with(change), files=evidence(drop=PHOTOS, add=photos))
     rep = report(root, expect=0)
@@ -316,14 +339,17 @@ def date_of(rep, path):
     return entry["date"], entry["date_source"]
 
 
-@pytest.mark.parametrize("name, day", [
-    ("2023-03-15 活动照片4.jpg", "2023-03-15"),
-    ("2023.03.15 活动照片4.jpg", "2023-03-15"),
-    ("2023_03_15 活动照片4.jpg", "2023-03-15"),
-    ("20230315 活动照片4.jpg", "2023-03-15"),
-    ("2023年3月15日 活动照片4.jpg", "2023-03-15"),
-    ("活动照片4（2023年3月5日）.jpg", "2023-03-05"),
-])
+@pytest.mark.parametrize(
+    "name, day",
+    [
+        ("2023-03-15 活动照片4.jpg", "2023-03-15"),
+        ("2023.03.15 活动照片4.jpg", "2023-03-15"),
+        ("2023_03_15 活动照片4.jpg", "2023-03-15"),
+        ("20230315 活动照片4.jpg", "2023-03-15"),
+        ("2023年3月15日 活动照片4.jpg", "2023-03-15"),
+        ("活动照片4（2023年3月5日）.jpg", "2023-03-05"),
+    ],
+)
 def test_date_formats_in_file_names(project, name, day):
     path = f"{DIR_A}/{name}"
     root = project(files=evidence(add={path: jpeg}))
@@ -361,8 +387,11 @@ def test_nearest_dated_folder(project):
 def test_exif_date_when_name_and_folder_have_none(project):
     inside = f"{DIR_A}/活动照片4.jpg"
     outside = f"{DIR_A}/活动照片5.jpg"
-    root = project(files=evidence(add={inside: lambda: jpeg(exif_date="2024-03-15"),
-                                       outside: lambda: jpeg(exif_date="2023-03-15")}))
+    root = project(
+        files=evidence(
+            add={inside: lambda: jpeg(exif_date="2024-03-15"), outside: lambda: jpeg(exif_date="2023-03-15")}
+        )
+    )
     rep = report(root)
     assert date_of(rep, inside)[0] == "2024-03-15"
     assert "exif" in date_of(rep, inside)[1].lower()
@@ -407,12 +436,15 @@ def month_window(inds):
     indicator(inds, "1.1")["window"] = {"start": "2024-03-20", "end": "2024-12-31"}
 
 
-@pytest.mark.parametrize("name, inside", [
-    ("2024年3月 活动照片4.jpg", True),  # March overlaps a window starting on 20 March
-    ("2024-03 活动照片4.jpg", True),
-    ("2024-03-15 活动照片4.jpg", False),  # a day before the window
-    ("2024年2月 活动照片4.jpg", False),
-])
+@pytest.mark.parametrize(
+    "name, inside",
+    [
+        ("2024年3月 活动照片4.jpg", True),  # March overlaps a window starting on 20 March
+        ("2024-03 活动照片4.jpg", True),
+        ("2024-03-15 活动照片4.jpg", False),  # a day before the window
+        ("2024年2月 活动照片4.jpg", False),
+    ],
+)
 def test_month_dates_overlap_the_window(project, name, inside):
     path = f"{DIR_A}/{name}"
     files = moved({PLAN: f"{DIR_A}/2024-04-15 工作方案.pdf"})
@@ -455,8 +487,9 @@ def test_mtime_change_alone_does_not_change_the_result(project):
         os.utime(root / path, (later, later))
     second = report(root)
     assert [(f["code"], f["path"]) for f in first["findings"]] == [(f["code"], f["path"]) for f in second["findings"]]
-    assert [(f["path"], f["date"], f["sha256"]) for f in first["files"]] == \
-        [(f["path"], f["date"], f["sha256"]) for f in second["files"]]
+    assert [(f["path"], f["date"], f["sha256"]) for f in first["files"]] == [
+        (f["path"], f["date"], f["sha256"]) for f in second["files"]
+    ]
 
 
 # -------------------------------------------------------------------------------------------
@@ -473,10 +506,13 @@ def test_field_inspection_only_needs_no_material(project):
 def test_online_declaration_clause_needs_material(project):
     def change(inds):
         indicator(inds, "1.3")["standards"] = ["现场秩序良好。", {"text": "网上申报工作台账。", "method": "网上申报"}]
+
     root = project(indicators=indicators_with(change))
     found = findings(root)
     assert {(f["code"], f["unit"], f["indicator"]) for f in found if f["code"] != "R601"} == {
-        ("C202", UNIT_A, "1.3"), ("C202", UNIT_B, "1.3")}
+        ("C202", UNIT_A, "1.3"),
+        ("C202", UNIT_B, "1.3"),
+    }
 
 
 def test_lead_is_a_responsible_unit(project):

@@ -217,11 +217,15 @@ def test_zip_bomb_disguised_as_docx(hostile: Project) -> None:
         assert "压缩炸弹" in hit["message"], hit
 
 
-@pytest.mark.parametrize("name, data", [
-    ("页面树爆炸", pdf_page_dag(levels=24, fanout=32)),
-    ("页面树自环", pdf_self_loop()),
-    ("深层嵌套", pdf_deep_nesting(200_000)),
-], ids=["dag", "self-loop", "deep-nesting"])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("页面树爆炸", pdf_page_dag(levels=24, fanout=32)),
+        ("页面树自环", pdf_self_loop()),
+        ("深层嵌套", pdf_deep_nesting(200_000)),
+    ],
+    ids=["dag", "self-loop", "deep-nesting"],
+)
 def test_pdf_object_graph_explosion_is_time_bounded(hostile: Project, name: str, data: bytes) -> None:
     (hostile.item / f"2024-03-23 {name}方案.pdf").write_bytes(data)
     out = hostile.run(timeout=90)
@@ -249,8 +253,19 @@ def _same_results(a: dict, b: dict) -> None:
         assert a[key] == b[key], key
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign-sqlite", "stale-version", "hot-journal", "folder-is-a-file",
-                                    "cache-is-a-folder", "cache-is-a-link"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "garbage",
+        "truncated",
+        "foreign-sqlite",
+        "stale-version",
+        "hot-journal",
+        "folder-is-a-file",
+        "cache-is-a-folder",
+        "cache-is-a-link",
+    ],
+)
 def test_corrupt_or_foreign_cache_is_rebuilt_never_trusted(hostile: Project, damage: str) -> None:
     fresh = hostile.run("--no-cache").report
     hostile.run()  # writes .civdoc/

@@ -21,7 +21,19 @@ sys.path.insert(0, str(REPO / "bench"))
 
 
 def civdoc(root: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "civdoc", "check", "--format", "json", "--today", TODAY, "--project", str(root), *args]
+    return [
+        sys.executable,
+        "-m",
+        "civdoc",
+        "check",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+        "--project",
+        str(root),
+        *args,
+    ]
 
 
 def report(root: Path, *args: str) -> dict:
@@ -62,8 +74,17 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from gen_district import generate, parse_mix
 
     root = tmp_path_factory.mktemp("interrupt") / "district"
-    generate(root, files=4000, units=20, indicators=20, items=200, mix=parse_mix("pdf:0.7,jpeg:0.3"),
-             large=0, large_mb=0, quiet=True)
+    generate(
+        root,
+        files=4000,
+        units=20,
+        indicators=20,
+        items=200,
+        mix=parse_mix("pdf:0.7,jpeg:0.3"),
+        large=0,
+        large_mb=0,
+        quiet=True,
+    )
     old = time.time() - 86400  # not "racy": an hour-old mtime is trusted by the cache
     for folder, _, names in os.walk(root / "evidence"):
         for name in names:
@@ -73,8 +94,9 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_ctrl_c_during_check_leaves_the_cache_consistent(district: Path) -> None:
     shutil.rmtree(district / ".civdoc", ignore_errors=True)
-    proc = subprocess.Popen(civdoc(district), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)  # its own process group, as a terminal's Ctrl-C reaches
+    proc = subprocess.Popen(
+        civdoc(district), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )  # its own process group, as a terminal's Ctrl-C reaches
     deadline = time.monotonic() + 120
     while rows(district) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)  # until the first batch is committed: we are midway

@@ -17,8 +17,13 @@ from tests.support.hostile_project import TODAY, UNIT, Project, without_dac
 ITEM_ID = "1.1"
 
 
-def cli(project: Project, *args: str | bytes, timeout: float = 60, prefix: list[str] | None = None,
-        expect: tuple[int, ...] = (0, 1, 2)) -> tuple[int, str, str]:
+def cli(
+    project: Project,
+    *args: str | bytes,
+    timeout: float = 60,
+    prefix: list[str] | None = None,
+    expect: tuple[int, ...] = (0, 1, 2),
+) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CIVDOC_TODAY", "CIVDOC_DEBUG")}
     cmd = [*(prefix or []), sys.executable, "-m", "civdoc", *args]
     if args and args[0] in ("check", "build", "review"):
@@ -42,16 +47,19 @@ def test_unit_names_that_are_paths(hostile: Project) -> None:
     assert not (hostile.root / "out").exists()
 
 
-@pytest.mark.parametrize("body", [
-    "- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n- [*b, *b, *b, *b, *b, *b, *b]\n",
-    "- &a [*a]\n",
-    "- " + "[" * 990 + "]" * 990 + "\n",
-    "- !!python/object/apply:os.system ['echo 被执行了']\n",
-    "- indicator: '1.1'\n  note: !!binary aGVsbG8=\n",
-    "- {indicator: [1.1\n",
-    "- indicator: '1.1'\n  stage: 初审\n  decision: 通过\n  by: 5\n  at: x\n  note: [1, 2]\n",
-    "- 中".encode()[:-1].decode("utf-8", "ignore") + "\udcff",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n- [*b, *b, *b, *b, *b, *b, *b]\n",
+        "- &a [*a]\n",
+        "- " + "[" * 990 + "]" * 990 + "\n",
+        "- !!python/object/apply:os.system ['echo 被执行了']\n",
+        "- indicator: '1.1'\n  note: !!binary aGVsbG8=\n",
+        "- {indicator: [1.1\n",
+        "- indicator: '1.1'\n  stage: 初审\n  decision: 通过\n  by: 5\n  at: x\n  note: [1, 2]\n",
+        "- 中".encode()[:-1].decode("utf-8", "ignore") + "\udcff",
+    ],
+)
 def test_hostile_review_files(hostile: Project, body: str) -> None:
     reviews = hostile.root / "reviews"
     reviews.mkdir()
@@ -65,9 +73,12 @@ def test_hostile_review_files(hostile: Project, body: str) -> None:
 @pytest.mark.parametrize("where", ["civdoc.yaml", "indicators/01-理想信念教育.yaml"])
 def test_alias_bombs_in_definitions(hostile: Project, where: str) -> None:
     path = hostile.root / where
-    path.write_text("x0: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
-        f"x{i}: &a{i} [{', '.join(['*a' if i == 1 else f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
-        + path.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(
+        "x0: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        + "".join(f"x{i}: &a{i} [{', '.join(['*a' if i == 1 else f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
+        + path.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     code, out, err = cli(hostile, "check", timeout=30, expect=(2,))
     assert "D101" in err and "锚点" in err and f"{where}:1" in err, err
 
@@ -99,7 +110,7 @@ def test_hostile_import_files(hostile: Project, tmp_path: Path, kind: str) -> No
         path.mkdir()
     elif kind == "huge":
         with open(path, "wb") as handle:
-            handle.truncate(3 * 1024 ** 3)  # sparse: nothing to read, all to refuse
+            handle.truncate(3 * 1024**3)  # sparse: nothing to read, all to refuse
     else:
         ledger = (hostile.root / "out" / "材料自查台账.xlsx").read_bytes()
         buf = io.BytesIO()
@@ -110,9 +121,11 @@ def test_hostile_import_files(hostile: Project, tmp_path: Path, kind: str) -> No
                     if kind == "truncated-sheet":
                         data = data[: len(data) // 2]
                     else:
-                        bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-                                + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
-                                          for i in range(8)) + "]>")
+                        bomb = (
+                            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+                            + "]>"
+                        )
                         data = bomb.encode() + data.split(b"?>", 1)[1].replace(b"<sheetData>", b"<sheetData>&i;", 1)
                 zout.writestr(info, data)
         path.write_bytes(buf.getvalue())
@@ -156,8 +169,19 @@ def test_names_and_notes_that_would_break_xml_or_terminals(hostile: Project) -> 
     (hostile.item / "2024-03-16 照片\ufffe\uffff.jpg").write_bytes(photo[:-2] + b"\0\0")
     (hostile.item / "2024-03-17 \x1b[31m红色.pdf").write_bytes(b"%PDF-1.4 not really")
     (hostile.item / "#2 方案.pdf").write_bytes(b"")
-    cli(hostile, "review", UNIT, ITEM_ID, "--stage", "初审", "--return", "--by", "甲\x1b[2J",
-        "--note", "乙\x07\x1b]0;标题\x07")
+    cli(
+        hostile,
+        "review",
+        UNIT,
+        ITEM_ID,
+        "--stage",
+        "初审",
+        "--return",
+        "--by",
+        "甲\x1b[2J",
+        "--note",
+        "乙\x07\x1b]0;标题\x07",
+    )
     code, out, err = cli(hostile, "check", expect=(1,))
     assert "\x1b" not in out + err
     code, out, err = cli(hostile, "check", "--format", "junit", expect=(1,))
@@ -222,14 +246,17 @@ def test_pack_refuses_a_limit_that_is_no_size(tmp_path: Path, limit: str) -> Non
     assert code == 2 and "内部错误" not in out + err and "--max-mb" in out + err
 
 
-@pytest.mark.parametrize("source", [
-    '{% include "x" %}',
-    "{% for i in range(100000000) %}x{% endfor %}",
-    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
-    "{{ 1/0 }}",
-    '{{ ("x" * 100000) * 100000 }}',
-    "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}{% endfor %}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{% include "x" %}',
+        "{% for i in range(100000000) %}x{% endfor %}",
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+        "{{ 1/0 }}",
+        '{{ ("x" * 100000) * 100000 }}',
+        "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+    ],
+)
 def test_a_template_that_fails_or_explodes_is_a_message(tmp_path: Path, source: str) -> None:
     """A project's template that raises, recurses or would write gigabytes ends in exit 2 naming it."""
     from tests.support.helpers import clean_files, make_project, run

@@ -39,9 +39,12 @@ def modules() -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("civdoc"):
                 imported.add(node.module)
-                imported.update(f"{node.module}.{a.name}" for a in node.names
-                                if (PACKAGE.parent / f"{node.module}.{a.name}".replace(".", "/")).with_suffix(".py").exists()
-                                or (PACKAGE.parent / f"{node.module}.{a.name}".replace(".", "/")).is_dir())
+                imported.update(
+                    f"{node.module}.{a.name}"
+                    for a in node.names
+                    if (PACKAGE.parent / f"{node.module}.{a.name}".replace(".", "/")).with_suffix(".py").exists()
+                    or (PACKAGE.parent / f"{node.module}.{a.name}".replace(".", "/")).is_dir()
+                )
             elif isinstance(node, ast.Import):
                 imported.update(a.name for a in node.names if a.name.startswith("civdoc"))
         found[name] = imported
@@ -49,8 +52,9 @@ def modules() -> dict[str, set[str]]:
 
 
 def test_no_module_imports_from_a_later_stage() -> None:
-    upward = [f"{m} → {i}" for m, imports in modules().items() for i in imports
-              if i != "civdoc" and stage(i) > stage(m)]
+    upward = [
+        f"{m} → {i}" for m, imports in modules().items() for i in imports if i != "civdoc" and stage(i) > stage(m)
+    ]
     assert not upward, "\n".join(sorted(upward))
 
 
@@ -62,7 +66,9 @@ def test_every_module_belongs_to_a_stage() -> None:
 def test_no_import_cycle_between_packages() -> None:
     graph: dict[str, set[str]] = {}
     for module, imports in modules().items():
-        graph.setdefault(_package(module), set()).update(_package(i) for i in imports if _package(i) != _package(module))
+        graph.setdefault(_package(module), set()).update(
+            _package(i) for i in imports if _package(i) != _package(module)
+        )
     seen: dict[str, int] = {}
 
     def visit(node: str, path: list[str]) -> None:
@@ -86,6 +92,9 @@ def _package(module: str) -> str:
 
 def test_no_module_is_over_500_lines() -> None:
     """A module that grows past this does more than one thing: split it along what it does."""
-    long = {path.relative_to(PACKAGE).as_posix(): n for path in PACKAGE.rglob("*.py")
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500}
+    long = {
+        path.relative_to(PACKAGE).as_posix(): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
     assert not long, long

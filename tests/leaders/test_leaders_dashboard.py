@@ -18,14 +18,22 @@ from tests.support.helpers import make_project, pdf, run
 from tests.support.leaders_project import A, B, C, leaders_project
 
 D1, D2 = "2026-06-26", "2026-07-03"
-CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-                 if (found := shutil.which(name))), None)
+CHROMIUM = next(
+    (
+        found
+        for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+        if (found := shutil.which(name))
+    ),
+    None,
+)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
 
 # injected into a copy of the page: a data-driven alert() would mark the page; resources fetched are listed
 PROBE_HEAD = "<script>window.alert=function(){document.documentElement.setAttribute('data-pwned','1')};</script>"
-PROBE_END = ("<script>document.documentElement.setAttribute('data-resources',"
-             "String(performance.getEntriesByType('resource').length));</script>")
+PROBE_END = (
+    "<script>document.documentElement.setAttribute('data-resources',"
+    "String(performance.getEntriesByType('resource').length));</script>"
+)
 
 
 def dom(page: Path, tmp_path: Path) -> str:
@@ -33,14 +41,27 @@ def dom(page: Path, tmp_path: Path) -> str:
     probed = page.with_name("probed.html")
     text = page.read_text(encoding="utf-8")
     text = text.replace("<head>", "<head>" + PROBE_HEAD, 1)
-    text = text[: text.rindex("</body>")] + PROBE_END + text[text.rindex("</body>"):]
+    text = text[: text.rindex("</body>")] + PROBE_END + text[text.rindex("</body>") :]
     probed.write_text(text, encoding="utf-8")
     assert CHROMIUM is not None
     done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         f"--user-data-dir={tmp_path / 'chromium-profile'}", "--virtual-time-budget=5000", "--dump-dom",
-         probed.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probed.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -105,8 +126,10 @@ def test_cell_link_filters_the_problems(tmp_path: Path) -> None:
     everything = len([t for t in tags(shown, "tr") if "data-severity" in t])
     # open the page at a cell's anchor: only that unit's problems in that 测评项目 remain, with its items listed
     anchored = page.with_name("anchored.html")
-    anchored.write_text(page.read_text(encoding="utf-8").replace(
-        "fromHash();\n})();", "location.hash = '#u1-a0'; fromHash();\n})();"), encoding="utf-8")
+    anchored.write_text(
+        page.read_text(encoding="utf-8").replace("fromHash();\n})();", "location.hash = '#u1-a0'; fromHash();\n})();"),
+        encoding="utf-8",
+    )
     shown = dom(anchored, tmp_path)
     rows = re.findall(r'<tr data-severity="[^"]*"><td>([^<]*)</td><td>([^<]*)</td>', shown)
     assert rows and len(rows) < everything
@@ -123,15 +146,30 @@ HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 @needs_chromium
 def test_hostile_names_never_become_markup(tmp_path: Path) -> None:
     unit = "A&B'单位"  # & and ' are allowed in unit names; < > " are not (SPEC §1)
-    config = {"name": f"{HOSTILE} & \"名\" {HOSTILE_IMG}", "period": {"start": "2026-01-01", "end": "2026-12-31"},
-              "deadline": "2026-06-30", "units": [{"name": unit}]}
-    indicators = {"01.yaml": {"aspect": f"{HOSTILE}项目", "indicators": [
-        {"id": "1.1", "content": f"{HOSTILE_IMG}内容", "score": 2, "lead": unit},
-        {"id": "1.2", "content": f"{HOSTILE}内容", "score": 1, "lead": unit},  # no folder: C202
-    ]}}
-    root = make_project(tmp_path, config=config, indicators=indicators,
-                        files={f"evidence/{unit}/1.1 x/2026-03-01 {HOSTILE_IMG}.pdf": pdf,
-                               f"evidence/{unit}/1.1 x/{HOSTILE_IMG} 无日期.pdf": pdf})  # T402, linked
+    config = {
+        "name": f'{HOSTILE} & "名" {HOSTILE_IMG}',
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "deadline": "2026-06-30",
+        "units": [{"name": unit}],
+    }
+    indicators = {
+        "01.yaml": {
+            "aspect": f"{HOSTILE}项目",
+            "indicators": [
+                {"id": "1.1", "content": f"{HOSTILE_IMG}内容", "score": 2, "lead": unit},
+                {"id": "1.2", "content": f"{HOSTILE}内容", "score": 1, "lead": unit},  # no folder: C202
+            ],
+        }
+    }
+    root = make_project(
+        tmp_path,
+        config=config,
+        indicators=indicators,
+        files={
+            f"evidence/{unit}/1.1 x/2026-03-01 {HOSTILE_IMG}.pdf": pdf,
+            f"evidence/{unit}/1.1 x/{HOSTILE_IMG} 无日期.pdf": pdf,
+        },
+    )  # T402, linked
     code, out, err = run(root, "build", today=D2)
     assert code == 0, err
     raw = (root / "out" / "index.html").read_text(encoding="utf-8")
@@ -153,8 +191,12 @@ def test_hostile_names_never_become_markup(tmp_path: Path) -> None:
 
 def big_project(tmp_path: Path, units: int = 500, indicators: int = 300, per_indicator: int = 10) -> Path:
     names = [f"第{i:03d}街道办事处" for i in range(units)]
-    config = {"name": "大区材料自查", "period": {"start": "2026-01-01", "end": "2026-12-31"},
-              "deadline": "2026-06-30", "units": [{"name": n} for n in names]}
+    config = {
+        "name": "大区材料自查",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "deadline": "2026-06-30",
+        "units": [{"name": n} for n in names],
+    }
     files: dict[str, Any] = {}
     for n in names:
         files[f"evidence/{n}/"] = None
@@ -164,8 +206,15 @@ def big_project(tmp_path: Path, units: int = 500, indicators: int = 300, per_ind
         for k in range(indicators // 10):
             i = a * (indicators // 10) + k
             units_of = [names[(i * 7 + j * 50) % units] for j in range(per_indicator)]
-            inds.append({"id": f"{a + 1}.{k + 1}", "content": f"测评内容{a + 1}.{k + 1}较长的名称用于估计大小",
-                         "score": 0.5, "lead": units_of[0], "units": units_of[1:]})
+            inds.append(
+                {
+                    "id": f"{a + 1}.{k + 1}",
+                    "content": f"测评内容{a + 1}.{k + 1}较长的名称用于估计大小",
+                    "score": 0.5,
+                    "lead": units_of[0],
+                    "units": units_of[1:],
+                }
+            )
         aspects[f"{a + 1:02d}.yaml"] = {"aspect": f"测评项目{a + 1}", "order": a + 1, "indicators": inds}
     return make_project(tmp_path, config=config, indicators=aspects, files=files)
 

@@ -73,14 +73,17 @@ def test_last_build_of_a_day_wins_and_since_picks(tmp_path: Path) -> None:
     assert code == 2 and "--since" in err
 
 
-@pytest.mark.parametrize("content", [
-    b"{not json",
-    b"\xff\xfe garbage",
-    json.dumps({"date": "2026-05-01", "summary": {"required_items": "many"}, "items": {}, "findings": {}}).encode(),
-    json.dumps({"date": "2026-04-30", "summary": {}, "items": {}, "findings": {}}).encode(),
-    json.dumps([1, 2, 3]).encode(),
-    b"[" * 200000 + b"]" * 200000,
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"\xff\xfe garbage",
+        json.dumps({"date": "2026-05-01", "summary": {"required_items": "many"}, "items": {}, "findings": {}}).encode(),
+        json.dumps({"date": "2026-04-30", "summary": {}, "items": {}, "findings": {}}).encode(),
+        json.dumps([1, 2, 3]).encode(),
+        b"[" * 200000 + b"]" * 200000,
+    ],
+)
 def test_corrupt_history_is_named_and_ignored(tmp_path: Path, content: bytes) -> None:
     root = leaders_project(tmp_path)
     run(root, "build", today="2026-04-20")

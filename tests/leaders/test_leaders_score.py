@@ -17,8 +17,17 @@ def picked(tally: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: tally[k] for k in keys}
 
 
-KEYS = ("possible", "secured", "at_risk", "unassessed", "bonus", "bonus_possible", "deduction",
-        "deduction_possible", "unscored")
+KEYS = (
+    "possible",
+    "secured",
+    "at_risk",
+    "unassessed",
+    "bonus",
+    "bonus_possible",
+    "deduction",
+    "deduction_possible",
+    "unscored",
+)
 
 
 def test_score_per_system_unit_aspect_and_weighted(tmp_path: Path) -> None:
@@ -26,16 +35,37 @@ def test_score_per_system_unit_aspect_and_weighted(tmp_path: Path) -> None:
     score = report(root, today="2026-05-01")["score"]
     assert score["scored"] is True
     national = by_name(score["by_system"], NATIONAL)
-    assert picked(national, *KEYS) == {"possible": 10, "secured": 6, "at_risk": 3, "unassessed": 1, "bonus": 2,
-                                       "bonus_possible": 3, "deduction": 5, "deduction_possible": 8, "unscored": 1}
+    assert picked(national, *KEYS) == {
+        "possible": 10,
+        "secured": 6,
+        "at_risk": 3,
+        "unassessed": 1,
+        "bonus": 2,
+        "bonus_possible": 3,
+        "deduction": 5,
+        "deduction_possible": 8,
+        "unscored": 1,
+    }
     assert national["weight"] == 0.7 and national["net"] == 3  # 6 + 2 - 5
     minors = by_name(score["by_system"], MINORS)
-    assert picked(minors, "possible", "secured", "at_risk", "bonus", "deduction") == \
-        {"possible": 17, "secured": 10, "at_risk": 7, "bonus": 0, "deduction": 0}
+    assert picked(minors, "possible", "secured", "at_risk", "bonus", "deduction") == {
+        "possible": 17,
+        "secured": 10,
+        "at_risk": 7,
+        "bonus": 0,
+        "deduction": 0,
+    }
     overall = score["overall"]
-    assert picked(overall, "possible", "secured", "at_risk", "unassessed", "bonus", "deduction", "net", "unscored") == \
-        {"possible": 27, "secured": 16, "at_risk": 10, "unassessed": 1, "bonus": 2, "deduction": 5, "net": 13,
-         "unscored": 1}
+    assert picked(overall, "possible", "secured", "at_risk", "unassessed", "bonus", "deduction", "net", "unscored") == {
+        "possible": 27,
+        "secured": 16,
+        "at_risk": 10,
+        "unassessed": 1,
+        "bonus": 2,
+        "deduction": 5,
+        "net": 13,
+        "unscored": 1,
+    }
     assert overall["indicators"] == 12
     weighted = score["weighted"]
     assert weighted["possible"] == 12.1  # 0.7 × 10 + 0.3 × 17
@@ -45,14 +75,36 @@ def test_score_per_system_unit_aspect_and_weighted(tmp_path: Path) -> None:
     assert picked(by_name(score["by_aspect"], "思想道德建设"), *KEYS) == picked(national, *KEYS)
     assert by_name(score["by_aspect"], "未成年人思想道德建设")["at_risk"] == 7
     # per unit: the unit's own item decides
-    assert picked(by_name(score["by_unit"], A), "possible", "secured", "at_risk", "unassessed", "bonus",
-                  "deduction", "deduction_possible") == \
-        {"possible": 10, "secured": 7, "at_risk": 2, "unassessed": 1, "bonus": 2, "deduction": 0,
-         "deduction_possible": 3}
-    assert picked(by_name(score["by_unit"], B), "possible", "secured", "at_risk", "bonus_possible") == \
-        {"possible": 15, "secured": 12, "at_risk": 3, "bonus_possible": 1}
-    assert picked(by_name(score["by_unit"], C), "possible", "at_risk", "deduction", "unscored") == \
-        {"possible": 5, "at_risk": 5, "deduction": 5, "unscored": 1}
+    assert picked(
+        by_name(score["by_unit"], A),
+        "possible",
+        "secured",
+        "at_risk",
+        "unassessed",
+        "bonus",
+        "deduction",
+        "deduction_possible",
+    ) == {
+        "possible": 10,
+        "secured": 7,
+        "at_risk": 2,
+        "unassessed": 1,
+        "bonus": 2,
+        "deduction": 0,
+        "deduction_possible": 3,
+    }
+    assert picked(by_name(score["by_unit"], B), "possible", "secured", "at_risk", "bonus_possible") == {
+        "possible": 15,
+        "secured": 12,
+        "at_risk": 3,
+        "bonus_possible": 1,
+    }
+    assert picked(by_name(score["by_unit"], C), "possible", "at_risk", "deduction", "unscored") == {
+        "possible": 5,
+        "at_risk": 5,
+        "deduction": 5,
+        "unscored": 1,
+    }
 
 
 def test_weights_normalised_and_absent(tmp_path: Path) -> None:
@@ -126,17 +178,26 @@ def test_score_in_the_ledgers(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(root / "out" / "材料自查台账.xlsx")["汇总"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     top = next(i for i, r in enumerate(rows) if r[0] == "三、分值测算")
-    assert rows[top + 1][:8] == ["测评项目", "分值合计", "已落实", "有风险", "不报材料", "特色加分", "负面扣分",
-                                 "未设分值"]
-    table = {r[0]: r[1:8] for r in rows[top + 2:] if r[0]}
+    assert rows[top + 1][:8] == [
+        "测评项目",
+        "分值合计",
+        "已落实",
+        "有风险",
+        "不报材料",
+        "特色加分",
+        "负面扣分",
+        "未设分值",
+    ]
+    table = {r[0]: r[1:8] for r in rows[top + 2 :] if r[0]}
     assert table["思想道德建设"] == [10, 6, 3, 1, 2, 5, 1]
     assert table["合计"] == [27, 16, 10, 1, 2, 5, 1]
     assert table[f"{NATIONAL}（权重0.7）"][:3] == [10, 6, 3]
     assert table["加权得分"][:3] == [12.1, 5.1, 4.2]  # possible, net, at risk
     text = "".join(p.text for p in Document(str(root / "out" / "材料自查台账.docx")).paragraphs)
     assert "按指标分值测算，基本指标分值合计27分，材料已落实16分（占59.3%），有失分风险的10分" in text
-    assert ("特色指标可加3分，已落实2分；负面清单尚未排除的扣分5分；"
-            "按同创同测权重折算，加权得分5.1分（满分12.1分）") in text
+    assert (
+        "特色指标可加3分，已落实2分；负面清单尚未排除的扣分5分；按同创同测权重折算，加权得分5.1分（满分12.1分）"
+    ) in text
     unit = "".join(p.text for p in Document(str(root / "out" / "分单位台账" / f"{A}.docx")).paragraphs)
     assert "基本指标分值合计10分，材料已落实7分（占70.0%），有失分风险的2分" in unit
 

@@ -92,8 +92,9 @@ def test_D101_in_civdoc_yaml(project):
 
 def test_D101_not_utf8(project):
     root = project()
-    (root / "indicators" / "02-gbk.yaml").write_bytes(("aspect: 第二项\nindicators:\n  - id: \"2.1\"\n"
-                                                        "    content: 学雷锋\n").encode("gbk"))
+    (root / "indicators" / "02-gbk.yaml").write_bytes(
+        ('aspect: 第二项\nindicators:\n  - id: "2.1"\n    content: 学雷锋\n').encode("gbk")
+    )
     assert_problem(problems(root), "D101", "indicators/02-gbk.yaml", None)
 
 
@@ -102,8 +103,10 @@ def test_D101_not_utf8(project):
 
 
 def test_D102_unknown_field_suggests_the_right_name(project):
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    contnet: 学雷锋\n    content: 学雷锋\n'
-                                       "    lead: 区委宣传部\n"})
+    root = broken(
+        project,
+        {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    contnet: 学雷锋\n    content: 学雷锋\n    lead: 区委宣传部\n'},
+    )
     p = assert_problem(problems(root), "D102", "indicators/02.yaml", 4, "您是否想写", "content")
     assert "contnet" in p["message"]
 
@@ -117,8 +120,13 @@ def test_D102_unknown_field_in_civdoc_yaml(project):
 
 
 def test_D102_unknown_field_in_a_requirement(project):
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区委宣传部\n'
-                                       "    requirements:\n      - name: 照片\n        mni: 3\n"})
+    root = broken(
+        project,
+        {
+            "02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区委宣传部\n'
+            "    requirements:\n      - name: 照片\n        mni: 3\n"
+        },
+    )
     assert_problem(problems(root), "D102", "indicators/02.yaml", 8, "您是否想写", "min")
 
 
@@ -141,8 +149,10 @@ def test_D102_missing_name_in_civdoc_yaml(project):
 
 
 def test_D102_wrong_type(project):
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区委宣传部\n'
-                                       "    score: 很多\n"})
+    root = broken(
+        project,
+        {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区委宣传部\n    score: 很多\n'},
+    )
     assert_problem(problems(root), "D102", "indicators/02.yaml", 6, "很多")
 
 
@@ -152,8 +162,13 @@ def test_D102_wrong_type_in_civdoc_yaml(project):
 
 
 def test_D102_duplicate_key(project):
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    content: 志愿服务\n'
-                                       "    lead: 区委宣传部\n"})
+    root = broken(
+        project,
+        {
+            "02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    content: 志愿服务\n'
+            "    lead: 区委宣传部\n"
+        },
+    )
     assert_problem(problems(root), "D102", "indicators/02.yaml", 5)
 
 
@@ -168,8 +183,13 @@ def test_D102_no_indicator_files(project):
 
 
 def test_D103_duplicate_id_across_two_files(project):
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "9.9"\n    content: 其他\n    lead: 区委宣传部\n'
-                                       '  - id: "1.2"\n    content: 又一个\n    lead: 区委宣传部\n'})
+    root = broken(
+        project,
+        {
+            "02.yaml": INDICATOR_HEAD + '  - id: "9.9"\n    content: 其他\n    lead: 区委宣传部\n'
+            '  - id: "1.2"\n    content: 又一个\n    lead: 区委宣传部\n'
+        },
+    )
     p = assert_problem(problems(root), "D103", "indicators/02.yaml", 6, "1.2")
     assert "01-思想道德建设.yaml" in p["message"]  # where it was defined first
 
@@ -179,11 +199,18 @@ def test_D103_same_id_written_differently(project):
     assert_problem(problems(root), "D103", "indicators/02.yaml", 3)
 
 
-@pytest.mark.parametrize("field, text, line", [
-    ("lead", "    lead: 区教肓局\n", 5),
-    ("units", "    lead: 区委宣传部\n    units: [区财政局]\n", 6),
-    ("requirement units", "    lead: 区委宣传部\n    requirements:\n      - name: 照片\n        units: [区财政局]\n", 8),
-])
+@pytest.mark.parametrize(
+    "field, text, line",
+    [
+        ("lead", "    lead: 区教肓局\n", 5),
+        ("units", "    lead: 区委宣传部\n    units: [区财政局]\n", 6),
+        (
+            "requirement units",
+            "    lead: 区委宣传部\n    requirements:\n      - name: 照片\n        units: [区财政局]\n",
+            8,
+        ),
+    ],
+)
 def test_D104_unknown_unit(project, field, text, line):
     root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n' + text})
     assert_problem(problems(root), "D104", "indicators/02.yaml", line)
@@ -200,8 +227,13 @@ def test_D104_unknown_unit_in_a_waiver(project):
 
 
 def test_units_by_alias_are_accepted(project):
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 宣传部\n'
-                                       "    units: [教育局]\n    method: 实地考察\n"})
+    root = broken(
+        project,
+        {
+            "02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 宣传部\n'
+            "    units: [教育局]\n    method: 实地考察\n"
+        },
+    )
     code, out, err = run(root, "check")
     assert code == 0, out + err
 
@@ -213,36 +245,55 @@ def test_units_by_alias_are_accepted(project):
 IND_21 = INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区委宣传部\n'
 
 
-@pytest.mark.parametrize("text, line, words", [
-    (IND_21 + "    window: {start: 2024-06-01, end: 2024-01-01}\n", 6, ["2024-01-01"]),
-    (IND_21 + '    deadline: "2024-13-45"\n', 6, ["2024-13-45"]),
-    (IND_21 + "    deadline: 2024-13-45\n", 6, ["2024-13-45"]),
-    (IND_21 + "    deadline: 2024-02-30\n", 6, []),
-    (IND_21 + "    requirements:\n      - name: 照片\n        min: -1\n", 8, ["min"]),
-    (IND_21 + "    requirements:\n      - name: 照片\n        min_pixels: big\n", 8, ["big"]),
-    (IND_21 + "    requirements:\n      - name: 照片\n        kind: 照片类\n", 8, ["照片类"]),
-    (IND_21 + "    category: 加分项\n", 6, ["加分项"]),
-], ids=["window-reversed", "bad-date-quoted", "bad-date", "no-such-day", "min-negative", "min_pixels", "kind", "category"])
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        (IND_21 + "    window: {start: 2024-06-01, end: 2024-01-01}\n", 6, ["2024-01-01"]),
+        (IND_21 + '    deadline: "2024-13-45"\n', 6, ["2024-13-45"]),
+        (IND_21 + "    deadline: 2024-13-45\n", 6, ["2024-13-45"]),
+        (IND_21 + "    deadline: 2024-02-30\n", 6, []),
+        (IND_21 + "    requirements:\n      - name: 照片\n        min: -1\n", 8, ["min"]),
+        (IND_21 + "    requirements:\n      - name: 照片\n        min_pixels: big\n", 8, ["big"]),
+        (IND_21 + "    requirements:\n      - name: 照片\n        kind: 照片类\n", 8, ["照片类"]),
+        (IND_21 + "    category: 加分项\n", 6, ["加分项"]),
+    ],
+    ids=[
+        "window-reversed",
+        "bad-date-quoted",
+        "bad-date",
+        "no-such-day",
+        "min-negative",
+        "min_pixels",
+        "kind",
+        "category",
+    ],
+)
 def test_D105_invalid_value(project, text, line, words):
     root = broken(project, {"02.yaml": text})
     assert_problem(problems(root), "D105", "indicators/02.yaml", line, *words)
 
 
-@pytest.mark.parametrize("override, key", [
-    ({"period": {"start": "2024-12-31", "end": "2024-01-01"}}, "period"),
-    ({"layout": "unit"}, "layout"),
-    ({"rules": {"X999": "info"}}, "rules"),
-    ({"rules": {"T402": "loud"}}, "rules"),
-    ({"waivers": [{"code": "C203", "indicator": "9.9", "reason": "无"}]}, "waivers"),
-    ({"limits": {"max_file_mb": 0}}, "limits"),
-])
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ({"period": {"start": "2024-12-31", "end": "2024-01-01"}}, "period"),
+        ({"layout": "unit"}, "layout"),
+        ({"rules": {"X999": "info"}}, "rules"),
+        ({"rules": {"T402": "loud"}}, "rules"),
+        ({"waivers": [{"code": "C203", "indicator": "9.9", "reason": "无"}]}, "waivers"),
+        ({"limits": {"max_file_mb": 0}}, "limits"),
+    ],
+)
 def test_D105_in_civdoc_yaml(project, override, key):
     text = config_text(**override)
     root = project(config=text)
     line = next(i for i, text_line in enumerate(text.splitlines(), 1) if text_line.startswith(f"{key}:"))
     found = problems(root)
-    assert [p for p in found if p["code"] == "D105" and p["path"] == "civdoc.yaml"
-            and isinstance(p.get("line"), int) and p["line"] >= line], found
+    assert [
+        p
+        for p in found
+        if p["code"] == "D105" and p["path"] == "civdoc.yaml" and isinstance(p.get("line"), int) and p["line"] >= line
+    ], found
 
 
 def test_D105_unquoted_bad_date_in_civdoc_yaml(project):
@@ -260,12 +311,12 @@ def many_problems(project):
     files = {
         "02-syntax.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋: 志愿服务\n',  # D101 line 4
         "03-schema.yaml": INDICATOR_HEAD + '  - id: "3.1"\n    contnet: 拼错\n    content: 好\n'  # D102 line 4
-                                           "    lead: 区委宣传部\n",
+        "    lead: 区委宣传部\n",
         "04-cross.yaml": INDICATOR_HEAD + '  - id: "1.1"\n    content: 重复\n    lead: 区委宣传部\n'  # D103 line 3
-                                          '  - id: "4.2"\n    content: 单位\n    lead: 区财政局\n'  # D104 line 8
-                                          '  - id: "4.3"\n    content: 窗口\n    lead: 区委宣传部\n',
+        '  - id: "4.2"\n    content: 单位\n    lead: 区财政局\n'  # D104 line 8
+        '  - id: "4.3"\n    content: 窗口\n    lead: 区委宣传部\n',
         "05-value.yaml": INDICATOR_HEAD + '  - id: "5.1"\n    content: 窗口\n    lead: 区委宣传部\n'
-                                          "    window: {start: 2024-06-01, end: 2024-01-01}\n",  # D105 line 6
+        "    window: {start: 2024-06-01, end: 2024-01-01}\n",  # D105 line 6
     }
     return broken(project, files)
 
@@ -285,8 +336,10 @@ def test_all_problems_reported_at_once(project):
 
 def test_schema_and_unit_problems_in_one_file_reported_together(project):
     """Fixing one problem must not reveal another that was there all along."""
-    root = broken(project, {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区财政局\n'
-                                       "    score: 很多\n"})
+    root = broken(
+        project,
+        {"02.yaml": INDICATOR_HEAD + '  - id: "2.1"\n    content: 学雷锋\n    lead: 区财政局\n    score: 很多\n'},
+    )
     found = problems(root)
     assert_problem(found, "D102", "indicators/02.yaml", 6)
     assert_problem(found, "D104", "indicators/02.yaml", 5)
@@ -302,8 +355,15 @@ def test_definition_errors_exit_2_and_nothing_is_checked(project):
     assert "C20" not in out + err
 
 
-@pytest.mark.parametrize("command", [["check"], ["check", "--format", "json"], ["build"],
-                                     ["review", UNIT_A, "1.1", "--stage", "初审", "--pass", "--by", "王五"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["check", "--format", "json"],
+        ["build"],
+        ["review", UNIT_A, "1.1", "--stage", "初审", "--pass", "--by", "王五"],
+    ],
+)
 def test_every_command_stops_on_definition_errors(project, command, tmp_path):
     root = many_problems(project)
     if command[0] == "build":
@@ -361,12 +421,17 @@ def test_definition_errors_written_to_output_file(project, tmp_path):
 
 def test_unquoted_id_stays_text(project):
     """`id: 2.10` is the number 2.1 to YAML; civdoc keeps the id as written."""
-    text = (INDICATOR_HEAD + "  - id: 2.10\n    content: 第十项\n    lead: 区委宣传部\n"
-            "  - id: 2.1\n    content: 第一项\n    lead: 区委宣传部\n")
-    root = project(indicators={"02.yaml": text}, files={
-        f"{EV}/{UNIT_A}/2.10 第十项/2024-03-15 材料.pdf": pdf,
-        f"{EV}/{UNIT_A}/2.1 第一项/2024-03-15 材料.pdf": pdf,
-    })
+    text = (
+        INDICATOR_HEAD + "  - id: 2.10\n    content: 第十项\n    lead: 区委宣传部\n"
+        "  - id: 2.1\n    content: 第一项\n    lead: 区委宣传部\n"
+    )
+    root = project(
+        indicators={"02.yaml": text},
+        files={
+            f"{EV}/{UNIT_A}/2.10 第十项/2024-03-15 材料.pdf": pdf,
+            f"{EV}/{UNIT_A}/2.1 第一项/2024-03-15 材料.pdf": pdf,
+        },
+    )
     rep = report(root, expect=0)
     assert sorted(i["indicator"] for i in rep["items"]) == ["2.1", "2.10"]
     assert file_entry(rep, f"{EV}/{UNIT_A}/2.10 第十项/2024-03-15 材料.pdf")["indicator"] == "2.10"
@@ -374,7 +439,7 @@ def test_unquoted_id_stays_text(project):
 
 def test_unquoted_id_in_waiver_stays_text(project):
     text = config_text() + "waivers:\n  - code: C202\n    indicator: 2.10\n    reason: 市级统一报送\n"
-    inds = {"02.yaml": INDICATOR_HEAD + "  - id: \"2.10\"\n    content: 第十项\n    lead: 区委宣传部\n"}
+    inds = {"02.yaml": INDICATOR_HEAD + '  - id: "2.10"\n    content: 第十项\n    lead: 区委宣传部\n'}
     root = project(config=text, indicators=inds, files={f"{EV}/{UNIT_A}/": None})
     rep = report(root, expect=0)
     assert [(f["code"], f["indicator"], f["waived"]) for f in rep["findings"]] == [("C202", "2.10", True)]

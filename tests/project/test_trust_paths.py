@@ -37,9 +37,16 @@ def evidence_files(root: Path) -> set[str]:
 def test_a_unit_name_that_is_no_file_name_is_d105_naming_the_character(tmp_path: Path, name: str, named: str) -> None:
     units = [dict(u) for u in DEFAULT_CONFIG["units"]]
     units[2]["name"] = name
-    root = make_project(tmp_path, config=config_with(units=units), indicators={"01.yaml": {
-        "aspect": "思想道德建设", "indicators": [{"id": "1.1", "content": "理论宣讲", "method": "材料审核",
-                                              "lead": UNIT_A}]}})
+    root = make_project(
+        tmp_path,
+        config=config_with(units=units),
+        indicators={
+            "01.yaml": {
+                "aspect": "思想道德建设",
+                "indicators": [{"id": "1.1", "content": "理论宣讲", "method": "材料审核", "lead": UNIT_A}],
+            }
+        },
+    )
     before = evidence_files(root)
     for args in (("check",), ("build",), ("review", name, "1.1", "--stage", "初审", "--pass", "--by", "王五")):
         code, out, err = run(root, *args)
@@ -61,9 +68,16 @@ def test_an_alias_that_is_no_file_name_is_d105(tmp_path: Path) -> None:
 def test_merged_office_names_with_fullwidth_brackets_are_fine(tmp_path: Path) -> None:
     units = [dict(u) for u in DEFAULT_CONFIG["units"]]
     units[2]["name"] = "团区委（区青联）"
-    root = make_project(tmp_path, config=config_with(units=units), indicators={"01.yaml": {
-        "aspect": "思想道德建设", "indicators": [{"id": "1.1", "content": "理论宣讲", "method": "材料审核",
-                                              "lead": UNIT_A}]}})
+    root = make_project(
+        tmp_path,
+        config=config_with(units=units),
+        indicators={
+            "01.yaml": {
+                "aspect": "思想道德建设",
+                "indicators": [{"id": "1.1", "content": "理论宣讲", "method": "材料审核", "lead": UNIT_A}],
+            }
+        },
+    )
     assert run(root, "check")[0] in (0, 1)
 
 
@@ -80,6 +94,7 @@ def test_safe_join_refuses_every_way_out(tmp_path: Path) -> None:
 
 
 # -- targets in evidence/ ------------------------------------------------------------------------
+
 
 def test_out_or_reviews_linked_into_evidence_is_refused(tmp_path: Path) -> None:
     root = make_project(tmp_path)
@@ -150,6 +165,7 @@ def test_the_word_template_cannot_run_code(tmp_path: Path) -> None:
 
 # -- the cache -----------------------------------------------------------------------------------
 
+
 def _json_check(root: Path, *extra: str) -> tuple[int, dict]:
     code, out, err = run(root, "check", "--format", "json", *extra)
     assert code in (0, 1), err
@@ -190,8 +206,10 @@ def test_a_tampered_outcome_row_is_not_trusted(tmp_path: Path) -> None:
     assert rows
     for item, head in rows:  # what an editor of 0.1's cache would do: claim complete, fix the checksum
         forged = head.replace(b"incomplete", b"complete")
-        db.execute("UPDATE outcomes SET head = ?, checksum = ? WHERE item = ?",
-                   (forged, hashlib.sha256(forged).hexdigest(), item))
+        db.execute(
+            "UPDATE outcomes SET head = ?, checksum = ? WHERE item = ?",
+            (forged, hashlib.sha256(forged).hexdigest(), item),
+        )
     db.commit()
     db.close()
     assert _json_check(root) == fresh

@@ -91,6 +91,7 @@ def dossier(built: Path) -> Any:
 
 # -- reading a document back --------------------------------------------------------------------
 
+
 def style_chain(doc: Any, style_id: str | None) -> list[Any]:
     styles = {s.get(qn("w:styleId")): s for s in doc.styles.element.findall(qn("w:style"))}
     chain = []
@@ -162,6 +163,7 @@ def paragraph_texts(doc: Any) -> list[str]:
 
 # -- the dossier ------------------------------------------------------------------------------------
 
+
 def test_title_text_and_font(dossier: Any) -> None:
     title = next(p for p in dossier.paragraphs if p.style.name == "Title")
     assert title.text.replace("\n", "") == TITLE  # never "材料自查材料自查台账"
@@ -195,8 +197,12 @@ def test_no_theme_fonts_and_chinese_language(built: Path, dossier: Any) -> None:
 def test_page_setup_gbt_9704(dossier: Any) -> None:
     first = dossier.sections[0]
     assert abs(first.page_width - Mm(210)) < Mm(0.5) and abs(first.page_height - Mm(297)) < Mm(0.5)
-    for margin, mm in ((first.top_margin, 37), (first.bottom_margin, 35), (first.left_margin, 28),
-                       (first.right_margin, 26)):
+    for margin, mm in (
+        (first.top_margin, 37),
+        (first.bottom_margin, 35),
+        (first.left_margin, 28),
+        (first.right_margin, 26),
+    ):
         assert abs(margin - Mm(mm)) < Mm(0.5), (margin.mm, mm)
 
 
@@ -330,6 +336,7 @@ def test_xml_special_characters_survive(tmp_path: Path) -> None:
 
 # -- templates ---------------------------------------------------------------------------------------
 
+
 def builtin_template() -> Path:
     from civdoc.render.templating import Templates
 
@@ -349,8 +356,9 @@ def test_project_template_override_is_used(tmp_path: Path) -> None:
     template.add_paragraph("本台账由测试街道创文办编制，{{ project }}。")
     (root / "templates").mkdir()
     template.save(str(root / "templates" / LEDGER))
-    (root / "templates" / "基本情况.j2").write_text("本单位自定义概况：共{{ counts.required }}个事项。\n",
-                                                   encoding="utf-8")
+    (root / "templates" / "基本情况.j2").write_text(
+        "本单位自定义概况：共{{ counts.required }}个事项。\n", encoding="utf-8"
+    )
     code, out, err = run(root, "build")
     assert code == 0, err
     texts = paragraph_texts(docx.Document(str(root / "out" / LEDGER)))
@@ -362,8 +370,15 @@ def test_template_without_civdoc_styles_still_works(tmp_path: Path) -> None:
     """A template made from scratch in Word: the generated tables borrow the built-in styles."""
     root = make(tmp_path)
     plain = docx.Document()
-    for text in ["{{ title }}", "{%p for para in summary %}", "{{ para }}", "{%p endfor %}", "{{ ledger }}",
-                 "{{ problems }}", "{{ signatures }}"]:
+    for text in [
+        "{{ title }}",
+        "{%p for para in summary %}",
+        "{{ para }}",
+        "{%p endfor %}",
+        "{{ ledger }}",
+        "{{ problems }}",
+        "{{ signatures }}",
+    ]:
         plain.add_paragraph(text)
     (root / "templates").mkdir()
     plain.save(str(root / "templates" / LEDGER))
@@ -396,12 +411,15 @@ def test_placeholder_in_a_table_cell(tmp_path: Path) -> None:
     assert inner is not None and cell._tc[-1].tag == qn("w:p")
 
 
-@pytest.mark.parametrize("replacement, words", [
-    ("{{ titel }}", ["titel"]),
-    ("{{ title }", ["标签写法有误"]),
-    ("{%p for para in summary %}", ["标签写法有误"]),  # a second for without its endfor
-    ("{{ ledger }} 见下表", ["ledger", "单独占一个段落"]),
-])
+@pytest.mark.parametrize(
+    "replacement, words",
+    [
+        ("{{ titel }}", ["titel"]),
+        ("{{ title }", ["标签写法有误"]),
+        ("{%p for para in summary %}", ["标签写法有误"]),  # a second for without its endfor
+        ("{{ ledger }} 见下表", ["ledger", "单独占一个段落"]),
+    ],
+)
 def test_malformed_template_stops_the_build(tmp_path: Path, replacement: str, words: list[str]) -> None:
     root = make(tmp_path)
     template = docx.Document(str(builtin_template()))
@@ -446,6 +464,7 @@ def test_not_a_docx_template(tmp_path: Path) -> None:
 
 # -- small pieces -------------------------------------------------------------------------------------
 
+
 def test_titles_and_numbers() -> None:
     from civdoc.render.docx.text import cn_number, dossier_title, paragraphs, title_lines
 
@@ -475,14 +494,20 @@ def test_big_ledger_rows_are_copies_of_one_formatted_row() -> None:
 
 # -- as printed --------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(shutil.which("libreoffice") is None and shutil.which("soffice") is None,
-                    reason="LibreOffice is not installed")
+
+@pytest.mark.skipif(
+    shutil.which("libreoffice") is None and shutil.which("soffice") is None, reason="LibreOffice is not installed"
+)
 def test_libreoffice_converts_the_dossier(built: Path, tmp_path: Path) -> None:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     source = tmp_path / "dossier.docx"
     shutil.copy(built / "out" / LEDGER, source)
-    result = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                            capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     pdf = tmp_path / "dossier.pdf"
     assert pdf.exists(), result.stderr.decode(errors="replace")
     from pypdf import PdfReader

@@ -34,19 +34,25 @@ CLOSING = "、。，；：？！）」』”’》〉】"
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with a finding of most kinds whose terminal wording names civdoc.yaml or evidence/."""
     tmp = tmp_path_factory.mktemp("print")
-    files = evidence(drop=[PHOTOS[2]], add={
-        "evidence/区教肓局/1.2 志愿服务/2024-05-11 工作台账.pdf": pdf,  # P501, a misnamed unit folder
-        f"evidence/{UNIT_A}/情况说明.pdf": pdf,  # P504
-        f"evidence/{UNIT_A}/其他材料/2024-05-02 说明.pdf": pdf,  # P502
-        f"{DIR_A}/2024-03-16 工作方案副本.pdf": lambda: (Path(tmp) / "plan.pdf").read_bytes(),  # P505
-        f"evidence/{UNIT_B}/1.1 理论宣讲/2024-05-03 方案.pdf": pdf,  # P503
-        "evidence/说明.pdf": pdf,  # P504 outside every unit
-    })
+    files = evidence(
+        drop=[PHOTOS[2]],
+        add={
+            "evidence/区教肓局/1.2 志愿服务/2024-05-11 工作台账.pdf": pdf,  # P501, a misnamed unit folder
+            f"evidence/{UNIT_A}/情况说明.pdf": pdf,  # P504
+            f"evidence/{UNIT_A}/其他材料/2024-05-02 说明.pdf": pdf,  # P502
+            f"{DIR_A}/2024-03-16 工作方案副本.pdf": lambda: (Path(tmp) / "plan.pdf").read_bytes(),  # P505
+            f"evidence/{UNIT_B}/1.1 理论宣讲/2024-05-03 方案.pdf": pdf,  # P503
+            "evidence/说明.pdf": pdf,  # P504 outside every unit
+        },
+    )
     (Path(tmp) / "plan.pdf").write_bytes(pdf(date="2024-03-15"))
     files[f"{DIR_A}/2024-03-15 工作方案.pdf"] = (Path(tmp) / "plan.pdf").read_bytes()
-    config = config_with(deadline="2024-10-01", waivers=[
-        {"code": "C204", "unit": UNIT_A, "indicator": "1.1", "reason": "照片由市级统一拍摄", "until": "2024-09-30"},
-    ])
+    config = config_with(
+        deadline="2024-10-01",
+        waivers=[
+            {"code": "C204", "unit": UNIT_A, "indicator": "1.1", "reason": "照片由市级统一拍摄", "until": "2024-09-30"},
+        ],
+    )
     root = make_project(tmp, config=config, files=files)
     code, out, err = run(root, "build")
     assert code == 0, out + err
@@ -62,6 +68,7 @@ def dossiers(root: Path) -> list[Path]:
 
 
 # -- printed size ----------------------------------------------------------------------------------------
+
 
 def print_columns(ws: Any) -> tuple[list[str], int, int]:
     """The printed columns' letters and the printed rows (first, last)."""
@@ -104,8 +111,14 @@ def smallest_printed_points(ws: Any) -> float:
                 hidden = ws.column_dimensions[cell.column_letter].hidden
                 if not hidden:
                     sizes.append(cell.font.sz or 11)
-    for part in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right, ws.oddFooter.left,
-                 ws.oddFooter.center, ws.oddFooter.right):
+    for part in (
+        ws.oddHeader.left,
+        ws.oddHeader.center,
+        ws.oddHeader.right,
+        ws.oddFooter.left,
+        ws.oddFooter.center,
+        ws.oddFooter.right,
+    ):
         if part.text:
             sizes.append(part.size or 11)
     return min(sizes) * scale
@@ -136,6 +149,7 @@ def test_review_entry_columns_stay_for_entry_off_paper(built: Path) -> None:
 
 # -- line breaks -----------------------------------------------------------------------------------------
 
+
 def test_lines_break_as_chinese_is_set(built: Path) -> None:
     for path in workbooks(built):
         wb = openpyxl.load_workbook(path)
@@ -156,6 +170,7 @@ def test_lines_break_as_chinese_is_set(built: Path) -> None:
 
 
 # -- what the ledgers say --------------------------------------------------------------------------------
+
 
 def docx_texts(path: Path) -> list[str]:
     """Every paragraph of the body (tables included), headers and footers."""
@@ -188,8 +203,11 @@ def test_no_tool_jargon_in_any_ledger(built: Path) -> None:
 def test_ledgers_speak_to_units_and_the_terminal_keeps_its_words(built: Path) -> None:
     ws = openpyxl.load_workbook(built / "out" / "材料自查台账.xlsx")["问题清单"]
     heads = [str(c.value).replace("\n", "") for c in ws[1]]
-    rows = [dict(zip(heads, (str(v or "").replace("\n", "") for v in r), strict=False))
-            for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
+    rows = [
+        dict(zip(heads, (str(v or "").replace("\n", "") for v in r), strict=False))
+        for r in ws.iter_rows(min_row=2, values_only=True)
+        if r[0]
+    ]
     codes = {r["代码"] for r in rows}
     assert {"P501", "P502", "P503", "P504", "P505", "W801"} <= codes
     assert "R601" not in codes  # a state in 台账, not a problem
@@ -208,8 +226,9 @@ def test_dossier_ends_with_its_seal_and_units_sign(built: Path) -> None:
     body = [p.text for p in docx.Document(str(built / "out" / "材料自查台账.docx")).paragraphs if p.text.strip()]
     assert body[-2].endswith("（盖章）") and body[-1] == "2024年11月1日"
     assert texts
-    unit = [p.text for p in docx.Document(str(built / "out" / "分单位台账" / f"{UNIT_A}.docx")).paragraphs
-            if p.text.strip()]
+    unit = [
+        p.text for p in docx.Document(str(built / "out" / "分单位台账" / f"{UNIT_A}.docx")).paragraphs if p.text.strip()
+    ]
     assert unit[-3] == f"责任单位（盖章）：{UNIT_A}"
     assert unit[-2].startswith("分管领导（签字）") and unit[-1].startswith("日　　期")
 
@@ -223,6 +242,7 @@ def test_word_ledger_marks_overdue_items_and_dates_in_chinese(built: Path) -> No
 
 
 # -- the template's GB/T 9704 details -------------------------------------------------------------------
+
 
 def test_template_grid_fonts_page_numbers_and_properties(built: Path) -> None:
     path = built / "out" / "材料自查台账.docx"

@@ -30,15 +30,54 @@ from tests.support.helpers import (
 SHEETS = ["汇总", "台账", "问题清单", "文件清单"]
 STAGES = ["初审", "复审", "终审"]
 LEDGER_HEADERS = [
-    "序号", "指标编号", "测评项目", "测评内容", "测评标准", "测评方法", "分值", "责任单位", "材料情况（已报/应报）",
-    "存在问题", "完成情况", "完成时限", "审核情况",
+    "序号",
+    "指标编号",
+    "测评项目",
+    "测评内容",
+    "测评标准",
+    "测评方法",
+    "分值",
+    "责任单位",
+    "材料情况（已报/应报）",
+    "存在问题",
+    "完成情况",
+    "完成时限",
+    "审核情况",
     *[f"{s}{what}" for s in STAGES for what in ("状态", "审核人", "日期")],
-    "审核意见", "备注", "事项编号", "材料指纹", "生成时审核状态",
+    "审核意见",
+    "备注",
+    "事项编号",
+    "材料指纹",
+    "生成时审核状态",
 ]
-PROBLEM_HEADERS = ["序号", "责任单位", "指标编号", "测评内容", "级别", "代码", "问题类型", "说明", "文件", "整改时限",
-                   "整改情况"]
-FILE_HEADERS = ["序号", "责任单位", "指标编号", "材料项", "文件名", "类型", "页数/像素", "日期", "日期来源", "大小",
-                "可用", "SHA-256", "打开文件"]
+PROBLEM_HEADERS = [
+    "序号",
+    "责任单位",
+    "指标编号",
+    "测评内容",
+    "级别",
+    "代码",
+    "问题类型",
+    "说明",
+    "文件",
+    "整改时限",
+    "整改情况",
+]
+FILE_HEADERS = [
+    "序号",
+    "责任单位",
+    "指标编号",
+    "材料项",
+    "文件名",
+    "类型",
+    "页数/像素",
+    "日期",
+    "日期来源",
+    "大小",
+    "可用",
+    "SHA-256",
+    "打开文件",
+]
 FORMULA_NAME = "=1+2.pdf"  # no keyword: the only requirement of 1.1 taking PDFs (工作方案) gets it by type
 
 
@@ -111,8 +150,14 @@ def test_row_counts_match_the_report(book: openpyxl.Workbook, rep: dict) -> None
 
 def test_ledger_rows_in_aspect_id_unit_order(book: openpyxl.Workbook) -> None:
     keys = [r["事项编号"] for r in rows(book["台账"])]
-    assert keys == [f"{UNIT_A}|1.1", f"{UNIT_B}|1.2", f"{UNIT_C}|1.2", f"{UNIT_A}|1.3", f"{UNIT_B}|1.3",
-                    f"{UNIT_C}|1.4"]
+    assert keys == [
+        f"{UNIT_A}|1.1",
+        f"{UNIT_B}|1.2",
+        f"{UNIT_C}|1.2",
+        f"{UNIT_A}|1.3",
+        f"{UNIT_B}|1.3",
+        f"{UNIT_C}|1.4",
+    ]
     assert [r["序号"] for r in rows(book["台账"])] == list(range(1, 7))
 
 
@@ -137,7 +182,11 @@ def test_ledger_cells(book: openpyxl.Workbook, rep: dict) -> None:
     assert flat(b["责任单位"]) == f"{UNIT_B}（牵头）"
     assert b["完成情况"] == "已完成" and b["存在问题"] in (None, "")
     assert b["审核情况"].startswith(f"初审：通过\n王五 {date.today().month}月{date.today().day}日\n复审：待审")
-    assert (b["初审状态"], b["初审审核人"], b["初审日期"]) == ("通过", "王五", datetime.combine(date.today(), datetime.min.time()))
+    assert (b["初审状态"], b["初审审核人"], b["初审日期"]) == (
+        "通过",
+        "王五",
+        datetime.combine(date.today(), datetime.min.time()),
+    )
     assert b["复审状态"] == "待审" and b["审核意见"] == "初审（通过）：材料齐全"
 
     field_only = by_key[f"{UNIT_B}|1.3"]
@@ -162,8 +211,13 @@ def test_state_cells_have_a_drop_down(book: openpyxl.Workbook) -> None:
     for dv in validations:
         assert dv.type == "list" and dv.showErrorMessage and dv.error
         assert dv.formula1 == '"待审,通过,退回"'
-    covered = {str(c) for dv in validations for rng in dv.sqref.ranges for row in rng.cells
-               for c in [openpyxl.utils.get_column_letter(row[1]) + str(row[0])]}
+    covered = {
+        str(c)
+        for dv in validations
+        for rng in dv.sqref.ranges
+        for row in rng.cells
+        for c in [openpyxl.utils.get_column_letter(row[1]) + str(row[0])]
+    }
     data = rows(ws)
     for stage in STAGES:
         letter = column(ws, f"{stage}状态")
@@ -264,10 +318,22 @@ def test_summary(book: openpyxl.Workbook) -> None:
     header_rows = [r for (r, col), v in cells.items() if v == "应报事项"]
     assert len(header_rows) == 2
     heads = [ws.cell(header_rows[1], j).value for j in range(1, 11)]
-    assert heads == ["责任单位", "应报事项", "已完成", "未完成", "完成率", "错误", "警告", "初审通过", "复审通过",
-                     "终审通过"]
-    unit_rows = {ws.cell(r, 1).value: [ws.cell(r, j).value for j in range(2, 11)]
-                 for r in range(header_rows[1] + 1, header_rows[1] + 5)}
+    assert heads == [
+        "责任单位",
+        "应报事项",
+        "已完成",
+        "未完成",
+        "完成率",
+        "错误",
+        "警告",
+        "初审通过",
+        "复审通过",
+        "终审通过",
+    ]
+    unit_rows = {
+        ws.cell(r, 1).value: [ws.cell(r, j).value for j in range(2, 11)]
+        for r in range(header_rows[1] + 1, header_rows[1] + 5)
+    }
     assert unit_rows[UNIT_A][:4] == [1, 0, 1, 0]
     assert unit_rows[UNIT_B][:4] == [1, 1, 0, 1] and unit_rows[UNIT_B][6] == 1  # 初审通过
     assert unit_rows["合计"][:3] == [len(REQUIRED_ITEMS), 3, 1]

@@ -49,21 +49,64 @@ from tests.support.helpers import (
 )
 
 NAMES = {
-    "C201": "unit-folder-missing", "C202": "indicator-folder-missing", "C203": "requirement-missing",
-    "C204": "requirement-short", "F301": "type-not-allowed", "F302": "type-mismatch", "F303": "empty-file",
-    "F304": "unreadable", "F305": "encrypted", "F306": "too-large", "F307": "low-resolution",
-    "T401": "out-of-window", "T402": "undated", "T403": "future-date", "P501": "unknown-unit-folder",
-    "P502": "unknown-folder", "P503": "not-responsible", "P504": "stray-file", "P505": "duplicate-content",
-    "P506": "unassigned-file", "R601": "review-pending", "R602": "review-returned", "R603": "review-stale",
-    "R604": "review-out-of-order", "R605": "self-review", "S701": "overdue", "S702": "due-soon",
+    "C201": "unit-folder-missing",
+    "C202": "indicator-folder-missing",
+    "C203": "requirement-missing",
+    "C204": "requirement-short",
+    "F301": "type-not-allowed",
+    "F302": "type-mismatch",
+    "F303": "empty-file",
+    "F304": "unreadable",
+    "F305": "encrypted",
+    "F306": "too-large",
+    "F307": "low-resolution",
+    "T401": "out-of-window",
+    "T402": "undated",
+    "T403": "future-date",
+    "P501": "unknown-unit-folder",
+    "P502": "unknown-folder",
+    "P503": "not-responsible",
+    "P504": "stray-file",
+    "P505": "duplicate-content",
+    "P506": "unassigned-file",
+    "R601": "review-pending",
+    "R602": "review-returned",
+    "R603": "review-stale",
+    "R604": "review-out-of-order",
+    "R605": "self-review",
+    "S701": "overdue",
+    "S702": "due-soon",
     "W801": "waiver-expired",
 }
 SEVERITY = {
-    "C201": "error", "C202": "error", "C203": "error", "C204": "error", "F301": "error", "F302": "error",
-    "F303": "error", "F304": "error", "F305": "error", "F306": "warning", "F307": "warning", "T401": "error",
-    "T402": "warning", "T403": "warning", "P501": "warning", "P502": "warning", "P503": "warning",
-    "P504": "warning", "P505": "warning", "P506": "info", "R601": "info", "R602": "error", "R603": "error",
-    "R604": "error", "R605": "warning", "S701": "error", "S702": "warning", "W801": "warning",
+    "C201": "error",
+    "C202": "error",
+    "C203": "error",
+    "C204": "error",
+    "F301": "error",
+    "F302": "error",
+    "F303": "error",
+    "F304": "error",
+    "F305": "error",
+    "F306": "warning",
+    "F307": "warning",
+    "T401": "error",
+    "T402": "warning",
+    "T403": "warning",
+    "P501": "warning",
+    "P502": "warning",
+    "P503": "warning",
+    "P504": "warning",
+    "P505": "warning",
+    "P506": "info",
+    "R601": "info",
+    "R602": "error",
+    "R603": "error",
+    "R604": "error",
+    "R605": "warning",
+    "S701": "error",
+    "S702": "warning",
+    "W801": "warning",
 }
 
 
@@ -161,13 +204,16 @@ def test_only_usable_files_count_toward_min(project):
     assert item_entry(rep, UNIT_A, "1.1")["status"] != "complete"
 
 
-@pytest.mark.parametrize("code, path, factory, gap", [
-    ("F303", f"{DIR_A}/2024-04-02 活动照片3.jpg", b"", "C204"),
-    ("F301", f"{DIR_A}/2024-04-02 活动照片3.pdf", pdf, "C204"),
-    ("F304", PLAN, truncated_pdf, "C203"),
-    ("F305", PLAN, encrypted_pdf, "C203"),
-    ("F302", PLAN, jpeg, "C203"),
-])
+@pytest.mark.parametrize(
+    "code, path, factory, gap",
+    [
+        ("F303", f"{DIR_A}/2024-04-02 活动照片3.jpg", b"", "C204"),
+        ("F301", f"{DIR_A}/2024-04-02 活动照片3.pdf", pdf, "C204"),
+        ("F304", PLAN, truncated_pdf, "C203"),
+        ("F305", PLAN, encrypted_pdf, "C203"),
+        ("F302", PLAN, jpeg, "C203"),
+    ],
+)
 def test_unusable_files_do_not_count(project, code, path, factory, gap):
     # the unusable file takes the place of the third photo, or of the plan
     root = project(files=evidence(drop=[] if path == PLAN else [PHOTOS[2]], add={path: factory}))
@@ -258,7 +304,9 @@ def test_F307_low_resolution_is_a_warning_and_still_counts(project):
     root = project(files=evidence(add={small: lambda: jpeg(160, 120)}))
     rep = report(root, expect=0)
     assert_codes(rep["findings"], {("F307", small)})
-    check_finding(only(rep["findings"], "F307"), "F307", unit=UNIT_A, indicator="1.1", requirement="活动照片", path=small)
+    check_finding(
+        only(rep["findings"], "F307"), "F307", unit=UNIT_A, indicator="1.1", requirement="活动照片", path=small
+    )
     assert item_entry(rep, UNIT_A, "1.1")["status"] == "complete"
 
 
@@ -293,7 +341,9 @@ def test_T402_undated_is_a_warning_and_still_counts(project):
     root = project(files=evidence(drop=[PLAN], add={undated: pdf}))
     rep = report(root, expect=0)
     assert_codes(rep["findings"], {("T402", undated)})
-    check_finding(only(rep["findings"], "T402"), "T402", unit=UNIT_A, indicator="1.1", requirement="工作方案", path=undated)
+    check_finding(
+        only(rep["findings"], "T402"), "T402", unit=UNIT_A, indicator="1.1", requirement="工作方案", path=undated
+    )
     assert item_entry(rep, UNIT_A, "1.1")["status"] == "complete"
     assert file_entry(rep, undated)["date"] is None
 
@@ -303,7 +353,9 @@ def test_T403_future_date(project):
     root = project(files=evidence(add={future: jpeg}))
     rep = report(root, today="2024-11-01", expect=0)
     assert_codes(rep["findings"], {("T403", future)})
-    check_finding(only(rep["findings"], "T403"), "T403", unit=UNIT_A, indicator="1.1", requirement="活动照片", path=future)
+    check_finding(
+        only(rep["findings"], "T403"), "T403", unit=UNIT_A, indicator="1.1", requirement="活动照片", path=future
+    )
 
 
 # -------------------------------------------------------------------------------------------
@@ -422,10 +474,18 @@ def test_R603_review_stale_after_a_file_is_added(project):
 def test_R604_review_out_of_order(project):
     root = project()
     fingerprint = item_entry(report(root), UNIT_A, "1.1")["fingerprint"]
-    records = [{
-        "indicator": "1.1", "stage": "复审", "decision": "通过", "by": "赵六",
-        "at": "2024-10-10T09:30:00+08:00", "note": "", "fingerprint": fingerprint, "files": {},
-    }]
+    records = [
+        {
+            "indicator": "1.1",
+            "stage": "复审",
+            "decision": "通过",
+            "by": "赵六",
+            "at": "2024-10-10T09:30:00+08:00",
+            "note": "",
+            "fingerprint": fingerprint,
+            "files": {},
+        }
+    ]
     (root / "reviews").mkdir()
     (root / "reviews" / f"{UNIT_A}.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
     rep = report(root, expect=1)
@@ -634,5 +694,3 @@ def test_every_code_is_raised_by_civdoc():
     source = "".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "findings.py")
     for code in ALL_CODES:
         assert f'"{code}"' in source, f"nothing raises {code}"
-
-

@@ -104,12 +104,33 @@ SUMMARY_C = f"{DIR_C4}/2024-06-30 年度工作总结.xlsx"
 REQUIRED_ITEMS = [(UNIT_A, "1.1"), (UNIT_B, "1.2"), (UNIT_C, "1.2"), (UNIT_C, "1.4")]
 
 ALL_CODES = [
-    "C201", "C202", "C203", "C204",
-    "F301", "F302", "F303", "F304", "F305", "F306", "F307",
-    "T401", "T402", "T403",
-    "P501", "P502", "P503", "P504", "P505", "P506",
-    "R601", "R602", "R603", "R604", "R605",
-    "S701", "S702",
+    "C201",
+    "C202",
+    "C203",
+    "C204",
+    "F301",
+    "F302",
+    "F303",
+    "F304",
+    "F305",
+    "F306",
+    "F307",
+    "T401",
+    "T402",
+    "T403",
+    "P501",
+    "P502",
+    "P503",
+    "P504",
+    "P505",
+    "P506",
+    "R601",
+    "R602",
+    "R603",
+    "R604",
+    "R605",
+    "S701",
+    "S702",
     "W801",
 ]
 D_CODES = ["D101", "D102", "D103", "D104", "D105"]
@@ -294,9 +315,11 @@ def _created(created: str | None) -> Callable[[str], str]:
         text = re.sub(r"<dcterms:created[^>]*>[^<]*</dcterms:created>", "", text)
         text = re.sub(r"<dcterms:created[^>]*/>", "", text)
         if created:
-            stamp = ('<dcterms:created xmlns:dcterms="http://purl.org/dc/terms/" '
-                     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                     f'xsi:type="dcterms:W3CDTF">{created}T02:00:00Z</dcterms:created>')
+            stamp = (
+                '<dcterms:created xmlns:dcterms="http://purl.org/dc/terms/" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                f'xsi:type="dcterms:W3CDTF">{created}T02:00:00Z</dcterms:created>'
+            )
             text = text.replace("</cp:coreProperties>", stamp + "</cp:coreProperties>")
         return text
 
@@ -329,10 +352,13 @@ def _office_template(kind: str) -> bytes:
 
 def _office(kind: str, body_part: str, created: str | None) -> bytes:
     text = f"测试文档 {next(_serial)}"
-    return _rewrite_zip(_office_template(kind), {
-        body_part: lambda xml: xml.replace(_PLACEHOLDER, text),
-        "docProps/core.xml": _created(created),
-    })
+    return _rewrite_zip(
+        _office_template(kind),
+        {
+            body_part: lambda xml: xml.replace(_PLACEHOLDER, text),
+            "docProps/core.xml": _created(created),
+        },
+    )
 
 
 def docx(created: str | None = None) -> bytes:
@@ -374,7 +400,9 @@ def nfd(text: str) -> str:
 NEEDS_PROJECT = {"check", "build", "review", "pack", "kit"}
 
 
-def run(root: Path | None, *args: str, today: str | None = TODAY, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+def run(
+    root: Path | None, *args: str, today: str | None = TODAY, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     """Run `civdoc ARGS` in-process; check/build/review get --today and --project ROOT.
 
     Returns (exit_code, stdout, stderr). Fails the test on a traceback or an exception escaping the app.
@@ -418,14 +446,16 @@ def codes(found: Iterable[dict[str, Any]], ignore: Iterable[str] = ()) -> set[tu
     return {(f["code"], f["path"]) for f in found if f["code"] not in skip}
 
 
-def assert_codes(found: list[dict[str, Any]], expected: set[tuple[str, str | None]],
-                 ignore: Iterable[str] = ("R601",)) -> None:
+def assert_codes(
+    found: list[dict[str, Any]], expected: set[tuple[str, str | None]], ignore: Iterable[str] = ("R601",)
+) -> None:
     """The exact set of (code, path) among the findings, leaving out the codes in `ignore`."""
     got = codes(found, ignore)
     assert got == expected, (
         f"\nmissing:    {sorted(expected - got, key=str)}\nunexpected: {sorted(got - expected, key=str)}\n"
-        + "\n".join(f"  {f['code']} {f['severity']} {f['unit']} {f['indicator']} {f['path']}: {f['message']}"
-                    for f in found)
+        + "\n".join(
+            f"  {f['code']} {f['severity']} {f['unit']} {f['indicator']} {f['path']}: {f['message']}" for f in found
+        )
     )
 
 
@@ -459,11 +489,30 @@ def stages(item: dict[str, Any]) -> dict[str, str]:
     return {s["stage"]: s["state"] for s in entries}
 
 
-def review(root: Path, unit: str, ident: str, stage: str, passed: bool = True, by: str = "王五",
-           *extra: str, today: str = TODAY) -> tuple[int, str, str]:
+def review(
+    root: Path,
+    unit: str,
+    ident: str,
+    stage: str,
+    passed: bool = True,
+    by: str = "王五",
+    *extra: str,
+    today: str = TODAY,
+) -> tuple[int, str, str]:
     """`civdoc review UNIT ID --stage S --pass|--return --by NAME [EXTRA]`."""
-    return run(root, "review", unit, ident, "--stage", stage, "--pass" if passed else "--return",
-               "--by", by, *extra, today=today)
+    return run(
+        root,
+        "review",
+        unit,
+        ident,
+        "--stage",
+        stage,
+        "--pass" if passed else "--return",
+        "--by",
+        by,
+        *extra,
+        today=today,
+    )
 
 
 def sign_all(root: Path, items: Iterable[tuple[str, str]] = REQUIRED_ITEMS, today: str = TODAY) -> None:

@@ -39,25 +39,33 @@ def pdf_page_dag(levels: int = 12, fanout: int = 16, count: bytes = b"-1") -> by
 
 def pdf_self_loop() -> bytes:
     """/Pages whose first kid is itself, with a huge /Count."""
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                b"<< /Type /Pages /Kids [2 0 R 2 0 R] /Count 999999999999 >>"])
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R 2 0 R] /Count 999999999999 >>"])
 
 
 def pdf_deep_nesting(depth: int = 200_000) -> bytes:
     """An /Info value nested `depth` arrays deep: a recursive parser runs out of stack."""
     deep = b"[" * depth + b"]" * depth
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-                b"<< /Title " + deep + b" /CreationDate (D:20240315) >>"], info=4)
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /Title " + deep + b" /CreationDate (D:20240315) >>",
+        ],
+        info=4,
+    )
 
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose IHDR (valid CRC) claims width x height, followed by a tiny IDAT and IEND."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_header(width: int, height: int) -> bytes:
@@ -70,7 +78,7 @@ def jpeg_header(width: int, height: int) -> bytes:
 def _docx_parts() -> dict[str, bytes]:
     return {
         "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                               b'<Default Extension="xml" ContentType="application/xml"/></Types>',
+        b'<Default Extension="xml" ContentType="application/xml"/></Types>',
         "word/document.xml": b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>',
     }
 

@@ -56,11 +56,17 @@ indicators:
 
 
 def valid_pdf(title: str = "方案") -> bytes:
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-                b"<< /Title <FEFF" + title.encode("utf-16-be").hex().encode() + b"> /CreationDate (D:20240315093000+08'00') >>"],
-               info=4)
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /Title <FEFF"
+            + title.encode("utf-16-be").hex().encode()
+            + b"> /CreationDate (D:20240315093000+08'00') >>",
+        ],
+        info=4,
+    )
 
 
 def valid_jpeg(seed: int = 0) -> bytes:
@@ -94,8 +100,20 @@ class Project:
         self.item = root / ITEM
 
     def run(self, *args: str, timeout: float = 60, prefix: list[str] | None = None, fmt: str = "json") -> Outcome:
-        cmd = [*(prefix or []), sys.executable, "-m", "civdoc", "check", "--format", fmt, "--today", TODAY,
-               "--project", str(self.root), *args]
+        cmd = [
+            *(prefix or []),
+            sys.executable,
+            "-m",
+            "civdoc",
+            "check",
+            "--format",
+            fmt,
+            "--today",
+            TODAY,
+            "--project",
+            str(self.root),
+            *args,
+        ]
         env = {k: v for k, v in os.environ.items() if k not in ("CIVDOC_TODAY", "CIVDOC_DEBUG")}
         started = time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env)
@@ -127,8 +145,7 @@ def without_dac(tmp_root: Path) -> list[str] | None:
     setpriv = shutil.which("setpriv")
     if not setpriv:
         return None
-    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search",
-              "--inh-caps=-dac_override,-dac_read_search"]
+    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
     probe = tmp_root / "probe"
     probe.write_bytes(b"x")
     probe.chmod(0)

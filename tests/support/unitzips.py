@@ -31,8 +31,9 @@ class RawNameInfo(zipfile.ZipInfo):
         return self.filename.encode("cp437"), flags | (self.forced_flags & 0x800)
 
 
-def raw_entry(archive: zipfile.ZipFile, raw: bytes, data: bytes, mode: int | None = None, flags: int = 0,
-              system: int = 0) -> None:
+def raw_entry(
+    archive: zipfile.ZipFile, raw: bytes, data: bytes, mode: int | None = None, flags: int = 0, system: int = 0
+) -> None:
     info = RawNameInfo(raw.decode("cp437"), STAMP)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = system
@@ -91,7 +92,8 @@ def tree(root: Path, skip: tuple[str, ...] = ("out", ".civdoc")) -> dict[str, st
         for f in files:
             path = Path(folder) / f
             found[(rel_folder / f).as_posix()] = (
-                "link" if path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest())
+                "link" if path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest()
+            )
     return found
 
 

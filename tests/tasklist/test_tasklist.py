@@ -554,10 +554,28 @@ def test_national_system_shape(tmp_path: Path) -> None:
     ws.append([])
     ws.append(["测评\n项目", "指标名称", "测评内容", "测评标准", None, None, "测评方法"])
     ws.merge_cells("D5:F5")
-    ws.append(["Ⅰ—1\n中\n央\n文\n明\n委\n重\n点\n工\n作", "Ⅱ—1\n深入学习宣传", "Ⅲ—1\n健全学习制度",
-               "1)制定学习计划；\n2)建立学习制度；\n3)完善考核办法。", None, None, "材料审核"])
-    ws.append([None, None, "Ⅲ—2\n大力宣传阐释", "1)开设专题专栏；\n2)深入基层宣讲。", None, None,
-               "1)材料审核\n2)材料审核、问卷调查"])
+    ws.append(
+        [
+            "Ⅰ—1\n中\n央\n文\n明\n委\n重\n点\n工\n作",
+            "Ⅱ—1\n深入学习宣传",
+            "Ⅲ—1\n健全学习制度",
+            "1)制定学习计划；\n2)建立学习制度；\n3)完善考核办法。",
+            None,
+            None,
+            "材料审核",
+        ]
+    )
+    ws.append(
+        [
+            None,
+            None,
+            "Ⅲ—2\n大力宣传阐释",
+            "1)开设专题专栏；\n2)深入基层宣讲。",
+            None,
+            None,
+            "1)材料审核\n2)材料审核、问卷调查",
+        ]
+    )
     ws.append([None, "Ⅱ—2\n培育核心价值观", "Ⅲ—3\n宣传教育", "公益广告覆盖。", None, None, "实地考察"])
     for r in (6, 7, 8):
         ws.merge_cells(f"D{r}:F{r}")
@@ -592,7 +610,11 @@ def test_methods_one_a_line_or_a_space_apart_are_separate_methods(tmp_path: Path
     assert code == 0, err
     methods = {ind["content"]: ind["method"] for ind in by_id(root).values()}
     as_list = {k: [v] if isinstance(v, str) else v for k, v in methods.items()}
-    assert as_list == {"理论宣讲": ["材料审核", "实地考察"], "志愿服务": ["材料审核", "网上申报"], "移风易俗": ["材料审核"]}
+    assert as_list == {
+        "理论宣讲": ["材料审核", "实地考察"],
+        "志愿服务": ["材料审核", "网上申报"],
+        "移风易俗": ["材料审核"],
+    }
     assert run(root, "check", "--today", "2026-11-22")[0] in (0, 1)  # the project loads: no D105
 
 

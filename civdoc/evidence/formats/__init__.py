@@ -102,9 +102,6 @@ def _sha256(f: IO[bytes]) -> str:
     return "sha256:" + h.hexdigest()
 
 
-
-
-
 _INSPECTORS: dict[str, Callable[[IO[bytes], bytes, int, Inspection], None]] = {
     "pdf": _guarded(_inspect_pdf),
     "jpeg": _guarded(_inspect_image),

@@ -85,9 +85,7 @@ def _meta_date(text: object) -> str | None:
     tz = (m["tz"] or "").replace(" ", "")
     if tz and m["H"] is not None and (tz == "Z" or re.fullmatch(r"[+-]0*['’:]?0*", tz)):
         try:
-            stamp = datetime(
-                y, mo, d, int(m["H"]), int(m["M"] or 0), int(m["S"] or 0), tzinfo=timezone.utc
-            )
+            stamp = datetime(y, mo, d, int(m["H"]), int(m["M"] or 0), int(m["S"] or 0), tzinfo=timezone.utc)
             return stamp.astimezone(LOCAL_TZ).date().isoformat()
         except ValueError:  # hour 24, second 60 ...: keep the written date
             pass
@@ -105,7 +103,6 @@ def _tail(f: IO[bytes], size: int, n: int) -> bytes:
 
 # ---------------------------------------------------------------------------------------------
 # Images
-
 
 
 class _Broken(Exception):

@@ -236,4 +236,3 @@ def _heic_size(f: IO[bytes], size: int) -> tuple[int, int] | None:
 
 # ---------------------------------------------------------------------------------------------
 # Zip containers: docx, xlsx, pptx, ofd, zip
-

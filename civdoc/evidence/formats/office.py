@@ -149,9 +149,7 @@ class _Ole:
     def __init__(self, f: IO[bytes], head: bytes, size: int) -> None:
         self.f, self.size = f, size
         self.sector = 1 << struct.unpack_from("<H", head, 30)[0]
-        (n_fat, self.first_dir, _, self.cutoff, _, _, difat_next, n_difat) = struct.unpack_from(
-            "<IIIIIIII", head, 44
-        )
+        (n_fat, self.first_dir, _, self.cutoff, _, _, difat_next, n_difat) = struct.unpack_from("<IIIIIIII", head, 44)
         fat_sectors = [s for s in struct.unpack_from("<109I", head, 76) if s <= _MAXREGSECT]
         per = self.sector // 4
         seen: set[int] = set()
@@ -240,5 +238,3 @@ def _ole_legacy_encrypted(ole: _Ole, entries: list[tuple[str, int, int]]) -> boo
 
 
 # ---------------------------------------------------------------------------------------------
-
-

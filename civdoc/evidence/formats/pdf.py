@@ -154,5 +154,3 @@ def _pdf_creation_date(reader: PdfReader) -> str | None:
         return _meta_date(str(raw)) if raw is not None else None
     except Exception:
         return None
-
-

@@ -36,6 +36,7 @@ from civdoc.render.templating import DOSSIER, SUMMARY, TemplateError, Templates
 
 # -- public -----------------------------------------------------------------------------------------
 
+
 def dossier_bytes(result: Result, templates: Templates, unit: str | None = None) -> bytes:
     """The whole dossier (unit None), or one unit's (result already scoped to that unit), as .docx bytes."""
     facts = summary_facts(result, unit)
@@ -62,8 +63,10 @@ def dossier_bytes(result: Result, templates: Templates, unit: str | None = None)
     }
     _fill_blocks(doc, makers, writer, templates.shown(DOSSIER))
     if any("〔civdoc:" in text for text in _texts(doc)):
-        raise TemplateError(f"模板 {templates.shown(DOSSIER)} 把 ledger、problems 或 signatures 放在了页眉、页脚或文本框中。"
-                            "这三个占位符会被替换为表格，只能单独成段放在正文里。")
+        raise TemplateError(
+            f"模板 {templates.shown(DOSSIER)} 把 ledger、problems 或 signatures 放在了页眉、页脚或文本框中。"
+            "这三个占位符会被替换为表格，只能单独成段放在正文里。"
+        )
     props = doc.core_properties
     props.title = title
     props.subject = result.project.config.name

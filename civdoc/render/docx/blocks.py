@@ -15,6 +15,7 @@ from civdoc.render.templating import TemplateError
 
 # -- block placeholders ------------------------------------------------------------------------------
 
+
 def _fill_blocks(doc: Any, makers: dict[str, Callable[[Writer], list[Any]]], writer: Writer, shown: str) -> None:
     body = doc.element.body
     for p in list(body.iter(qn("w:p"))):
@@ -24,8 +25,10 @@ def _fill_blocks(doc: Any, makers: dict[str, Callable[[Writer], list[Any]]], wri
             if token not in text:
                 continue
             if text != token:
-                raise TemplateError(f"模板 {shown} 中的 {{{{ {name} }}}} 必须单独占一个段落（它会被整段替换为表格），"
-                                    "请把它前后的文字移到别的段落。")
+                raise TemplateError(
+                    f"模板 {shown} 中的 {{{{ {name} }}}} 必须单独占一个段落（它会被整段替换为表格），"
+                    "请把它前后的文字移到别的段落。"
+                )
             writer.width = _text_width(p)
             elements = makers[name](writer)
             _replace(p, elements)
@@ -40,8 +43,11 @@ def _replace(p: Any, elements: list[Any]) -> None:
     needed = (
         (ppr is not None and ppr.find(qn("w:sectPr")) is not None)  # it ends a section
         or (p.getparent().tag == qn("w:tc") and following is None)  # a cell ends with a paragraph
-        or (bool(elements) and elements[-1].tag == qn("w:tbl")  # a table needs a paragraph after it:
-            and (following is None or following.tag in (qn("w:tbl"), qn("w:sectPr"))))  # at the end, or between tables
+        or (
+            bool(elements)
+            and elements[-1].tag == qn("w:tbl")  # a table needs a paragraph after it:
+            and (following is None or following.tag in (qn("w:tbl"), qn("w:sectPr")))
+        )  # at the end, or between tables
     )
     if not needed:
         p.getparent().remove(p)
@@ -50,7 +56,7 @@ def _replace(p: Any, elements: list[Any]) -> None:
         if child.tag != qn("w:pPr"):
             p.remove(child)
     if ppr is None:
-        ppr = parse_xml(f'<w:pPr {nsdecls("w")}/>')
+        ppr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
         p.insert(0, ppr)
     section = ppr.find(qn("w:sectPr"))
     for child in list(ppr):
@@ -62,8 +68,10 @@ def _replace(p: Any, elements: list[Any]) -> None:
         ppr.append(section)
 
 
-_TINY = parse_xml(f'<w:pPr {nsdecls("w")}><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-                  '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr>')
+_TINY = parse_xml(
+    f'<w:pPr {nsdecls("w")}><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr>'
+)
 
 
 def _text_width(p: Any) -> int:
@@ -88,8 +96,10 @@ def _text_width(p: Any) -> int:
     if sect is not None:
         size, margin = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
         if size is not None and margin is not None:
+
             def twips(element: Any, attr: str) -> int:
                 value = element.get(qn(f"w:{attr}"))
                 return int(float(value)) if value else 0
+
             width = twips(size, "w") - twips(margin, "left") - twips(margin, "right") - twips(margin, "gutter")
     return max(width, 2000)

@@ -15,6 +15,7 @@ from civdoc.render.docx.text import cn_date
 
 # -- the numbers behind 一、基本情况 ------------------------------------------------------------------
 
+
 def summary_facts(result: Result, unit: str | None) -> dict[str, Any]:
     """Everything 基本情况.j2 may use (see the comment at its top)."""
     project = result.project
@@ -66,16 +67,30 @@ def _top_units(order: list[str], open_findings: list[Finding], n: int = 3) -> li
     errors = {u: [f for f in found if f.severity == "error"] for u, found in by_unit.items()}
     rank = {u: i for i, u in enumerate(order)}
     ranked = sorted((u for u in errors if errors[u]), key=lambda u: (-len(errors[u]), rank.get(u, len(rank))))[:n]
-    return [{"name": u, "errors": len(errors[u]), "warnings": len(by_unit[u]) - len(errors[u]),
-             "types": _types(errors[u], 2)} for u in ranked]
+    return [
+        {
+            "name": u,
+            "errors": len(errors[u]),
+            "warnings": len(by_unit[u]) - len(errors[u]),
+            "types": _types(errors[u], 2),
+        }
+        for u in ranked
+    ]
 
 
 def _stage_progress(stages: list[str], required: list[Item]) -> list[dict[str, Any]]:
     progress = []
     for i, stage in enumerate(stages):
         states = Counter(_stage(item, stage, i).state for item in required)
-        progress.append({"name": stage, "passed": states["通过"], "returned": states["退回"],
-                         "stale": states["失效"], "pending": states["待审"]})
+        progress.append(
+            {
+                "name": stage,
+                "passed": states["通过"],
+                "returned": states["退回"],
+                "stale": states["失效"],
+                "pending": states["待审"],
+            }
+        )
     return progress
 
 

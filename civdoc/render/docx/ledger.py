@@ -17,6 +17,7 @@ from civdoc.render.labels import STATUS
 
 # -- 二、分项目台账 -------------------------------------------------------------------------------------
 
+
 def ledger_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
     project = result.project
     stages = project.config.review.stages
@@ -30,8 +31,12 @@ def ledger_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
     columns = [Column("序号", 10, "center"), Column("指标编号", 17.5, "center"), Column("测评内容", 28)]
     if unit is None:
         columns.append(Column("责任单位", 28))
-    columns += [Column("应报材料", 37), Column("已报材料", 24), Column("完成情况", 17.5, "center"),
-                Column("完成时限", 21.5, "center")]
+    columns += [
+        Column("应报材料", 37),
+        Column("已报材料", 24),
+        Column("完成情况", 17.5, "center"),
+        Column("完成时限", 21.5, "center"),
+    ]
     columns += [Column(stage, 15, "center") for stage in stages]
     blocks: list[Any] = []
     for n, aspect in enumerate(aspects, 1):
@@ -47,8 +52,9 @@ def ledger_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
 MERGE_UP_TO = 8  # an indicator's rows are merged (and kept on one page) up to this many; more repeat it
 
 
-def _ledger_rows(result: Result, aspect: Aspect, items: list[Item], unit: str | None,
-                 stages: list[str]) -> Iterable[list[Any]]:
+def _ledger_rows(
+    result: Result, aspect: Aspect, items: list[Item], unit: str | None, stages: list[str]
+) -> Iterable[list[Any]]:
     project = result.project
     sizes = Counter(item.indicator for item in items)
     overdue = {(f.unit, f.indicator) for f in result.findings if f.code == "S701" and not f.waived}
@@ -75,9 +81,12 @@ def _ledger_rows(result: Result, aspect: Aspect, items: list[Item], unit: str | 
             status: str | Cell = STATUS[item.status]
             if (item.unit, item.indicator) in overdue:
                 status = Cell([status, "已逾期"], style="overdue")
-            row += [[f"{r.name}（可选）" if r.min == 0 else f"{r.name}{r.min}份" for r in item.requirements],
-                    [f"{r.found}份" + (f"，缺{r.min - r.found}份" if r.found < r.min else "") for r in item.requirements],
-                    status, _deadline(item)]
+            row += [
+                [f"{r.name}（可选）" if r.min == 0 else f"{r.name}{r.min}份" for r in item.requirements],
+                [f"{r.found}份" + (f"，缺{r.min - r.found}份" if r.found < r.min else "") for r in item.requirements],
+                status,
+                _deadline(item),
+            ]
             row += [_stage_lines(_stage(item, stage, i)) for i, stage in enumerate(stages)]
         yield row
 

@@ -16,6 +16,7 @@ from civdoc.render.printed import office
 
 # -- 四、审核签字 ---------------------------------------------------------------------------------------
 
+
 def signature_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
     stages = result.project.config.review.stages
     if unit is not None:
@@ -31,8 +32,7 @@ def signature_blocks(w: Writer, result: Result, unit: str | None) -> list[Any]:
         top += [Cell(stage, span=2), ""]
         second += ["审核人签字", "日期"]
     rows = [[str(n), Cell(u, style="cell")] + [""] * (2 * len(stages)) for n, u in enumerate(units, 1)]
-    table = w.table(columns, rows, header_rows=[top, second], row_height=620, body_style="center",
-                    head_style="head")
+    table = w.table(columns, rows, header_rows=[top, second], row_height=620, body_style="center", head_style="head")
     return [intro, table, *closing_blocks(w, result)]
 
 
@@ -42,9 +42,11 @@ def closing_blocks(w: Writer, result: Result) -> list[Any]:
     day = cn_date(result.today)
     signed = f"{office(result.project)}（盖章）"
     shift = max((_ems(day) - _ems(signed)) / 2, -4)
-    return [w.paragraph("", "body"),
-            w.paragraph(signed, "body", right_chars=4 + shift),
-            w.paragraph(day, "body", right_chars=4)]
+    return [
+        w.paragraph("", "body"),
+        w.paragraph(signed, "body", right_chars=4 + shift),
+        w.paragraph(day, "body", right_chars=4),
+    ]
 
 
 def _ems(text: str) -> float:
@@ -62,13 +64,20 @@ def _unit_signatures(w: Writer, result: Result, unit: str, stages: list[str]) ->
     rows.append(["联络员", contact or "", "", "年　　月　　日"])
     rows.append(["分管领导", "", "", "年　　月　　日"])
     columns = [Column("审核环节", 16), Column("情况说明", 44), Column("签字", 24), Column("日期", 28)]
-    intro = w.paragraph("本单位材料经逐项审核后，由各阶段审核人、联络员和分管领导签字并注明日期。"
-                        "分管领导签字即表示对本单位所报材料的真实性、完整性负责。", "note")
+    intro = w.paragraph(
+        "本单位材料经逐项审核后，由各阶段审核人、联络员和分管领导签字并注明日期。"
+        "分管领导签字即表示对本单位所报材料的真实性、完整性负责。",
+        "note",
+    )
     lines = [f"责任单位（盖章）：{unit}", "分管领导（签字）：＿＿＿＿＿＿＿＿", "日　　期：＿＿＿＿年＿＿月＿＿日"]
     sign = [w.paragraph(line, "body", right_chars=0) for line in lines]
     for p in sign:  # left, not right: a form the 分管领导 fills in
         jc = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
         jc.set(qn("w:val"), "left")
         p.find(f"{qn('w:pPr')}/{qn('w:ind')}").set(qn("w:left"), "640")
-    return [intro, w.table(columns, rows, row_height=850, body_style="sign", head_style="sign_head"),
-            w.paragraph("", "body"), *sign]
+    return [
+        intro,
+        w.table(columns, rows, row_height=850, body_style="sign", head_style="sign_head"),
+        w.paragraph("", "body"),
+        *sign,
+    ]

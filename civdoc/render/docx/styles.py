@@ -12,11 +12,15 @@ from civdoc.render.templating import DOSSIER
 
 # -- styles ------------------------------------------------------------------------------------------
 
+
 def _styles(doc: Any) -> dict[str, str]:
     """Style ids of the styles the generated parts use; a template made without them gets the built-in ones."""
     styles = doc.styles.element
-    by_name = {s.find(qn("w:name")).get(qn("w:val")).lower(): s.get(qn("w:styleId"))
-               for s in styles.findall(qn("w:style")) if s.find(qn("w:name")) is not None}
+    by_name = {
+        s.find(qn("w:name")).get(qn("w:val")).lower(): s.get(qn("w:styleId"))
+        for s in styles.findall(qn("w:style"))
+        if s.find(qn("w:name")) is not None
+    }
     missing = [key for key, name in STYLE_NAMES.items() if name.lower() not in by_name]
     if missing:
         builtin = _builtin_styles()

@@ -30,6 +30,7 @@ from civdoc.render.templating import (
 
 # -- the template ------------------------------------------------------------------------------------
 
+
 def _jinja() -> jinja2.Environment:
     # autoescape: values land inside XML, so a unit named "A&B" must become A&amp;B; sandboxed: a
     # project's template may format data, never reach Python objects, files or processes (SPEC §6)
@@ -48,8 +49,10 @@ def _template(templates: Templates) -> DocxTemplate:
                 if "word/document.xml" not in archive.namelist():
                     raise zipfile.BadZipFile
         except (OSError, zipfile.BadZipFile):
-            raise TemplateError(f"模板 {shown} 不是有效的 Word 文档（.docx），无法打开。"
-                                "请用 Word 重新另存为 .docx，或删除它以使用内置模板。") from None
+            raise TemplateError(
+                f"模板 {shown} 不是有效的 Word 文档（.docx），无法打开。"
+                "请用 Word 重新另存为 .docx，或删除它以使用内置模板。"
+            ) from None
         _check_variables(DocxTemplate(io.BytesIO(data)), shown)
         templates.cache[key] = data
     return DocxTemplate(io.BytesIO(templates.cache[key]))
@@ -79,12 +82,16 @@ def _check_variables(tpl: DocxTemplate, shown: str) -> None:
         try:
             used |= meta.find_undeclared_variables(env.parse(lined))
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"模板 {shown} 中的标签写法有误{_near(lined, exc.lineno)}（{jinja_message(exc)}）。"
-                                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。") from None
+            raise TemplateError(
+                f"模板 {shown} 中的标签写法有误{_near(lined, exc.lineno)}（{jinja_message(exc)}）。"
+                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。"
+            ) from None
     unknown = sorted(used - set(TEXT_VARIABLES) - set(BLOCKS))
     if unknown:
-        raise TemplateError(f"模板 {shown} 使用了 civdoc 不提供的变量：{'、'.join(unknown)}。"
-                            f"可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。请检查拼写。")
+        raise TemplateError(
+            f"模板 {shown} 使用了 civdoc 不提供的变量：{'、'.join(unknown)}。"
+            f"可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。请检查拼写。"
+        )
 
 
 def _near(xml: str, lineno: int | None) -> str:
@@ -101,8 +108,9 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {shown} 中的标签写法有误（{jinja_message(exc)}）。") from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"模板 {shown} 使用了{undefined_message(exc)}。"
-                            f"可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。") from None
+        raise TemplateError(
+            f"模板 {shown} 使用了{undefined_message(exc)}。可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。"
+        ) from None
     except SecurityError:
         raise TemplateError(unsafe_message(shown)) from None
     except jinja2.TemplateError as exc:
@@ -112,8 +120,10 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
     doc = tpl.docx
     for text in _texts(doc):
         if "{{" in text or "{%" in text or "{#" in text:
-            raise TemplateError(f"模板 {shown} 生成的文档中仍有未处理的标签：“{text.strip()[:60]}”。"
-                                "请检查该处标签是否写完整（{{ }}、{% %} 成对），并且没有被 Word 的格式拆开。")
+            raise TemplateError(
+                f"模板 {shown} 生成的文档中仍有未处理的标签：“{text.strip()[:60]}”。"
+                "请检查该处标签是否写完整（{{ }}、{% %} 成对），并且没有被 Word 的格式拆开。"
+            )
     return doc
 
 

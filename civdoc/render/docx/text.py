@@ -22,7 +22,7 @@ def title_lines(title: str, per_line: float = 19.5) -> str:
     width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in title)
     suffix = "材料自查台账"
     if width > per_line and title.endswith(suffix) and len(title) > len(suffix):
-        return f"{title[:-len(suffix)]}\n{suffix}"
+        return f"{title[: -len(suffix)]}\n{suffix}"
     return title
 
 

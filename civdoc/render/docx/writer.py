@@ -15,6 +15,7 @@ from civdoc.safe.xml import xml_legal
 
 # -- writing paragraphs and tables -------------------------------------------------------------------
 
+
 @dataclass
 class Column:
     header: str
@@ -43,19 +44,29 @@ class Writer:
         """right_chars: aligned right, that many characters in from the margin (落款, GB/T 9704 7.3.5)."""
         layout = ""
         if right_chars is not None:
-            layout = (f'<w:ind w:right="{round(right_chars * 320)}" w:rightChars="{round(right_chars * 100)}" w:firstLine="0" '
-                      'w:firstLineChars="0"/><w:jc w:val="right"/>')
-        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles[style]}"/>{layout}</w:pPr>'
-                      f'<w:r><w:t xml:space="preserve"></w:t></w:r></w:p>')
+            layout = (
+                f'<w:ind w:right="{round(right_chars * 320)}" w:rightChars="{round(right_chars * 100)}" w:firstLine="0" '
+                'w:firstLineChars="0"/><w:jc w:val="right"/>'
+            )
+        p = parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self.styles[style]}"/>{layout}</w:pPr>'
+            f'<w:r><w:t xml:space="preserve"></w:t></w:r></w:p>'
+        )
         p[-1][-1].text = clean(text)
         return p
 
     def heading(self, text: str) -> Any:
         return self.paragraph(text, "heading")
 
-    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-              header_rows: Sequence[Sequence[Any]] | None = None, row_height: int | None = None,
-              body_style: str | None = None, head_style: str = "head") -> Any:
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[Any]],
+        header_rows: Sequence[Sequence[Any]] | None = None,
+        row_height: int | None = None,
+        body_style: str | None = None,
+        head_style: str = "head",
+    ) -> Any:
         """A table as wide as the text area; each row value is a str, a list of lines, or a Cell."""
         total = self.width
         weights = sum(c.weight for c in columns)
@@ -66,9 +77,13 @@ class Writer:
             f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
-            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid></w:tbl>")
-        limits = [max((w - CELL_MARGINS) / 20 / (CELL_POINTS / 2) * 0.95, 2) if c.fold else None
-                  for w, c in zip(widths, columns)]
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid></w:tbl>"
+        )
+        limits = [
+            max((w - CELL_MARGINS) / 20 / (CELL_POINTS / 2) * 0.95, 2) if c.fold else None
+            for w, c in zip(widths, columns)
+        ]
         head = self._row(widths, [head_style] * len(columns), header=True)
         for values in header_rows or [[c.header for c in columns]]:
             tbl.append(self._fill(copy.deepcopy(head), _folded(values, limits), widths))
@@ -88,8 +103,9 @@ class Writer:
             f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{self.styles[s]}"/></w:pPr>'
             '<w:r><w:t xml:space="preserve"></w:t></w:r></w:p></w:tc>'
-            for w, s in zip(widths, styles))
-        return parse_xml(f'<w:tr {nsdecls("w")}><w:trPr>{tr_pr}</w:trPr>{cells}</w:tr>')
+            for w, s in zip(widths, styles)
+        )
+        return parse_xml(f"<w:tr {nsdecls('w')}><w:trPr>{tr_pr}</w:trPr>{cells}</w:tr>")
 
     def _fill(self, tr: Any, values: Sequence[Any], widths: list[int]) -> Any:
         cells = tr.findall(qn("w:tc"))
@@ -98,9 +114,9 @@ class Writer:
             if isinstance(value, Cell):
                 tc_pr = tc[0]
                 if value.span > 1:
-                    tc_pr[0].set(qn("w:w"), str(sum(widths[i:i + value.span])))
+                    tc_pr[0].set(qn("w:w"), str(sum(widths[i : i + value.span])))
                     tc_pr[0].addnext(parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="{value.span}"/>'))
-                    drop += cells[i + 1:i + value.span]
+                    drop += cells[i + 1 : i + value.span]
                 if value.merge:
                     anchor = tc_pr.find(qn("w:gridSpan"))
                     anchor = anchor if anchor is not None else tc_pr[0]
@@ -149,9 +165,11 @@ class Cell:
     style: str | None = None
 
 
-_KEEP_NEXT = parse_xml(f'<w:keepNext {nsdecls("w")}/>')
-_VMERGE = {"restart": parse_xml(f'<w:vMerge {nsdecls("w")} w:val="restart"/>'),
-           "continue": parse_xml(f'<w:vMerge {nsdecls("w")}/>')}
+_KEEP_NEXT = parse_xml(f"<w:keepNext {nsdecls('w')}/>")
+_VMERGE = {
+    "restart": parse_xml(f'<w:vMerge {nsdecls("w")} w:val="restart"/>'),
+    "continue": parse_xml(f"<w:vMerge {nsdecls('w')}/>"),
+}
 
 
 def _set_lines(tc: Any, lines: list[str]) -> None:

@@ -20,6 +20,7 @@ from civdoc.render.xlsx.table import _data_sheet, _table
 
 # -- 文件清单 ----------------------------------------------------------------------------------------
 
+
 def _link_base(result: Result, unit: str | None, path: Path | None) -> Path:
     if path is not None:
         return Path(os.path.abspath(path)).parent
@@ -59,8 +60,14 @@ class Links:
     def target(self, rel_path: str) -> str:
         first = rel_path.split("/", 1)[0]
         padded = f"/{rel_path}/"
-        if (self.up is None or (os.sep != "/" and os.sep in rel_path) or os.path.normcase(first) == self.own
-                or "//" in padded or "/./" in padded or "/../" in padded):
+        if (
+            self.up is None
+            or (os.sep != "/" and os.sep in rel_path)
+            or os.path.normcase(first) == self.own
+            or "//" in padded
+            or "/./" in padded
+            or "/../" in padded
+        ):
             return link_target(self.root, rel_path, self.base)
         rel = rel_path if self.up == "." else f"{self.up}/{rel_path}"
         for ch, escaped in _UNSAFE.items():  # "%" first: what it puts in is not escaped again
@@ -111,13 +118,21 @@ def span_text(span: Span) -> str:
 def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> None:
     links = Links(result.project.root, base)
     # SHA-256 and the link are for the screen: they follow the printed columns, off the print area
-    cols = [Col("序号", 5, center=True), Col("责任单位", 11, min_width=11, center=True),
-            Col("指标编号", 6, center=True), Col("材料项", 11, min_width=8), Col("文件名", 50, min_width=20),
-            Col("类型", 9, center=True), Col("页数/像素", 11, min_width=9, center=True),
-            Col("日期", 15.5, min_width=15.5, center=True), Col("日期来源", 11, min_width=9),
-            Col("大小", 8, center=True), Col("可用", 5, center=True),
-            Col("SHA-256", 66, min_width=66, font=MONO, printed=False),
-            Col("打开文件", 9, center=True, font=LINK, printed=False)]
+    cols = [
+        Col("序号", 5, center=True),
+        Col("责任单位", 11, min_width=11, center=True),
+        Col("指标编号", 6, center=True),
+        Col("材料项", 11, min_width=8),
+        Col("文件名", 50, min_width=20),
+        Col("类型", 9, center=True),
+        Col("页数/像素", 11, min_width=9, center=True),
+        Col("日期", 15.5, min_width=15.5, center=True),
+        Col("日期来源", 11, min_width=9),
+        Col("大小", 8, center=True),
+        Col("可用", 5, center=True),
+        Col("SHA-256", 66, min_width=66, font=MONO, printed=False),
+        Col("打开文件", 9, center=True, font=LINK, printed=False),
+    ]
     # by unit, indicator and path: two stable sorts make no key tuple a file (see SheetXML.rows)
     files = sorted(result.files, key=attrgetter("path"))
     files.sort(key=lambda f: look.unit_order(f.unit, f.indicator))
@@ -130,9 +145,23 @@ def _file_sheet(sheet: SheetXML, result: Result, base: Path, look: Lookup) -> No
         ins = f.inspection
         source = DATE_SOURCES.get(f.date_source or "", f.date_source or "") if f.date else ""
         sha = ins.sha256.removeprefix("sha256:") if ins and ins.sha256 else ""
-        rows.append((n, f.unit or NO_UNIT, f.indicator or "", f.requirement or "", _file_name(f, result.project),
-                     _type_label(f), _pages_or_pixels(f), span_text(f.date) if f.date else "无法确定", source,
-                     size_text(f.size), "是" if f.usable else "否", sha, "打开"))
+        rows.append(
+            (
+                n,
+                f.unit or NO_UNIT,
+                f.indicator or "",
+                f.requirement or "",
+                _file_name(f, result.project),
+                _type_label(f),
+                _pages_or_pixels(f),
+                span_text(f.date) if f.date else "无法确定",
+                source,
+                size_text(f.size),
+                "是" if f.usable else "否",
+                sha,
+                "打开",
+            )
+        )
         marks.append(None if f.usable and f.date else undated if f.usable else unusable if f.date else neither)
         sheet.link(n + 1, len(cols), links.target(f.path))
     last = _table(sheet, 1, cols, rows, marks)

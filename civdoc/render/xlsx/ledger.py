@@ -56,24 +56,40 @@ from civdoc.render.xlsx.table import _data_sheet, _table
 
 # -- 台账 -------------------------------------------------------------------------------------------
 
+
 def ledger_columns(stages: list[str]) -> list[Col]:
     """The printed columns fill A4 landscape at 100% (SPEC §7: text no smaller than 9 pt on paper): 148.5
     width units of 5.25 pt, within the 791 pt between the margins (LibreOffice's units are 6% wider:
     it prints them at 94%). The review columns that reviewers
     fill from drop-downs follow, off the print area: on paper one 审核情况 column sums them up."""
-    cols = [Col("序号", 5, center=True), Col("指标编号", 6, center=True), Col("测评项目", 10, min_width=10),
-            Col("测评内容", 11, min_width=11), Col("测评标准", 21, min_width=20), Col("测评方法", 9, center=True),
-            Col("分值", 5, center=True), Col("责任单位", 11, min_width=11, center=True),
-            Col(MATERIALS, 17, min_width=17), Col("存在问题", 19, min_width=18),
-            Col("完成情况", 7, min_width=7, center=True), Col(DEADLINE, 14.5, min_width=14.5, center=True),
-            Col(REVIEW_SUMMARY, 13.5, min_width=13.5)]
+    cols = [
+        Col("序号", 5, center=True),
+        Col("指标编号", 6, center=True),
+        Col("测评项目", 10, min_width=10),
+        Col("测评内容", 11, min_width=11),
+        Col("测评标准", 21, min_width=20),
+        Col("测评方法", 9, center=True),
+        Col("分值", 5, center=True),
+        Col("责任单位", 11, min_width=11, center=True),
+        Col(MATERIALS, 17, min_width=17),
+        Col("存在问题", 19, min_width=18),
+        Col("完成情况", 7, min_width=7, center=True),
+        Col(DEADLINE, 14.5, min_width=14.5, center=True),
+        Col(REVIEW_SUMMARY, 13.5, min_width=13.5),
+    ]
     for stage in stages:
-        cols += [Col(state_header(stage), 9, min_width=9, center=True, printed=False),
-                 Col(reviewer_header(stage), 10, min_width=10, center=True, printed=False),
-                 Col(date_header(stage), 14.5, min_width=14.5, center=True, printed=False)]
-    cols += [Col(NOTE, 16, min_width=12, printed=False), Col(REMARK, 12, min_width=10, printed=False),
-             Col(KEY, hidden=True, printed=False), Col(FINGERPRINT, hidden=True, printed=False),
-             Col(SNAPSHOT, hidden=True, printed=False)]
+        cols += [
+            Col(state_header(stage), 9, min_width=9, center=True, printed=False),
+            Col(reviewer_header(stage), 10, min_width=10, center=True, printed=False),
+            Col(date_header(stage), 14.5, min_width=14.5, center=True, printed=False),
+        ]
+    cols += [
+        Col(NOTE, 16, min_width=12, printed=False),
+        Col(REMARK, 12, min_width=10, printed=False),
+        Col(KEY, hidden=True, printed=False),
+        Col(FINGERPRINT, hidden=True, printed=False),
+        Col(SNAPSHOT, hidden=True, printed=False),
+    ]
     return cols
 
 
@@ -84,8 +100,11 @@ def ledger_items(result: Result, look: Lookup | None = None) -> list[Item]:
 
 def standards_text(ind: Indicator) -> str:
     own = ind.own_methods
-    clauses = [s.text + (f"（{'、'.join(m for m in s.method if m not in own)}）"
-                         if s.method and set(s.method) - set(own) else "") for s in ind.standards]
+    clauses = [
+        s.text
+        + (f"（{'、'.join(m for m in s.method if m not in own)}）" if s.method and set(s.method) - set(own) else "")
+        for s in ind.standards
+    ]
     if len(clauses) > 1:
         clauses = [f"{n}. {c}" for n, c in enumerate(clauses, start=1)]
     return "\n".join(clauses)
@@ -168,8 +187,9 @@ def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Looku
     cols = ledger_columns(stages)
     index = {c.header: j for j, c in enumerate(cols)}
     state_cols = [index[state_header(s)] for s in stages]
-    review_cols = [j for s in stages for j in (index[state_header(s)], index[reviewer_header(s)],
-                                                  index[date_header(s)])] + [index[NOTE]]
+    review_cols = [
+        j for s in stages for j in (index[state_header(s)], index[reviewer_header(s)], index[date_header(s)])
+    ] + [index[NOTE]]
     status_col, problem_col = index["完成情况"], index["存在问题"]
     deadline_col = index[DEADLINE]
     grey: Marks = {j: (GREY, None) for j in range(len(cols))}
@@ -212,11 +232,29 @@ def _ledger_sheet(sheet: SheetXML, result: Result, unit: str | None, look: Looku
         if ind.id not in standards:
             standards[ind.id] = standards_text(ind)
         responsible = f"{item.unit}（牵头）" if item.unit == ind.lead and len(ind.responsible) > 1 else item.unit
-        rows.append((n, ind.id, project.aspect_of[ind.id].name, ind.content, standards[ind.id],
-                     "\n".join(ind.methods), _score(ind.score), responsible, materials,
-                     problems, status, item.deadline or "", summary,
-                     *review, note, remark, item.key, item.fingerprint or "",
-                     _snapshot(item, note) if required else ""))
+        rows.append(
+            (
+                n,
+                ind.id,
+                project.aspect_of[ind.id].name,
+                ind.content,
+                standards[ind.id],
+                "\n".join(ind.methods),
+                _score(ind.score),
+                responsible,
+                materials,
+                problems,
+                status,
+                item.deadline or "",
+                summary,
+                *review,
+                note,
+                remark,
+                item.key,
+                item.fingerprint or "",
+                _snapshot(item, note) if required else "",
+            )
+        )
         marks.append(mark)
     last = _table(sheet, 1, cols, rows, marks, head={j: (None, REVIEW_HEAD_FILL) for j in review_cols})
     _data_sheet(ws, last, len(cols), freeze="E2")
@@ -247,8 +285,14 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 def _state_validation(ws: Worksheet, state_cols: list[int], rows: list[int]) -> None:
     if not rows:
         return
-    dv = DataValidation(type="list", formula1='"' + ",".join(STATE_CHOICES) + '"', allow_blank=True,
-                        showDropDown=False, showErrorMessage=True, showInputMessage=True)
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATE_CHOICES) + '"',
+        allow_blank=True,
+        showDropDown=False,
+        showErrorMessage=True,
+        showInputMessage=True,
+    )
     dv.errorTitle = "审核状态无效"
     dv.error = "请从下拉列表中选择：待审、通过 或 退回。"
     dv.errorStyle = "stop"
@@ -266,12 +310,15 @@ def _state_colours(ws: Worksheet, state_cols: list[int], last_row: int) -> None:
     for col in state_cols:
         letter = get_column_letter(col)
         area = f"{letter}2:{letter}{max(last_row, 2)}"
-        ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=['"通过"'], fill=GREEN_FILL,
-                                                       font=Font(color="006100")))
-        ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=['"退回"'], fill=RED_FILL,
-                                                       font=Font(color="9C0006")))
-        ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=['"失效"'], fill=AMBER_FILL,
-                                                       font=Font(color="9C5700")))
+        ws.conditional_formatting.add(
+            area, CellIsRule(operator="equal", formula=['"通过"'], fill=GREEN_FILL, font=Font(color="006100"))
+        )
+        ws.conditional_formatting.add(
+            area, CellIsRule(operator="equal", formula=['"退回"'], fill=RED_FILL, font=Font(color="9C0006"))
+        )
+        ws.conditional_formatting.add(
+            area, CellIsRule(operator="equal", formula=['"失效"'], fill=AMBER_FILL, font=Font(color="9C5700"))
+        )
 
 
 def _sign_off(sheet: SheetXML, result: Result, unit: str, top: int) -> int:
@@ -280,8 +327,7 @@ def _sign_off(sheet: SheetXML, result: Result, unit: str, top: int) -> int:
     contact = result.project.unit_info(unit).contact or ""
     blank = "＿＿＿＿＿＿＿＿"
     day = "＿＿＿＿年＿＿月＿＿日"
-    liaison = (f"联络员：{contact}　　（签字）：{blank}" if contact
-               else f"联络员（签字）：{blank}　　联系电话：{blank}")
+    liaison = f"联络员：{contact}　　（签字）：{blank}" if contact else f"联络员（签字）：{blank}　　联系电话：{blank}"
     big = Font(name=FONT_NAME, size=12)
     lines = [
         (f"责任单位（盖章）：{unit}", Font(name=FONT_NAME, size=12, bold=True)),

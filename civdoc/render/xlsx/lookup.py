@@ -10,6 +10,7 @@ from civdoc.model import Finding, id_key
 
 # -- ordering and lookups --------------------------------------------------------------------------
 
+
 def _id_last(ident: str | None) -> tuple[tuple[int, int, str], ...]:
     """model.id_key, with no id (a unit-level problem) after every indicator of its unit."""
     return id_key(ident) if ident is not None else ((2, 0, ""),)
@@ -35,8 +36,11 @@ class Lookup:
     def unit_order(self, unit: str | None, ident: str | None) -> tuple:
         order = self._unit_orders.get((unit, ident))  # asked once a file: 50,000 times, of a few hundred pairs
         if order is None:
-            order = self._unit_orders[(unit, ident)] = (self.unit_rank.get(unit or "", 10**6),
-                                                        self.aspect_rank.get(ident or "", 10**6), _id_last(ident))
+            order = self._unit_orders[(unit, ident)] = (
+                self.unit_rank.get(unit or "", 10**6),
+                self.aspect_rank.get(ident or "", 10**6),
+                _id_last(ident),
+            )
         return order
 
     def deadline(self, unit: str | None, ident: str | None) -> date | None:

@@ -67,8 +67,18 @@ Marks = dict[int, tuple[Font | None, PatternFill | None]]
 
 # -- cells -----------------------------------------------------------------------------------------
 
-def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignment: Alignment = WRAP,
-        border: Border | None = BOX, fill: PatternFill | None = None, number_format: str | None = None) -> Cell:
+
+def put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    font: Font = BODY,
+    alignment: Alignment = WRAP,
+    border: Border | None = BOX,
+    fill: PatternFill | None = None,
+    number_format: str | None = None,
+) -> Cell:
     """Write one cell of a small sheet (汇总); a string is always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -82,8 +92,14 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, alignm
     return _style(cell, font, alignment, border, fill, number_format)
 
 
-def _style(cell: Cell, font: Font, alignment: Alignment, border: Border | None, fill: PatternFill | None,
-           number_format: str | None) -> Cell:
+def _style(
+    cell: Cell,
+    font: Font,
+    alignment: Alignment,
+    border: Border | None,
+    fill: PatternFill | None,
+    number_format: str | None,
+) -> Cell:
     cell.font = font
     cell.alignment = alignment
     if border is not None:
@@ -104,8 +120,14 @@ class Looks:
         self._index: dict[tuple, int] = {}
         self._kept: list[tuple] = []  # the objects whose ids are keys, so the ids stay theirs
 
-    def xf(self, font: Font = BODY, alignment: Alignment = WRAP, border: Border | None = BOX,
-           fill: PatternFill | None = None, number_format: str | None = None) -> int:
+    def xf(
+        self,
+        font: Font = BODY,
+        alignment: Alignment = WRAP,
+        border: Border | None = BOX,
+        fill: PatternFill | None = None,
+        number_format: str | None = None,
+    ) -> int:
         key = (id(font), id(alignment), id(border), id(fill), number_format)
         index = self._index.get(key)
         if index is None:

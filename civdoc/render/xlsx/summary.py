@@ -40,6 +40,7 @@ from civdoc.render.xlsx.table import _title
 
 # -- 汇总 -------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Tally:
     required: int = 0
@@ -52,8 +53,16 @@ class Tally:
 
     def row(self, label: str, stages: list[str]) -> list[Any]:
         rate = self.done / self.required if self.required else None
-        return [label, self.required, self.done, self.required - self.done, rate, self.errors, self.warnings,
-                *[self.passed[s] for s in stages]]
+        return [
+            label,
+            self.required,
+            self.done,
+            self.required - self.done,
+            rate,
+            self.errors,
+            self.warnings,
+            *[self.passed[s] for s in stages],
+        ]
 
     def add(self, other: Tally) -> None:
         self.required += other.required
@@ -93,23 +102,42 @@ def _summary_sheet(ws: Worksheet, result: Result, unit: str | None) -> None:
     stages = project.config.review.stages
     heads = [*SUMMARY_HEADERS, *[f"{s}通过" for s in stages]]
     ncols = 1 + len(heads)
-    put(ws, 1, 1, _title(result, unit), font=TITLE, alignment=Alignment(horizontal="center", vertical="center"),
-        border=None)
+    put(
+        ws,
+        1,
+        1,
+        _title(result, unit),
+        font=TITLE,
+        alignment=Alignment(horizontal="center", vertical="center"),
+        border=None,
+    )
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 30
     period = project.config.period
-    line = f"材料自查汇总　　测评周期：{cn_date(period.start)}至{cn_date(period.end)}　　检查日期：{cn_date(result.today)}"
+    line = (
+        f"材料自查汇总　　测评周期：{cn_date(period.start)}至{cn_date(period.end)}　　检查日期：{cn_date(result.today)}"
+    )
     contact = project.unit_info(unit).contact if unit else None
     if contact:  # a line of its own: the first is as wide as the tables already
         line += f"\n联络员：{contact}"
-    put(ws, 2, 1, line, font=SUBTITLE, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        border=None)
+    put(
+        ws,
+        2,
+        1,
+        line,
+        font=SUBTITLE,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        border=None,
+    )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
     ws.row_dimensions[2].height = 36 if contact else 20
 
     aspect_of = project.aspect_of
-    by_aspect = _tallies(result, lambda i: aspect_of[i.indicator].name,
-                         lambda f: aspect_of[f.indicator].name if f.indicator in aspect_of else OTHER_ASPECT)
+    by_aspect = _tallies(
+        result,
+        lambda i: aspect_of[i.indicator].name,
+        lambda f: aspect_of[f.indicator].name if f.indicator in aspect_of else OTHER_ASPECT,
+    )
     by_unit = _tallies(result, lambda i: i.unit, lambda f: f.unit or NO_UNIT)
     aspects = list(dict.fromkeys(a.name for a in project.aspects))
     aspects += [OTHER_ASPECT] if OTHER_ASPECT in by_aspect else []
@@ -162,8 +190,17 @@ class Page:
             self.used += height
 
 
-def _summary_table(ws: Worksheet, top: int, caption: str, first: str, heads: list[str], groups: list[str],
-                   tallies: dict[str, Tally], stages: list[str], unit: str | None) -> int:
+def _summary_table(
+    ws: Worksheet,
+    top: int,
+    caption: str,
+    first: str,
+    heads: list[str],
+    groups: list[str],
+    tallies: dict[str, Tally],
+    stages: list[str],
+    unit: str | None,
+) -> int:
     put(ws, top, 1, caption, font=Font(name=FONT_NAME, size=11, bold=True), alignment=LEFT, border=None)
     ws.row_dimensions[top].height = 20
     header = top + 1

@@ -18,8 +18,15 @@ from civdoc.render.xlsx.sheetxml import SheetXML, _cell_body, cell_xml
 from civdoc.render.xlsx.styles import BODY, CENTER, DATE_FORMAT, FONT_NAME, HEAD, HEAD_FILL, WRAP, Col, Marks
 
 
-def _table(sheet: SheetXML, top: int, cols: Sequence[Col], rows: Sequence[Sequence[Any]],
-           marks: Sequence[Marks | None] | None = None, head: Marks | None = None, left: int = 1) -> int:
+def _table(
+    sheet: SheetXML,
+    top: int,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[Any]],
+    marks: Sequence[Marks | None] | None = None,
+    head: Marks | None = None,
+    left: int = 1,
+) -> int:
     """Header at row top, data below; returns the last row written. Widths fit the content, and each
     row is as high as its most wrapped cell.
 
@@ -37,12 +44,16 @@ def _table(sheet: SheetXML, top: int, cols: Sequence[Col], rows: Sequence[Sequen
         else:
             dim.width = width
 
-    heads = [looks.xf(font=HEAD, alignment=CENTER, fill=(head or {}).get(j, (None, HEAD_FILL))[1])
-             for j in range(len(cols))]
-    titles = [wrapped(c.header, half_ems(w, HEAD.sz)) if c.printed and not c.hidden else c.header
-              for c, w in zip(cols, final)]
-    sheet.rows[top] = (row_height(max(t.count("\n") + 1 for t in titles)),
-                       [cell_xml(f"{letters[j]}{top}", heads[j], t) for j, t in enumerate(titles)])
+    heads = [
+        looks.xf(font=HEAD, alignment=CENTER, fill=(head or {}).get(j, (None, HEAD_FILL))[1]) for j in range(len(cols))
+    ]
+    titles = [
+        wrapped(c.header, half_ems(w, HEAD.sz)) if c.printed and not c.hidden else c.header for c, w in zip(cols, final)
+    ]
+    sheet.rows[top] = (
+        row_height(max(t.count("\n") + 1 for t in titles)),
+        [cell_xml(f"{letters[j]}{top}", heads[j], t) for j, t in enumerate(titles)],
+    )
     marked: list[dict[int, tuple[Font | None, PatternFill | None]]] = [{} for _ in cols]
     for i, mark in enumerate(marks or ()):
         for j, look in (mark or {}).items():
@@ -78,8 +89,12 @@ def _table(sheet: SheetXML, top: int, cols: Sequence[Col], rows: Sequence[Sequen
             key = (id(mark_font), id(mark_fill), is_date)
             xf = looked.get(key)
             if xf is None:
-                xf = looks.xf(font=_first(mark_font, font), alignment=align, fill=_first(mark_fill, col.fill),
-                              number_format=DATE_FORMAT if is_date else None)
+                xf = looks.xf(
+                    font=_first(mark_font, font),
+                    alignment=align,
+                    fill=_first(mark_fill, col.fill),
+                    number_format=DATE_FORMAT if is_date else None,
+                )
                 looked[key] = xf
             body[i] = _cell_body(xf, value)
         bodies.append(body)
