@@ -41,6 +41,8 @@ from civdoc.store.codehash import code_digest
 
 _NO_FILES: tuple[tuple, ...] = ((),) * 6
 
+SPILL = 500  # new outcomes kept before they are written (Memo.spill)
+
 # The version of the two JSON forms below: a row written in another form is judged again, never misread.
 SCHEMA = 5
 
@@ -205,6 +207,9 @@ class Memo:
     new: dict[str, tuple[str, str, bytes, bytes]] = field(default_factory=dict)
     stale: bool = False  # some remembered item is gone: its row is to be forgotten
     key: bytes = b""  # the cache's MAC key (cachekey.py): a head's check is keyed, so an edited row fails
+    # where new outcomes go once SPILL of them wait: a cold check of 100,000 files would otherwise hold
+    # ~110 MB of them until the end of the run
+    spill: Callable[[dict[str, tuple[str, str, bytes, bytes]]], None] | None = None
 
     @classmethod
     def for_run(cls, project: Project, today: date, cache: Cache, files: bool = True) -> Memo:
@@ -217,7 +222,7 @@ class Memo:
             for indicator in aspect.indicators:
                 h.update(indicator.model_dump_json().encode())
         h.update(today.isoformat().encode())
-        return cls(project, h.digest(), cache.outcomes(bodies=files), key=cache.key)
+        return cls(project, h.digest(), cache.outcomes(bodies=files), key=cache.key, spill=cache.store_outcomes)
 
     def recall(self, scan: Scan) -> dict[ItemKey, Outcome]:
         """The remembered outcome of every item whose signature matches."""
@@ -327,6 +332,9 @@ class Memo:
             ]
         )
         self.new[_name(key)] = (self.signatures[key], mac(self.key, head), head, body)
+        if self.spill is not None and len(self.new) >= SPILL:
+            self.spill(self.new)
+            self.new = {}
 
 
 def _body(item_head: bytes, files: list[EvidenceFile]) -> bytes:

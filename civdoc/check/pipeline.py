@@ -74,6 +74,7 @@ def check(
             )
             result = evaluate(project, placed, today, records, unit, indicator, memo, recalled)
             if cache and memo:
+                # the rest of the new outcomes (most went as they came: Memo.spill), and forget the gone
                 cache.store_outcomes(memo.new, keep=item_names(placed) if changed else None)
         return result
     finally:

@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 
 from tests.support.helpers import (
+    DIR_B,
     PLAN,
     TODAY,
     UNIT_A,
+    UNIT_B,
+    docx,
     indicator,
     indicators_with,
     make_project,
@@ -247,6 +250,33 @@ def test_a_removed_item_folder_is_forgotten(tmp_path: Path) -> None:
     finally:
         db.close()
     assert cached == {f["path"] for f in after["files"]}
+
+
+def test_outcomes_written_while_the_check_runs_are_all_kept(
+    tmp_path: Path, judged: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large cold check writes its new outcomes as they come (memo.SPILL at a time), not at the end;
+    the gone items are still forgotten, the ones written early are not."""
+    from civdoc.check import memo
+
+    monkeypatch.setattr(memo, "SPILL", 1)
+    root = made_project(tmp_path)
+    cold = check(root)
+    items = len(judged)
+    assert remembered(root) == items > 1
+    judged.clear()
+    assert check(root) == cold and judged == []
+    shutil.rmtree((root / PLAN).parent)  # an item gone, and another judged again beside the spilled ones
+    added = put(root, f"{DIR_B}/2024-05-20 工作台账（补充）.docx", lambda: docx())
+    past = time.time() - 3600  # settled, as the others are (see settle)
+    os.utime(added, (past, past))
+    judged.clear()
+    check(root)
+    assert judged == [(UNIT_B, "1.2")]
+    assert remembered(root) == items - 1
+    judged.clear()
+    check(root)
+    assert judged == []
 
 
 def test_a_renamed_item_folder_is_reported_under_its_new_name(tmp_path: Path) -> None:
