@@ -140,9 +140,9 @@ def render_built(result: Result, built: Built, target: Path, out: Console) -> No
         out.print(Text(f"{before.name} 中有尚未导入的审核内容，已移到 {kept}（未删除）。", style="yellow"))
     out.print(Text(f"已生成 {len(built.written)} 个文件，位于 {target}：", style="green"))
     for path in built.written:
-        out.print(f"  {path.relative_to(target).as_posix()}")
+        out.print(Text(f"  {path.relative_to(target).as_posix()}"))  # as written: a name may hold [ ]
     if built.history is not None:
-        out.print(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）")
+        out.print(Text(f"进展记录：{built.history.relative_to(root).as_posix()}（可提交到版本库，下次生成时用于比较）"))
     for line in built.closing:
         out.print(Text(line))
     out.print(

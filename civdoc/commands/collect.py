@@ -59,7 +59,9 @@ def run(
 
         path = _receipt_path(root, owner, today, started)
         write_bytes(path, receipt_bytes(project.config.name, intake, state, started))
-        out.print(f"回执已保存：{path.relative_to(root).as_posix()}（可发给{owner}）")
+        out.print(
+            f"回执已保存：{path.relative_to(root).as_posix()}（可发给{owner}）", markup=False
+        )  # unit names may hold [ ]
     return 1 if intake.having(CONFLICT, REFUSED) else 0
 
 

@@ -95,7 +95,9 @@ def run(root: Path, unit: str | None, contact: str | None, today: date, no_cache
     project = result.project
     units = [result.unit] if result.unit else [u for u in project.unit_names if unit_items(project, u)]
     if not units or not unit_items(project, units[0]):
-        out.print(f"{unit or '各单位'}没有需要报送材料的事项，没有生成材料包。")
+        out.print(
+            f"{unit or '各单位'}没有需要报送材料的事项，没有生成材料包。", markup=False
+        )  # unit names may hold [ ]
         return 0
     target = root / "out" / KITS
     real_evidence = os.path.realpath(root / "evidence")
@@ -110,7 +112,7 @@ def run(root: Path, unit: str | None, contact: str | None, today: date, no_cache
     for u, data in kits:
         items = [i for i in result.items if i.unit == u and i.status != "not_required"]
         done = sum(i.status == "complete" for i in items)
-        out.print(f"  {u}.zip  应报 {len(items)} 项，已完成 {done} 项（{len(data) / 1024:.0f} KB）")
+        out.print(f"  {u}.zip  应报 {len(items)} 项，已完成 {done} 项（{len(data) / 1024:.0f} KB）", markup=False)
     if not contact:
         out.print(
             "提示：填报说明中没有联系人。可用 --contact “区创文办 姓名 电话” 写明，"

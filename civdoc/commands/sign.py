@@ -113,4 +113,4 @@ def render_signed(record: Record, out: Console) -> None:
             style="green",
         )
     )
-    out.print(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…")
+    out.print(Text(f"记录文件：reviews/{record['unit']}.yaml；材料指纹 {record['fingerprint'][:19]}…"))

@@ -90,3 +90,27 @@ def test_a_note_added_beside_an_imported_decision_still_blocks(tmp_path: Path) -
     edit(root / LEDGER, root / LEDGER, {f"{UNIT_A}|1.1": {"审核意见": "材料齐全。另：请补充签到表"}})
     code, out, err = build(root)
     assert code == 2 and "审核意见" in err, out + err
+
+
+def test_a_unit_name_with_brackets_is_printed_as_written(tmp_path: Path) -> None:
+    """rich reads "[bold]" in printed text as a style: the messages naming a unit's files must not."""
+    import json
+
+    from tests.support.helpers import DEFAULT_CONFIG, DEFAULT_INDICATORS, clean_files
+
+    name = f"{UNIT_C}[bold]"
+
+    def renamed(data: object) -> object:
+        return json.loads(json.dumps(data, ensure_ascii=False).replace(UNIT_C, name))
+
+    files = {rel.replace(UNIT_C, name): value for rel, value in clean_files().items()}
+    root = make_project(tmp_path, renamed(DEFAULT_CONFIG), renamed(DEFAULT_INDICATORS), files)  # type: ignore[arg-type]
+    code, out, err = build(root)
+    assert code == 0, out + err
+    assert f"分单位台账/{name}.xlsx" in out, out
+    code, out, err = run(root, "review", name, "1.4", "--stage", "初审", "--pass", "--by", "王五")
+    assert code == 0, out + err
+    assert f"reviews/{name}.yaml" in out, out
+    code, out, err = run(root, "kit")
+    assert code == 0, out + err
+    assert f"{name}.zip" in out, out
