@@ -136,10 +136,7 @@ class Templates:
             return render_bounded(template, context)
         except jinja2.TemplateSyntaxError as exc:
             line = f"第 {exc.lineno} 行" if exc.lineno else ""
-            raise TemplateError(
-                f"模板 {where} {line}语法有误（{jinja_message(exc)}）。"
-                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。"
-            ) from None
+            raise TemplateError(f"模板 {where} {line}语法有误（{jinja_message(exc)}）。{TAG_ADVICE}") from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 f"模板 {where} 使用了{undefined_message(exc)}。可用的变量：{'、'.join(sorted(context))}。"
@@ -149,11 +146,16 @@ class Templates:
         except jinja2.TemplateNotFound:
             raise TemplateError(f"找不到模板“{name}”。") from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"模板 {where} 无法生成：{exc}。") from None
+            raise TemplateError(f"模板 {where} 无法生成：{exc}。{FALLBACK_ADVICE}") from None
         except UnicodeDecodeError:
             raise TemplateError(f"模板 {where} 不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
         except RUN_FAILURES as exc:
             raise TemplateError(run_failure_message(where, exc)) from None
+
+
+# what to do about a template that does not render, said the same way for text and Word templates
+TAG_ADVICE = "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。"
+FALLBACK_ADVICE = "请对照内置模板改正该处写法；把项目 templates/ 中的这个文件移走，即改用内置模板。"
 
 
 def run_failure_message(where: str, exc: Exception) -> str:

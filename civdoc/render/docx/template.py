@@ -18,7 +18,9 @@ from lxml import etree
 from civdoc.render.docx.common import BLOCKS, TEXT_VARIABLES
 from civdoc.render.templating import (
     DOSSIER,
+    FALLBACK_ADVICE,
     RUN_FAILURES,
+    TAG_ADVICE,
     SafeEnvironment,
     TemplateError,
     Templates,
@@ -83,8 +85,7 @@ def _check_variables(tpl: DocxTemplate, shown: str) -> None:
             used |= meta.find_undeclared_variables(env.parse(lined))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
-                f"模板 {shown} 中的标签写法有误{_near(lined, exc.lineno)}（{jinja_message(exc)}）。"
-                "请检查 {{ }}、{% %} 是否成对、完整，for/if 是否有对应的 endfor/endif。"
+                f"模板 {shown} 中的标签写法有误{_near(lined, exc.lineno)}（{jinja_message(exc)}）。{TAG_ADVICE}"
             ) from None
     unknown = sorted(used - set(TEXT_VARIABLES) - set(BLOCKS))
     if unknown:
@@ -106,7 +107,7 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
     try:
         tpl.render(context, _jinja())
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"模板 {shown} 中的标签写法有误（{jinja_message(exc)}）。") from None
+        raise TemplateError(f"模板 {shown} 中的标签写法有误（{jinja_message(exc)}）。{TAG_ADVICE}") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"模板 {shown} 使用了{undefined_message(exc)}。可用的变量：{'、'.join(TEXT_VARIABLES + BLOCKS)}。"
@@ -114,7 +115,7 @@ def _render(tpl: DocxTemplate, context: dict[str, Any], shown: str) -> Any:
     except SecurityError:
         raise TemplateError(unsafe_message(shown)) from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"模板 {shown} 无法生成文档（{jinja_message(exc)}）。") from None
+        raise TemplateError(f"模板 {shown} 无法生成文档（{jinja_message(exc)}）。{FALLBACK_ADVICE}") from None
     except RUN_FAILURES as exc:
         raise TemplateError(run_failure_message(shown, exc)) from None
     doc = tpl.docx
